@@ -1,0 +1,201 @@
+//! The intermediate representation: plain data describing the Rust crate to
+//! emit. No tokens here; `lower` builds it from the spec, `emit` prints it.
+//!
+//! Everything that ends up in a file is already sorted and named, so emission
+//! is a pure function of this value and the output is byte-for-byte stable.
+
+use crate::pattern::CompiledPattern;
+
+/// The whole generated API.
+#[derive(Debug)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first `servers` URL: the client's default base URL.
+    pub default_server: Option<String>,
+    pub security: Vec<SecurityScheme>,
+    /// Models: structs, enums, unions; sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Validated string types, sorted by Rust name.
+    pub strings: Vec<ValidatedString>,
+    /// One matcher per distinct pattern, sorted by function name.
+    pub matchers: Vec<Matcher>,
+    /// Sorted by function name.
+    pub operations: Vec<Operation>,
+}
+
+/// Documentation carried to doc comments.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Doc {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Extra facts: "Pattern: `...`", "Minimum: 1", "Default: false".
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema it comes from.
+    pub origin: String,
+    pub doc: Doc,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub wire: String,
+    /// The Rust field name.
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Doc,
+    pub deprecated: bool,
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    pub variants: Vec<Variant>,
+    /// Open enums keep unknown values (`Unknown(String)`): used for anything
+    /// a server sends. Closed ones reject them: used for what the caller sends.
+    pub open: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub wire: String,
+    pub name: String,
+}
+
+/// A string type whose constructors check a pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidatedString {
+    pub name: String,
+    pub pattern: String,
+    /// The matcher function that checks it.
+    pub matcher: String,
+    pub doc: Doc,
+    /// Where it is used (pointers), for the docs.
+    pub used_at: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Matcher {
+    pub fn_name: String,
+    pub compiled: CompiledPattern,
+}
+
+/// A reference to a Rust type from a field, parameter or body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A generated model (struct or enum).
+    Model(String),
+    /// A generated validated string.
+    Validated(String),
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    DateTime,
+    Uuid,
+    /// Any JSON value: free-form schemas, and constructs not supported yet.
+    Json,
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// A response value that must satisfy a format or pattern, decoded
+    /// leniently (`atlas_runtime::Checked`).
+    Checked(Box<TypeRef>),
+    /// Indirection for recursive types.
+    Boxed(Box<TypeRef>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SecurityScheme {
+    HttpDigest { name: String },
+    HttpBearer { name: String },
+    HttpBasic { name: String },
+    OAuth2ClientCredentials { name: String, token_url: String },
+    ApiKey { name: String, header: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `get_group_cluster_restore_job`
+    pub fn_name: String,
+    /// `GetGroupClusterRestoreJob`: the request value.
+    pub struct_name: String,
+    pub method: String,
+    pub path: String,
+    pub segments: Vec<Segment>,
+    pub params: Vec<Param>,
+    pub doc: Doc,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    /// The `Accept` header: success media types first, then error ones.
+    pub accept: String,
+    /// The decoded success body; `None` for bodiless successes.
+    pub success: Vec<ResponseCase>,
+    pub success_type: Option<TypeRef>,
+    pub errors: Vec<ResponseCase>,
+    /// The documented error body type shared by the error responses.
+    pub error_type: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// Text of the path template, slashes included.
+    Literal(String),
+    /// Index into `params`.
+    Param(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub wire: String,
+    pub name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Doc,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseCase {
+    pub status: Status,
+    pub media_type: Option<String>,
+    pub body: Option<TypeRef>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `2XX` and friends: the first digit.
+    Range(u16),
+    Default,
+}

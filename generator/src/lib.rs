@@ -1,0 +1,79 @@
+//! atlasgen: an OpenAPI 3.0 to Rust code generator.
+//!
+//! The pipeline, one module per step:
+//! [`load`] (YAML or JSON into openapiv3 types) → [`resolve`] (select
+//! operations, follow `$ref`s) → [`lower`] (build the [`ir`]) → [`emit`]
+//! (tokens, formatted) → [`write`] (only changed files). [`naming`] names
+//! everything; [`pattern`] turns ECMA-262 patterns into validators;
+//! [`coverage`] reports what a whole spec needs that is not supported yet.
+
+pub mod config;
+pub mod coverage;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod pattern;
+pub mod resolve;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub use diag::{Diagnostic, Failure};
+
+/// The files of a generated crate, not yet written.
+pub struct Generated {
+    pub files: Vec<emit::File>,
+    /// Warnings: quirks of the spec the generator worked around.
+    pub warnings: Vec<Diagnostic>,
+    /// Where the config says the crate goes.
+    pub out_dir: PathBuf,
+}
+
+/// Loads the config at `config_path` and generates the crate it describes.
+pub fn generate_from_config(config_path: &Path) -> Result<Generated, Failure> {
+    let config = Config::load(config_path)?;
+    generate(&config)
+}
+
+/// Generates the crate a config describes.
+pub fn generate(config: &Config) -> Result<Generated, Failure> {
+    let spec = load::load_file(&config.spec)?;
+    generate_from_spec(&spec, config)
+}
+
+/// Generates from an already loaded spec.
+pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generated, Failure> {
+    let selected = resolve::select(spec, &config.select)?;
+    let lowered = lower::lower(spec, config, &selected, false);
+    if lowered.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure { diagnostics: lowered.diagnostics });
+    }
+    let spec_name = spec_display_name(config);
+    let settings = emit::Settings {
+        crate_name: &config.output.crate_name,
+        version: &config.output.version,
+        runtime_path: &config.output.runtime_path,
+        regen_path: &config.output.regen_path,
+        spec_name: &spec_name,
+        regenerate_command: &config.output.regenerate_command,
+    };
+    let files = emit::emit(&lowered.api, &settings).map_err(|e| {
+        Failure::single(Diagnostic::error(diag::Code::Shape, diag::Location::new(&spec.file, ""), e))
+    })?;
+    Ok(Generated { files, warnings: lowered.diagnostics, out_dir: config.output.dir.clone() })
+}
+
+/// The spec's name in headers: its folder and file name, so the bytes do not
+/// depend on where the generator was run from.
+fn spec_display_name(config: &Config) -> String {
+    let canonical = std::fs::canonicalize(&config.spec).unwrap_or_else(|_| config.spec.clone());
+    let file = canonical.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    match canonical.parent().and_then(Path::file_name) {
+        Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
+        None => file,
+    }
+}

@@ -1,0 +1,849 @@
+//! Lower: turn the selected operations and the schemas they reach into the IR.
+//!
+//! Schemas are lowered on demand from the operations, so the output holds
+//! exactly the `$ref` closure of the selection. Constructs not supported yet
+//! degrade to `serde_json::Value` and are recorded, never a panic.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::config::Config;
+use crate::diag::{pointer_token, Code, Diagnostic};
+use crate::ir::*;
+use crate::load::Spec;
+use crate::naming::{type_name, value_name, Scope};
+use crate::pattern;
+use crate::resolve::{self, Selected};
+
+/// Who produces the values of a type: the server (decoded leniently, open
+/// enums) or the caller (validated strictly, closed enums).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Response,
+    Request,
+}
+
+/// A construct that degraded, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Degraded {
+    pub kind: &'static str,
+    pub pointer: String,
+}
+
+/// What lowering produced beyond the IR: warnings and the dependency facts
+/// the coverage report needs.
+pub struct Lowered {
+    pub api: Api,
+    /// Errors first, then warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Schema pointer -> the named type it became (response direction).
+    pub named: BTreeMap<String, String>,
+    pub degraded: Vec<Degraded>,
+    /// Per model or operation: its own degraded constructs and the models it uses.
+    pub graph: BTreeMap<String, Node>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Node {
+    pub own_degraded: usize,
+    pub uses: BTreeSet<String>,
+    pub is_operation: bool,
+}
+
+struct Ctx<'a> {
+    spec: &'a Spec,
+    names: &'a BTreeMap<String, String>,
+    diags: Vec<Diagnostic>,
+    degraded: Vec<Degraded>,
+    /// (schema pointer, direction) -> lowered reference.
+    memo: BTreeMap<(String, Direction), TypeRef>,
+    in_progress: HashSet<(String, Direction)>,
+    types: Vec<TypeDef>,
+    type_scope: Scope,
+    /// Validated strings by Rust name.
+    strings: BTreeMap<String, ValidatedString>,
+    /// Distinct patterns that compiled.
+    patterns: BTreeMap<String, pattern::CompiledPattern>,
+    bad_patterns: BTreeSet<String>,
+    graph: BTreeMap<String, Node>,
+    /// The model or operation being lowered, for the graph.
+    owners: Vec<String>,
+}
+
+/// Lowers the selection. Errors are among the returned diagnostics; the
+/// caller decides whether they stop generation. With `all_schemas`, every
+/// component schema is lowered too, reached or not.
+pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schemas: bool) -> Lowered {
+    let mut cx = Ctx {
+        spec,
+        names: &config.names,
+        diags: Vec::new(),
+        degraded: Vec::new(),
+        memo: BTreeMap::new(),
+        in_progress: HashSet::new(),
+        types: Vec::new(),
+        type_scope: Scope::new(),
+        strings: BTreeMap::new(),
+        patterns: BTreeMap::new(),
+        bad_patterns: BTreeSet::new(),
+        graph: BTreeMap::new(),
+        owners: Vec::new(),
+    };
+    // Names the generated crate defines itself.
+    for reserved in ["Client", "Error", "DEFAULT_BASE_URL"] {
+        cx.type_scope.reserve(reserved);
+    }
+    let mut fn_scope = Scope::new();
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for sel in selected {
+        if let Some(op) = cx.operation(sel, &mut fn_scope, &mut seen_ids) {
+            operations.push(op);
+        }
+    }
+    operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    for c in cx.type_scope.collisions.iter().chain(fn_scope.collisions.iter()) {
+        cx.diags.push(Diagnostic::warning(
+            Code::Naming,
+            cx.spec.locate(""),
+            format!("`{}` and `{}` both become `{}` in Rust; the second is named `{}`", c.first_owner, c.owner, c.wanted, c.given),
+        ));
+    }
+    if all_schemas {
+        // Every component schema, reached or not (the coverage report's view).
+        if let Some(components) = &spec.api.components {
+            for (name, schema) in &components.schemas {
+                let pointer = format!("#/components/schemas/{}", pointer_token(name));
+                if !cx.memo.contains_key(&(pointer.clone(), Direction::Response)) {
+                    cx.owners.push(format!("schema {name}"));
+                    let hint = type_name(name);
+                    let _ = cx.schema_ref(schema, &pointer, &hint, Direction::Response);
+                    cx.owners.pop();
+                }
+            }
+        }
+    }
+    // One matcher per distinct pattern, named after the first type using it.
+    let mut matcher_names: BTreeMap<String, String> = BTreeMap::new();
+    for s in cx.strings.values() {
+        matcher_names.entry(s.pattern.clone()).or_insert_with(|| format!("matches_{}", value_name(&s.name)));
+    }
+    let mut strings: Vec<ValidatedString> = cx.strings.into_values().collect();
+    for s in &mut strings {
+        s.matcher = matcher_names.get(&s.pattern).cloned().unwrap_or_default();
+        s.used_at.sort();
+        s.used_at.dedup();
+    }
+    let mut patterns = cx.patterns;
+    let mut matchers: Vec<Matcher> = matcher_names
+        .into_iter()
+        .filter_map(|(pattern, fn_name)| patterns.remove(&pattern).map(|compiled| Matcher { fn_name, compiled }))
+        .collect();
+    matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    let mut types = cx.types;
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let info = &spec.api.info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        default_server: spec.api.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()),
+        security: security_schemes(spec),
+        types,
+        strings,
+        matchers,
+        operations,
+    };
+    let mut diagnostics = cx.diags;
+    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
+    diagnostics.dedup();
+    Lowered { api, diagnostics, degraded: cx.degraded, graph: cx.graph, named: cx.memo.into_iter().filter_map(|((p, d), t)| match (d, t) { (Direction::Response, TypeRef::Model(n)) => Some((p, n)), _ => None }).collect() }
+}
+
+fn security_schemes(spec: &Spec) -> Vec<SecurityScheme> {
+    let mut out = Vec::new();
+    let Some(components) = &spec.api.components else { return out };
+    for (name, scheme) in &components.security_schemes {
+        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let name = name.clone();
+        match scheme {
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "digest" => out.push(SecurityScheme::HttpDigest { name }),
+                "bearer" => out.push(SecurityScheme::HttpBearer { name }),
+                "basic" => out.push(SecurityScheme::HttpBasic { name }),
+                _ => {}
+            },
+            openapiv3::SecurityScheme::OAuth2 { flows, .. } => {
+                if let Some(cc) = &flows.client_credentials {
+                    out.push(SecurityScheme::OAuth2ClientCredentials { name, token_url: cc.token_url.clone() });
+                }
+            }
+            openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. } => {
+                out.push(SecurityScheme::ApiKey { name, header: header.clone() });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Media types whose bodies are JSON.
+pub fn is_json_media_type(m: &str) -> bool {
+    let essence = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+impl<'a> Ctx<'a> {
+    fn error(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        let loc = self.spec.locate(pointer);
+        self.diags.push(Diagnostic::error(code, loc, message));
+    }
+
+    fn warn(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        let loc = self.spec.locate(pointer);
+        self.diags.push(Diagnostic::warning(code, loc, message));
+    }
+
+    fn degrade(&mut self, kind: &'static str, pointer: &str) -> TypeRef {
+        self.degraded.push(Degraded { kind, pointer: pointer.to_owned() });
+        if let Some(owner) = self.owners.last() {
+            self.graph.entry(owner.clone()).or_default().own_degraded += 1;
+        }
+        TypeRef::Json
+    }
+
+    fn uses(&mut self, model: &str) {
+        if let Some(owner) = self.owners.last() {
+            if owner != model {
+                self.graph.entry(owner.clone()).or_default().uses.insert(model.to_owned());
+            }
+        }
+    }
+
+    /// The Rust name for a construct: pinned in the config, or derived.
+    fn pinned_or(&self, pointer: &str, derived: impl FnOnce() -> String) -> String {
+        self.names.get(pointer).cloned().unwrap_or_else(derived)
+    }
+
+    // ----- operations -------------------------------------------------------
+
+    fn operation(&mut self, sel: &Selected<'a>, fn_scope: &mut Scope, seen_ids: &mut BTreeMap<String, String>) -> Option<Operation> {
+        let op = sel.operation;
+        let pointer = sel.pointer();
+        let operation_id = match &op.operation_id {
+            Some(id) => id.clone(),
+            None => {
+                let derived = format!("{} {}", sel.method, sel.path);
+                self.warn(Code::Quirk, &pointer, format!("operation has no operationId; named from `{derived}`"));
+                derived
+            }
+        };
+        if let Some(first) = seen_ids.insert(operation_id.clone(), pointer.clone()) {
+            self.error(Code::Naming, &format!("{pointer}/operationId"), format!("duplicate operationId `{operation_id}`, also used at {first}"));
+            return None;
+        }
+        let fn_name = fn_scope.claim(&self.pinned_or(&pointer, || value_name(&operation_id)), &operation_id);
+        let struct_name = self.type_scope.claim(&type_name(&fn_name), &operation_id);
+        self.owners.push(struct_name.clone());
+        self.graph.entry(struct_name.clone()).or_default().is_operation = true;
+
+        // Path-item parameters first; the operation's own override by (name, in).
+        let mut raw_params: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
+        let item_ptr = format!("#/paths/{}/parameters", pointer_token(sel.path));
+        for (i, p) in sel.path_params.iter().enumerate() {
+            match resolve::parameter(self.spec, p, &format!("{item_ptr}/{i}")) {
+                Ok((param, at)) => {
+                    let d = param.parameter_data_ref();
+                    raw_params.insert((d.name.clone(), location_name(param).to_owned()), (param, at));
+                }
+                Err(d) => self.diags.push(d),
+            }
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            match resolve::parameter(self.spec, p, &format!("{pointer}/parameters/{i}")) {
+                Ok((param, at)) => {
+                    let d = param.parameter_data_ref();
+                    raw_params.insert((d.name.clone(), location_name(param).to_owned()), (param, at));
+                }
+                Err(d) => self.diags.push(d),
+            }
+        }
+        let mut param_scope = Scope::new();
+        for reserved in ["new", "to_request", "parse_response", "path", "query"] {
+            param_scope.reserve(reserved);
+        }
+        let mut params = Vec::new();
+        for (param, at) in raw_params.values() {
+            if let Some(p) = self.param(param, at, &struct_name, &mut param_scope) {
+                params.push(p);
+            }
+        }
+        // Path parameters in template order, then required, then optional.
+        let segments = self.segments(sel.path, &pointer, &params);
+        params.sort_by_key(|p| (p.location, !p.required));
+        let segments = segments.map(|segs| {
+            segs.into_iter()
+                .map(|s| match s {
+                    (None, lit) => Segment::Literal(lit),
+                    (Some(wire), _) => Segment::Param(params.iter().position(|p| p.wire == wire && p.location == ParamLocation::Path).unwrap_or(0)),
+                })
+                .collect()
+        });
+
+        if let Some(body) = &op.request_body {
+            let _ = body;
+            self.degrade("request body", &format!("{pointer}/requestBody"));
+        }
+
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut cases: Vec<(Status, &openapiv3::ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, r) in &op.responses.responses {
+            let (status, key) = match code {
+                StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (Status::Range(*r), format!("{r}XX")),
+            };
+            cases.push((status, r, format!("{pointer}/responses/{key}")));
+        }
+        if let Some(r) = &op.responses.default {
+            cases.push((Status::Default, r, format!("{pointer}/responses/default")));
+        }
+        cases.sort_by_key(|c| c.0);
+        for (status, r, at) in cases {
+            let (response, rat) = match resolve::response(self.spec, r, &at) {
+                Ok(x) => x,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let is_success = matches!(status, Status::Code(200..=299) | Status::Range(2));
+            let hint = if is_success { format!("{struct_name}Response") } else { format!("{struct_name}ErrorBody") };
+            let mut media: Vec<(&String, &openapiv3::MediaType)> = response.content.iter().collect();
+            media.sort_by(|a, b| a.0.cmp(b.0));
+            if media.is_empty() {
+                let case = ResponseCase { status, media_type: None, body: None };
+                if is_success { success.push(case) } else { errors.push(case) }
+            }
+            for (mt, m) in media {
+                let mat = format!("{rat}/content/{}", pointer_token(mt));
+                let body = if !is_json_media_type(mt) {
+                    self.degrade("non-JSON media type", &mat);
+                    None
+                } else {
+                    match &m.schema {
+                        Some(schema) => Some(self.schema_ref(schema, &format!("{mat}/schema"), &hint, Direction::Response)),
+                        None => {
+                            self.warn(Code::Quirk, &mat, format!("`{mt}` has no schema; its body is not decoded"));
+                            None
+                        }
+                    }
+                };
+                let case = ResponseCase { status, media_type: Some(mt.clone()), body };
+                if is_success { success.push(case) } else { errors.push(case) }
+            }
+        }
+        let success_type = self.single_body(&success, &format!("{pointer}/responses"), "several success body types");
+        let error_type = self.single_body(&errors, &format!("{pointer}/responses"), "several error body types");
+        let mut accept: Vec<String> = Vec::new();
+        for c in success.iter().chain(errors.iter()) {
+            if let Some(m) = &c.media_type {
+                if !accept.contains(m) {
+                    accept.push(m.clone());
+                }
+            }
+        }
+        self.owners.pop();
+        let segments = segments?;
+        Some(Operation {
+            operation_id,
+            fn_name,
+            struct_name,
+            method: sel.method.to_uppercase(),
+            path: sel.path.to_owned(),
+            segments,
+            params,
+            doc: Doc { summary: op.summary.clone(), description: op.description.clone(), notes: Vec::new() },
+            deprecated: op.deprecated,
+            tags: op.tags.clone(),
+            accept: accept.join(", "),
+            success,
+            success_type,
+            errors,
+            error_type,
+        })
+    }
+
+    fn single_body(&mut self, cases: &[ResponseCase], pointer: &str, what: &'static str) -> Option<TypeRef> {
+        let mut bodies: Vec<&TypeRef> = cases.iter().filter_map(|c| c.body.as_ref()).collect();
+        bodies.sort();
+        bodies.dedup();
+        match bodies.as_slice() {
+            [] => None,
+            [one] => Some((*one).clone()),
+            _ => Some(self.degrade(what, pointer)),
+        }
+    }
+
+    /// Splits a path template into literal text (slashes included) and
+    /// parameter names: `/groups/{groupId}:migrate` is `/groups/`,
+    /// `groupId`, `:migrate`.
+    fn segments(&mut self, path: &str, pointer: &str, params: &[Param]) -> Option<Vec<(Option<String>, String)>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut rest = path;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(open) => {
+                    if open > 0 {
+                        out.push((None, rest[..open].to_owned()));
+                    }
+                    let Some(close) = rest[open..].find('}') else {
+                        self.error(Code::Shape, pointer, format!("unclosed `{{` in the path template `{path}`"));
+                        return None;
+                    };
+                    let name = &rest[open + 1..open + close];
+                    if params.iter().any(|p| p.wire == name && p.location == ParamLocation::Path) {
+                        out.push((Some(name.to_owned()), String::new()));
+                    } else {
+                        self.error(Code::Shape, pointer, format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"));
+                        ok = false;
+                    }
+                    rest = &rest[open + close + 1..];
+                }
+                None => {
+                    out.push((None, rest.to_owned()));
+                    rest = "";
+                }
+            }
+        }
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !out.iter().any(|(w, _)| w.as_deref() == Some(p.wire.as_str())) {
+                self.error(Code::Shape, pointer, format!("path parameter `{}` does not appear in the path template", p.wire));
+                ok = false;
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn param(&mut self, param: &'a Parameter, at: &str, op_struct: &str, scope: &mut Scope) -> Option<Param> {
+        let data = param.parameter_data_ref();
+        let location = match param {
+            Parameter::Path { .. } => ParamLocation::Path,
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => {
+                self.degrade("cookie parameter", at);
+                return None;
+            }
+        };
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let role_key = format!("role:param.{}", data.name);
+                let role = self.names.get(&role_key).cloned().unwrap_or_else(|| type_name(&data.name));
+                self.schema_ref_with_role(s, &format!("{at}/schema"), &format!("{op_struct}{}", type_name(&data.name)), Direction::Request, Some(role))
+            }
+            ParameterSchemaOrContent::Content(_) => self.degrade("parameter with content", at),
+        };
+        let mut doc = Doc { summary: None, description: data.description.clone(), notes: Vec::new() };
+        if let ParameterSchemaOrContent::Schema(s) = &data.format {
+            if let Ok((schema, _)) = resolve::schema(self.spec, s, at) {
+                doc.notes = notes(schema);
+            }
+        }
+        let name = scope.claim(&value_name(&data.name), &data.name);
+        Some(Param {
+            wire: data.name.clone(),
+            name,
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            doc,
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    // ----- schemas ----------------------------------------------------------
+
+    fn schema_ref(&mut self, r: &'a ReferenceOr<Schema>, at: &str, hint: &str, dir: Direction) -> TypeRef {
+        self.schema_ref_with_role(r, at, hint, dir, None)
+    }
+
+    fn schema_ref_with_role(&mut self, r: &'a ReferenceOr<Schema>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        match resolve::schema(self.spec, r, at) {
+            Ok((schema, target)) => self.schema(schema, target, at, hint, dir, role),
+            Err(d) => {
+                self.diags.push(d);
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn boxed_ref(&mut self, r: &'a ReferenceOr<Box<Schema>>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        match resolve::boxed_schema(self.spec, r, at) {
+            Ok((schema, target)) => self.schema(schema, target, at, hint, dir, role),
+            Err(d) => {
+                self.diags.push(d);
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// Lowers a schema. `target` is the component pointer when it was reached
+    /// through a `$ref` (named types are memoised by it); `at` is where it is
+    /// used or defined inline.
+    fn schema(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        let pointer = target.clone().unwrap_or_else(|| at.to_owned());
+        let name_hint = match &target {
+            Some(t) => {
+                let comp = t.rsplit('/').next().map(crate::diag::unescape_pointer_token).unwrap_or_default();
+                self.pinned_or(t, || type_name(&comp))
+            }
+            None => self.pinned_or(at, || hint.to_owned()),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if !values.is_empty() {
+                    return self.named(&pointer, dir, &name_hint, |cx, _| {
+                        let variants = cx.variants(&values, &pointer);
+                        (doc_of(schema), schema.schema_data.deprecated, TypeKind::Enum(Enum { variants, open: dir == Direction::Response }))
+                    });
+                }
+                let base = match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some(TypeRef::DateTime),
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Some(TypeRef::Uuid),
+                    _ => None,
+                };
+                let base = match (&s.pattern, base) {
+                    (Some(p), None) => self.validated(p, &pointer, at, role, target.as_deref()),
+                    (Some(_), Some(b)) => {
+                        self.warn(Code::Quirk, &pointer, "both a format and a pattern; the format decides the type");
+                        Some(b)
+                    }
+                    (None, b) => b,
+                };
+                match (base, dir) {
+                    (Some(b), Direction::Response) => TypeRef::Checked(Box::new(b)),
+                    (Some(b), Direction::Request) => b,
+                    (None, _) => TypeRef::String,
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => {
+                    let item = self.boxed_ref(items, &format!("{at}/items"), &format!("{name_hint}Item"), dir, role);
+                    TypeRef::List(Box::new(item))
+                }
+                None => TypeRef::List(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    return match &o.additional_properties {
+                        Some(AdditionalProperties::Schema(v)) => {
+                            let value = self.schema_ref(v, &format!("{at}/additionalProperties"), &format!("{name_hint}Value"), dir);
+                            TypeRef::Map(Box::new(value))
+                        }
+                        _ => TypeRef::Json,
+                    };
+                }
+                if o.additional_properties.as_ref().is_some_and(|a| !matches!(a, AdditionalProperties::Any(false))) {
+                    self.degrade("additionalProperties beside properties", &pointer);
+                }
+                self.named(&pointer, dir, &name_hint, |cx, name| {
+                    let fields = cx.fields(&o.properties, &o.required, &pointer, name, dir);
+                    (doc_of(schema), schema.schema_data.deprecated, TypeKind::Struct(Struct { fields }))
+                })
+            }
+            SchemaKind::OneOf { .. } => self.degrade(if schema.schema_data.discriminator.is_some() { "oneOf with discriminator" } else { "oneOf" }, &pointer),
+            SchemaKind::AllOf { .. } => self.degrade("allOf", &pointer),
+            SchemaKind::AnyOf { .. } => self.degrade("anyOf", &pointer),
+            SchemaKind::Not { .. } => self.degrade("not", &pointer),
+            SchemaKind::Any(any) => self.any(any, schema, target, at, &name_hint, dir, role),
+        }
+    }
+
+    /// openapiv3 parses schemas that fit no single `type` shape as `Any`:
+    /// integer bounds written as floats, `enum` on arrays, compositions mixed
+    /// with properties, or no `type` at all.
+    #[allow(clippy::too_many_arguments)]
+    fn any(&mut self, any: &'a AnySchema, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        let pointer = target.clone().unwrap_or_else(|| at.to_owned());
+        if !any.one_of.is_empty() {
+            return self.degrade(if schema.schema_data.discriminator.is_some() { "oneOf with discriminator" } else { "oneOf" }, &pointer);
+        }
+        if !any.all_of.is_empty() {
+            return self.degrade("allOf", &pointer);
+        }
+        if !any.any_of.is_empty() {
+            return self.degrade("anyOf", &pointer);
+        }
+        match any.typ.as_deref() {
+            Some("integer") => {
+                if any.minimum.is_some_and(|m| m.fract() != 0.0) || any.maximum.is_some_and(|m| m.fract() != 0.0) {
+                    self.warn(Code::Quirk, &pointer, "integer bound with a fractional part");
+                } else if any.minimum.is_some() || any.maximum.is_some() {
+                    self.warn(Code::Quirk, &pointer, "integer bound written as a float; read as an integer");
+                }
+                if any.format.as_deref() == Some("int32") { TypeRef::I32 } else { TypeRef::I64 }
+            }
+            Some("number") => {
+                if any.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 }
+            }
+            Some("array") => {
+                if !any.enumeration.is_empty() {
+                    self.warn(Code::Quirk, &pointer, "`enum` on an array schema; its values apply to the items");
+                }
+                match &any.items {
+                    Some(items) => {
+                        let item = self.boxed_ref(items, &format!("{at}/items"), &format!("{hint}Item"), dir, role);
+                        TypeRef::List(Box::new(item))
+                    }
+                    None => TypeRef::List(Box::new(TypeRef::Json)),
+                }
+            }
+            Some("string") | Some("boolean") | Some("object") | None if any.properties.is_empty() && any.enumeration.is_empty() => {
+                match any.typ.as_deref() {
+                    Some("string") => TypeRef::String,
+                    Some("boolean") => TypeRef::Bool,
+                    _ => TypeRef::Json,
+                }
+            }
+            _ => self.degrade("schema of mixed shape", &pointer),
+        }
+    }
+
+    /// Memoises a named type by (pointer, direction). The name is claimed
+    /// and recorded before the body is lowered, so a type that reaches
+    /// itself finds its own name (and gets a `Box`).
+    fn named(&mut self, pointer: &str, dir: Direction, name_hint: &str, build: impl FnOnce(&mut Self, &str) -> (Doc, bool, TypeKind)) -> TypeRef {
+        let key = (pointer.to_owned(), dir);
+        if let Some(TypeRef::Model(name)) = self.memo.get(&key) {
+            let name = name.clone();
+            self.uses(&name);
+            if self.in_progress.contains(&key) {
+                return TypeRef::Boxed(Box::new(TypeRef::Model(name)));
+            }
+            return TypeRef::Model(name);
+        }
+        let name = self.type_scope.claim(name_hint, pointer);
+        self.uses(&name);
+        self.memo.insert(key.clone(), TypeRef::Model(name.clone()));
+        self.in_progress.insert(key.clone());
+        self.owners.push(name.clone());
+        self.graph.entry(name.clone()).or_default();
+        let (doc, deprecated, kind) = build(self, &name);
+        self.owners.pop();
+        self.in_progress.remove(&key);
+        self.types.push(TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, deprecated, kind });
+        TypeRef::Model(name)
+    }
+
+    fn fields(&mut self, props: &'a IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String], pointer: &str, owner: &str, dir: Direction) -> Vec<Field> {
+        let mut scope = Scope::new();
+        let mut fields = Vec::new();
+        let mut sorted: Vec<(&String, &ReferenceOr<Box<Schema>>)> = props.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        for (wire, prop) in sorted {
+            let at = format!("{pointer}/properties/{}", pointer_token(wire));
+            let role = self.role_for(owner, wire);
+            let hint = format!("{owner}{}", type_name(wire));
+            let ty = self.boxed_ref(prop, &at, &hint, dir, Some(role));
+            let (doc, deprecated) = match resolve::boxed_schema(self.spec, prop, &at) {
+                Ok((s, _)) => {
+                    let mut d = doc_of(s);
+                    d.notes = notes(s);
+                    (d, s.schema_data.deprecated)
+                }
+                Err(_) => (Doc::default(), false),
+            };
+            let name = scope.claim(&value_name(wire), wire);
+            fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), doc, deprecated });
+        }
+        for r in required {
+            if !props.contains_key(r) {
+                self.warn(Code::Quirk, &format!("{pointer}/required"), format!("`{r}` is required but not among the properties"));
+            }
+        }
+        fields
+    }
+
+    /// The role of a property that carries a pattern: what its validated
+    /// string type is called. `targetGroupId` is a `GroupId`; a bare `id` is
+    /// the owner's id; the config can pin any of them.
+    fn role_for(&self, owner: &str, wire: &str) -> String {
+        if let Some(pinned) = self.names.get(&format!("role:{owner}.{wire}")) {
+            return pinned.clone();
+        }
+        let mut base = wire;
+        for prefix in ["target", "source"] {
+            if let Some(rest) = wire.strip_prefix(prefix) {
+                if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    base = rest;
+                }
+            }
+        }
+        if base.eq_ignore_ascii_case("id") {
+            return format!("{owner}Id");
+        }
+        type_name(base)
+    }
+
+    fn variants(&mut self, values: &[&String], pointer: &str) -> Vec<Variant> {
+        let mut scope = Scope::new();
+        scope.reserve("Unknown");
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for v in values {
+            if !seen.insert(v.as_str()) {
+                self.warn(Code::Quirk, pointer, format!("enum value `{v}` is listed twice"));
+                continue;
+            }
+            let name = scope.claim(&type_name(v), v);
+            out.push(Variant { wire: (*v).clone(), name });
+        }
+        for c in &scope.collisions {
+            self.warn(Code::Naming, pointer, format!("enum values `{}` and `{}` both become `{}`; the second is `{}`", c.first_owner, c.owner, c.wanted, c.given));
+        }
+        out
+    }
+
+    /// A validated string type for a pattern, shared by every use with the
+    /// same role and pattern.
+    fn validated(&mut self, pattern: &str, pointer: &str, at: &str, role: Option<String>, target: Option<&str>) -> Option<TypeRef> {
+        if self.bad_patterns.contains(pattern) {
+            return None;
+        }
+        if !self.patterns.contains_key(pattern) {
+            match pattern::compile(pattern) {
+                Ok(c) => {
+                    if let Some(w) = pattern::double_escape_warning(pattern) {
+                        self.warn(Code::Pattern, pointer, w);
+                    }
+                    self.patterns.insert(pattern.to_owned(), c);
+                }
+                Err(e) => {
+                    self.error(Code::Pattern, &format!("{pointer}/pattern"), format!("{e}"));
+                    self.bad_patterns.insert(pattern.to_owned());
+                    return None;
+                }
+            }
+        }
+        let role = match (role, target) {
+            // A named string schema is its own role.
+            (_, Some(t)) => self.pinned_or(t, || type_name(t.rsplit('/').next().unwrap_or("Pattern"))),
+            (Some(r), None) => r,
+            (None, None) => "PatternString".to_owned(),
+        };
+        // Same role, same pattern: one type. Same role, other pattern: a new name.
+        let mut name = role.clone();
+        let mut n = 2;
+        loop {
+            match self.strings.get_mut(&name) {
+                Some(existing) if existing.pattern == pattern => {
+                    existing.used_at.push(at.to_owned());
+                    return Some(TypeRef::Validated(name));
+                }
+                Some(_) => {
+                    name = format!("{role}{n}");
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        let name = self.type_scope.claim(&name, at);
+        if name != role {
+            self.warn(Code::Naming, at, format!("`{role}` already names a type with another pattern; this one is `{name}`"));
+        }
+        self.strings.insert(
+            name.clone(),
+            ValidatedString { name: name.clone(), pattern: pattern.to_owned(), matcher: String::new(), doc: Doc::default(), used_at: vec![at.to_owned()] },
+        );
+        Some(TypeRef::Validated(name))
+    }
+}
+
+fn location_name(p: &Parameter) -> &'static str {
+    match p {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn doc_of(s: &Schema) -> Doc {
+    Doc { summary: s.schema_data.title.clone(), description: s.schema_data.description.clone(), notes: Vec::new() }
+}
+
+/// Facts about a schema worth a line in the docs.
+fn notes(s: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            if let VariantOrUnknownOrEmpty::Item(f) = &st.format {
+                let f = match f {
+                    StringFormat::Date => "date",
+                    StringFormat::DateTime => "date-time",
+                    StringFormat::Password => "password",
+                    StringFormat::Byte => "byte",
+                    StringFormat::Binary => "binary",
+                };
+                out.push(format!("Format: `{f}`."));
+            } else if let VariantOrUnknownOrEmpty::Unknown(f) = &st.format {
+                out.push(format!("Format: `{f}`."));
+            }
+            if let Some(p) = &st.pattern {
+                out.push(format!("Pattern: `{p}`."));
+            }
+            if let Some(n) = st.min_length {
+                out.push(format!("Minimum length: {n}."));
+            }
+            if let Some(n) = st.max_length {
+                out.push(format!("Maximum length: {n}."));
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            if let Some(m) = i.minimum {
+                out.push(format!("Minimum: {m}{}.", if i.exclusive_minimum { " (exclusive)" } else { "" }));
+            }
+            if let Some(m) = i.maximum {
+                out.push(format!("Maximum: {m}{}.", if i.exclusive_maximum { " (exclusive)" } else { "" }));
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            if let Some(m) = n.minimum {
+                out.push(format!("Minimum: {m}."));
+            }
+            if let Some(m) = n.maximum {
+                out.push(format!("Maximum: {m}."));
+            }
+        }
+        SchemaKind::Any(a) => {
+            if let Some(m) = a.minimum {
+                out.push(format!("Minimum: {m}."));
+            }
+            if let Some(m) = a.maximum {
+                out.push(format!("Maximum: {m}."));
+            }
+        }
+        _ => {}
+    }
+    if let Some(d) = &s.schema_data.default {
+        out.push(format!("Default: `{d}`."));
+    }
+    out
+}

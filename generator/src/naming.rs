@@ -1,0 +1,236 @@
+//! The one naming function: every Rust identifier the generator emits (types,
+//! fields, enum variants, functions, parameters) comes from here.
+//!
+//! heck does the case conversion; this module adds what heck does not know:
+//! Rust keywords, identifiers that cannot start with a digit, values made only
+//! of symbols (`<`, `>`), and deterministic collision handling.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// What kind of identifier is wanted; each has its own case and keyword rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// Types and enum variants: `UpperCamelCase`.
+    Type,
+    /// Fields, functions, parameters, modules: `snake_case`.
+    Value,
+}
+
+/// Rust's strict and reserved keywords (2021 edition), plus `gen` (2024).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code uses unqualified; a spec type named like
+/// one of them gets a suffix so the generated code stays unambiguous.
+const RESERVED_TYPES: &[&str] = &[
+    "Box", "Checked", "Client", "Err", "Error", "None", "Ok", "Option", "Result", "Self", "Some",
+    "String", "Vec",
+];
+
+/// Words for values that have no identifier characters at all.
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '<' => "lt",
+        '>' => "gt",
+        '=' => "eq",
+        '!' => "not",
+        '+' => "plus",
+        '-' => "minus",
+        '*' => "star",
+        '/' => "slash",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '^' => "caret",
+        '~' => "tilde",
+        '.' => "dot",
+        ',' => "comma",
+        ':' => "colon",
+        ';' => "semicolon",
+        '?' => "question",
+        '@' => "at",
+        '#' => "hash",
+        '$' => "dollar",
+        ' ' => "space",
+        _ => return None,
+    })
+}
+
+/// Converts any spec string to a Rust identifier of the given case.
+pub fn ident(raw: &str, case: Case) -> String {
+    let has_alnum = raw.chars().any(|c| c.is_ascii_alphanumeric());
+    let spelled;
+    let source = if has_alnum {
+        raw
+    } else {
+        // `<`, `>=`, `*`: spell the symbols so the name still says something.
+        let words: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
+        spelled = if words.is_empty() { "empty".to_owned() } else { words.join(" ") };
+        &spelled
+    };
+    // Dots between digits (`4.4`) would vanish under heck; keep them apart.
+    let cleaned: String = source
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut name = match case {
+        Case::Type => cleaned.to_upper_camel_case(),
+        Case::Value => cleaned.to_snake_case(),
+    };
+    if source.chars().next().is_some_and(|c| c.is_ascii_digit()) || name.starts_with(|c: char| c.is_ascii_digit()) {
+        // Values like `4.4` or `3DES`: a letter in front, digits kept apart.
+        let digits: Vec<&str> = cleaned.split_whitespace().collect();
+        name = match case {
+            Case::Type => format!("V{}", digits.join("_")),
+            Case::Value => format!("v{}", digits.join("_").to_snake_case()),
+        };
+    }
+    if name.is_empty() {
+        name = match case {
+            Case::Type => "Empty".to_owned(),
+            Case::Value => "empty".to_owned(),
+        };
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    if case == Case::Type && RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+pub fn type_name(raw: &str) -> String {
+    ident(raw, Case::Type)
+}
+
+pub fn value_name(raw: &str) -> String {
+    ident(raw, Case::Value)
+}
+
+/// One scope of names (the types of a crate, the fields of a struct, the
+/// variants of an enum). Claims are deterministic: the first claimant keeps
+/// the name, later ones get `2`, `3`, ... and the collision is recorded.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeMap<String, String>,
+    /// (wanted name, given name, the claimant that had it first)
+    pub collisions: Vec<Collision>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collision {
+    pub wanted: String,
+    pub given: String,
+    pub first_owner: String,
+    pub owner: String,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Scope::default()
+    }
+
+    /// Reserves a name that nothing else may take (e.g. a method name).
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned(), "(reserved)".to_owned());
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains_key(name)
+    }
+
+    /// Claims `wanted` for `owner` (a description used in reports).
+    pub fn claim(&mut self, wanted: &str, owner: &str) -> String {
+        if !self.taken.contains_key(wanted) {
+            self.taken.insert(wanted.to_owned(), owner.to_owned());
+            return wanted.to_owned();
+        }
+        let sep = if wanted.contains('_') || wanted.chars().next().is_some_and(char::is_lowercase) { "_" } else { "" };
+        let mut n = 2;
+        loop {
+            let candidate = format!("{wanted}{sep}{n}");
+            if !self.taken.contains_key(&candidate) {
+                let first_owner = self.taken.get(wanted).cloned().unwrap_or_default();
+                self.collisions.push(Collision {
+                    wanted: wanted.to_owned(),
+                    given: candidate.clone(),
+                    first_owner,
+                    owner: owner.to_owned(),
+                });
+                self.taken.insert(candidate.clone(), owner.to_owned());
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_names_become_upper_camel_case() {
+        assert_eq!(type_name("BackupRestoreJob"), "BackupRestoreJob");
+        assert_eq!(type_name("ApiBSONTimestampView"), "ApiBsonTimestampView");
+        assert_eq!(type_name("application/vnd.atlas.2023-01-01+json"), "ApplicationVndAtlas20230101Json");
+    }
+
+    #[test]
+    fn wire_names_become_snake_case_fields() {
+        assert_eq!(value_name("masterKeyUUID"), "master_key_uuid");
+        assert_eq!(value_name("urlV2"), "url_v2");
+        assert_eq!(value_name("batchId"), "batch_id");
+        assert_eq!(value_name("getGroupClusterRestoreJob"), "get_group_cluster_restore_job");
+    }
+
+    #[test]
+    fn enum_values_become_variants() {
+        assert_eq!(type_name("CLIENT_PIT_HTTP"), "ClientPitHttp");
+        assert_eq!(type_name("SHA1"), "Sha1");
+        assert_eq!(type_name("IN_PROGRESS"), "InProgress");
+    }
+
+    #[test]
+    fn symbol_only_values_are_spelled_out() {
+        assert_eq!(type_name("<"), "Lt");
+        assert_eq!(type_name(">"), "Gt");
+        assert_eq!(type_name(">="), "GtEq");
+        assert_eq!(type_name(""), "Empty");
+    }
+
+    #[test]
+    fn leading_digits_get_a_letter() {
+        assert_eq!(type_name("4.4"), "V4_4");
+        assert_eq!(type_name("3DES"), "V3DES");
+        assert_eq!(value_name("2fa"), "v2fa");
+    }
+
+    #[test]
+    fn keywords_and_reserved_types_are_avoided() {
+        assert_eq!(value_name("type"), "type_");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(type_name("Self"), "SelfModel");
+        assert_eq!(type_name("Error"), "ErrorModel");
+        assert_eq!(type_name("Option"), "OptionModel");
+    }
+
+    #[test]
+    fn collisions_get_numbered_and_reported() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("group_id", "groupId"), "group_id");
+        assert_eq!(scope.claim("group_id", "group_id"), "group_id_2");
+        assert_eq!(scope.claim("Foo", "a"), "Foo");
+        assert_eq!(scope.claim("Foo", "b"), "Foo2");
+        assert_eq!(scope.collisions.len(), 2);
+        assert_eq!(scope.collisions[0].first_owner, "groupId");
+    }
+}

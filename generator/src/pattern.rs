@@ -1,0 +1,457 @@
+//! ECMA-262 `pattern` validators.
+//!
+//! OpenAPI patterns are ECMA-262 regular expressions with JSON-Schema search
+//! semantics: not implicitly anchored, a value is valid when the regex matches
+//! somewhere in it. [`compile`] turns a pattern into either a DFA (for the
+//! regular subset: literals, classes, groups, alternation, quantifiers and
+//! `^`/`$`) that [`emit_matcher`] renders as plain Rust, or, for everything
+//! else, a call into the runtime's ECMA engine. `regress` is the reference
+//! for what a pattern means: a pattern it rejects is an error, and the DFA
+//! must agree with it on every input.
+
+mod automaton;
+mod charset;
+mod emit;
+mod parse;
+
+use std::fmt;
+
+use proc_macro2::{Ident, TokenStream};
+
+/// DFAs larger than this are left to the engine: the emitted code would be
+/// bulky and the engine is fast enough for such patterns.
+pub const MAX_DFA_STATES: usize = 512;
+
+/// A pattern ready for code generation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompiledPattern {
+    /// The pattern as written in the spec.
+    pub source: String,
+    pub strategy: Strategy,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Strategy {
+    /// Matched by generated code.
+    Dfa(Dfa),
+    /// Matched at run time by the runtime's ECMA-262 engine.
+    Engine {
+        /// Why the DFA could not be used, e.g. "negative lookahead (?!...)".
+        reason: String,
+    },
+}
+
+/// A deterministic automaton with search semantics built in.
+///
+/// State 0 is the start. A character with no transition means "no match".
+/// Reaching a state with [`DfaState::accept_now`] means a match was found,
+/// whatever follows; otherwise the input matches if it ends in a state with
+/// [`DfaState::accept_at_end`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dfa {
+    states: Vec<DfaState>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DfaState {
+    /// Sorted, disjoint character ranges.
+    pub transitions: Vec<Transition>,
+    /// A match ends here; the rest of the input is irrelevant.
+    pub accept_now: bool,
+    /// A match ends here if the input ends here (includes `accept_now`).
+    pub accept_at_end: bool,
+}
+
+/// Characters `lo..=hi` lead to `target`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub lo: char,
+    pub hi: char,
+    pub target: usize,
+}
+
+impl Dfa {
+    pub fn states(&self) -> &[DfaState] {
+        &self.states
+    }
+
+    /// Runs the automaton; same semantics as the code [`emit_matcher`] emits.
+    pub fn is_match(&self, s: &str) -> bool {
+        let mut state = 0usize;
+        for c in s.chars() {
+            let Some(st) = self.states.get(state) else {
+                return false;
+            };
+            if st.accept_now {
+                return true;
+            }
+            match self.step(state, c) {
+                Some(next) => state = next,
+                None => return false,
+            }
+        }
+        self.states
+            .get(state)
+            .is_some_and(|st| st.accept_now || st.accept_at_end)
+    }
+
+    /// The state reached from `state` on `c`, if any.
+    pub fn step(&self, state: usize, c: char) -> Option<usize> {
+        let st = self.states.get(state)?;
+        let i = st.transitions.partition_point(|t| t.hi < c);
+        st.transitions
+            .get(i)
+            .filter(|t| t.lo <= c)
+            .map(|t| t.target)
+    }
+
+    /// Whether the DFA can only ever match ASCII characters, so emitted code
+    /// may scan bytes.
+    pub fn is_ascii_only(&self) -> bool {
+        self.states
+            .iter()
+            .all(|st| st.transitions.iter().all(|t| t.hi.is_ascii()))
+    }
+
+    /// A shortest input that matches, if the pattern can match at all.
+    /// Useful for examples and tests.
+    pub fn shortest_match(&self) -> Option<String> {
+        let n = self.states.len();
+        let mut prev: Vec<Option<(usize, char)>> = vec![None; n];
+        let mut seen = vec![false; n];
+        let mut queue = std::collections::VecDeque::new();
+        if n == 0 {
+            return None;
+        }
+        seen[0] = true;
+        queue.push_back(0usize);
+        while let Some(s) = queue.pop_front() {
+            let st = self.states.get(s)?;
+            if st.accept_at_end {
+                let mut out = Vec::new();
+                let mut cur = s;
+                while let Some((p, c)) = prev.get(cur).copied().flatten() {
+                    out.push(c);
+                    cur = p;
+                }
+                out.reverse();
+                return Some(out.into_iter().collect());
+            }
+            for t in &st.transitions {
+                if let Some(flag) = seen.get_mut(t.target) {
+                    if !*flag {
+                        *flag = true;
+                        if let Some(slot) = prev.get_mut(t.target) {
+                            *slot = Some((s, t.lo));
+                        }
+                        queue.push_back(t.target);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+impl CompiledPattern {
+    /// `Some(matches)` when the answer can be computed here: always for a
+    /// DFA; for the engine strategy by running `regress` (`None` only if it
+    /// somehow fails to compile).
+    pub fn is_match(&self, s: &str) -> Option<bool> {
+        match &self.strategy {
+            Strategy::Dfa(dfa) => Some(dfa.is_match(s)),
+            Strategy::Engine { .. } => regress::Regex::new(&self.source)
+                .ok()
+                .map(|re| re.find(s).is_some()),
+        }
+    }
+
+    pub fn dfa(&self) -> Option<&Dfa> {
+        match &self.strategy {
+            Strategy::Dfa(dfa) => Some(dfa),
+            Strategy::Engine { .. } => None,
+        }
+    }
+}
+
+/// A pattern that is not valid ECMA-262 (as `regress` reads it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternError {
+    /// The offending pattern.
+    pub source: String,
+    pub message: String,
+    /// Byte offset into `source`, when known.
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid ECMA-262 pattern `{}`: {}",
+            self.source, self.message
+        )?;
+        if let Some(offset) = self.offset {
+            write!(f, " at byte {offset}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// Compiles `source` (an ECMA-262 pattern, no flags) for code generation.
+pub fn compile(source: &str) -> Result<CompiledPattern, PatternError> {
+    let parsed = parse::parse(source);
+    if let Err(e) = regress::Regex::new(source) {
+        // regress gives no position; ours is only trustworthy when our
+        // parser also found the pattern malformed.
+        let offset = match &parsed {
+            Err(parse::ParseFail::Syntax { offset, .. }) => Some(*offset),
+            _ => None,
+        };
+        return Err(PatternError {
+            source: source.to_string(),
+            message: e.text,
+            offset,
+        });
+    }
+    let strategy = match parsed {
+        Ok(node) => match automaton::build_dfa(&node, MAX_DFA_STATES) {
+            Ok(dfa) => Strategy::Dfa(dfa),
+            Err(automaton::DfaFail::TooLarge(reason)) => Strategy::Engine { reason },
+        },
+        Err(parse::ParseFail::Unsupported(reason)) => Strategy::Engine { reason },
+        // regress accepted what we could not read; its reading wins.
+        Err(parse::ParseFail::Syntax { message, offset }) => Strategy::Engine {
+            reason: format!("construct the DFA compiler does not read ({message} at byte {offset})"),
+        },
+    };
+    Ok(CompiledPattern {
+        source: source.to_string(),
+        strategy,
+    })
+}
+
+/// Warns about patterns written with doubled backslashes, such as `^\\d{4}$`
+/// as the decoded string: `\\` is a literal backslash, so such a pattern
+/// rejects every real value.
+pub fn double_escape_warning(source: &str) -> Option<String> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '\\' {
+            i += 1;
+            continue;
+        }
+        let escaped = chars.get(i + 1).copied();
+        if escaped == Some('\\') {
+            if let Some(&c) = chars.get(i + 2) {
+                if "dDwWsSbB.nrtfv".contains(c) {
+                    return Some(format!(
+                        "pattern looks double-escaped: `\\\\{c}` matches a literal backslash \
+                         followed by `{c}`; did you mean `\\{c}`?"
+                    ));
+                }
+            }
+        }
+        // Skip the escaped character so `\\\\` is read as two escapes.
+        i += 2;
+    }
+    None
+}
+
+/// Warns about `\p{...}` / `\P{...}`: without the `u` flag (which OpenAPI
+/// patterns never have) they are not Unicode property classes but the
+/// literal characters `p{...}`.
+pub fn unicode_property_warning(source: &str) -> Option<String> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            if let (Some(&p @ ('p' | 'P')), Some('{')) = (chars.get(i + 1), chars.get(i + 2)) {
+                let end = chars[i..].iter().position(|&c| c == '}').map_or(chars.len(), |e| i + e + 1);
+                let escape: String = chars[i..end].iter().collect();
+                return Some(format!(
+                    "`{escape}` is not a Unicode property class in an ECMA-262 pattern without \
+                     the `u` flag: it matches the characters `{p}`, `{{`, ... literally"
+                ));
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Emits `fn <fn_name>(s: &str) -> bool { ... }` implementing the pattern with
+/// search semantics. Deterministic for a given input.
+pub fn emit_matcher(p: &CompiledPattern, fn_name: &Ident) -> TokenStream {
+    emit::emit(p, fn_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dfa_of(src: &str) -> Dfa {
+        match compile(src).unwrap().strategy {
+            Strategy::Dfa(d) => d,
+            Strategy::Engine { reason } => panic!("{src}: engine ({reason})"),
+        }
+    }
+
+    fn check_table(src: &str, table: &[(&str, bool)]) {
+        let dfa = dfa_of(src);
+        let re = regress::Regex::new(src).unwrap();
+        for &(input, expected) in table {
+            assert_eq!(dfa.is_match(input), expected, "{src} on {input:?}");
+            assert_eq!(re.find(input).is_some(), expected, "regress {src} on {input:?}");
+        }
+    }
+
+    #[test]
+    fn object_id() {
+        let hex24 = "0123456789abcdef01234567";
+        check_table(
+            "^([a-f0-9]{24})$",
+            &[
+                (hex24, true),
+                ("aaaaaaaaaaaaaaaaaaaaaaaa", true),
+                (&hex24[..23], false),
+                (&format!("{hex24}a"), false),
+                ("0123456789ABCDEF01234567", false),
+                (&format!("{hex24}\n"), false),
+                (&format!("\n{hex24}"), false),
+                ("٣123456789abcdef01234567", false),
+                ("", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn cluster_name() {
+        check_table(
+            "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+            &[
+                ("Cluster0", true),
+                ("a-b", true),
+                ("a", true),
+                ("a-", true),
+                ("-a", false),
+                ("", false),
+                ("é", false),
+                ("aé", false),
+                ("a b", false),
+                ("ab\n", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn unanchored_search() {
+        check_table(
+            "[0-9]",
+            &[("ab1", true), ("1", true), ("abc", false), ("", false), ("é٣9", true)],
+        );
+        check_table("a$", &[("ba", true), ("ab", false), ("a\n", false)]);
+        check_table("^a", &[("ab", true), ("ba", false), ("\na", false)]);
+    }
+
+    #[test]
+    fn ecma_classes() {
+        check_table(r"^\d$", &[("5", true), ("٣", false), ("a", false)]);
+        check_table(r"^\w+$", &[("a_Z9", true), ("é", false)]);
+        check_table(
+            r"^\s$",
+            &[(" ", true), ("\u{a0}", true), ("\u{2028}", true), ("\u{feff}", true), ("\u{85}", false)],
+        );
+        check_table(
+            "^.$",
+            &[("a", true), ("\n", false), ("\r", false), ("\u{2029}", false), ("é", true)],
+        );
+        check_table("^[^a]$", &[("\n", true), ("a", false), ("b", true)]);
+        check_table(r"^[\d-x]$", &[("-", true), ("x", true), ("5", true), ("a", false)]);
+        check_table(r"^\p{L}$", &[("p{L}", true), ("a", false)]);
+        check_table(r"a{,2}", &[("a{,2}", true), ("aa", false)]);
+        check_table(r"^\x41\u0042\0$", &[("AB\0", true)]);
+    }
+
+    #[test]
+    fn anchors_in_the_middle() {
+        check_table("a|^b", &[("cb", false), ("b", true), ("ca", true)]);
+        check_table("x^|$y|^$", &[("", true), ("x", false), ("y", false)]);
+    }
+
+    #[test]
+    fn engine_fallbacks() {
+        for (src, reason) in [
+            ("(?!$)", "negative lookahead (?!...)"),
+            (r"\bx", "word boundary \\b"),
+            (r"(a)\1", "backreference or legacy octal escape"),
+        ] {
+            let p = compile(src).unwrap();
+            assert_eq!(p.strategy, Strategy::Engine { reason: reason.into() }, "{src}");
+        }
+        let p = compile("(?!$)").unwrap();
+        assert_eq!(p.is_match(""), Some(false));
+        assert_eq!(p.is_match("a"), Some(true));
+    }
+
+    #[test]
+    fn state_cap_falls_back() {
+        // Search for "an `a` 12 characters before the end" needs 2^12 states.
+        let p = compile("a.{12}$").unwrap();
+        match p.strategy {
+            Strategy::Engine { reason } => assert!(reason.contains("exceed 512"), "{reason}"),
+            Strategy::Dfa(_) => panic!("expected fallback"),
+        }
+    }
+
+    #[test]
+    fn invalid_patterns() {
+        let e = compile("(").unwrap_err();
+        assert_eq!(e.offset, Some(1));
+        assert!(e.to_string().starts_with("invalid ECMA-262 pattern `(`: "), "{e}");
+        assert!(e.to_string().ends_with(" at byte 1"), "{e}");
+        assert!(compile("[z-a]").is_err());
+        assert!(compile("a**").is_err());
+        assert!(compile("x{2,1}").is_err());
+    }
+
+    #[test]
+    fn double_escape() {
+        let w = double_escape_warning(r"^\\d{4}$").unwrap();
+        assert!(w.contains(r"did you mean `\d`?"), "{w}");
+        assert!(double_escape_warning(r"^\d{4}$").is_none());
+        assert!(double_escape_warning(r"^[^/\\ ]$").is_none());
+        assert!(double_escape_warning(r"C:\\\\").is_none());
+        assert!(unicode_property_warning(r"^[\p{L}]$").is_some());
+        assert!(unicode_property_warning(r"^[p{L}]$").is_none());
+    }
+
+    #[test]
+    fn emitted_code_shapes() {
+        let name = proc_macro2::Ident::new("check", proc_macro2::Span::call_site());
+        let hex = compile("^([a-f0-9]{24})$").unwrap();
+        let code = emit_matcher(&hex, &name).to_string();
+        assert!(!code.contains("EcmaPattern"), "{code}");
+        assert!(code.contains("b . len () == 24"), "{code}");
+        syn::parse2::<syn::ItemFn>(emit_matcher(&hex, &name)).unwrap();
+        let look = compile("(?!$)").unwrap();
+        let code = emit_matcher(&look, &name).to_string();
+        assert!(code.contains("EcmaPattern :: new (\"(?!$)\")"), "{code}");
+        assert_eq!(code, emit_matcher(&look, &name).to_string());
+    }
+
+    #[test]
+    fn shortest_match_is_accepted() {
+        for src in ["^([a-f0-9]{24})$", "[0-9]", "^$", "a|^b"] {
+            let d = dfa_of(src);
+            let m = d.shortest_match().unwrap();
+            assert!(d.is_match(&m), "{src}: {m:?}");
+        }
+        assert!(dfa_of("a^").shortest_match().is_none());
+    }
+}

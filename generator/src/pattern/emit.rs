@@ -1,0 +1,589 @@
+//! Rust code for a compiled pattern.
+//!
+//! Shapes, from fastest to most general:
+//! * fixed length: an ASCII-only chain whose matches all have one length;
+//!   a length test plus slice comparisons;
+//! * linear: the DFA is a chain where each state only loops on itself or
+//!   moves on to the next one; straight-line code over bytes (ASCII-only) or
+//!   chars;
+//! * search: only the start state plus "matched" (unanchored single-class
+//!   patterns): an `any`;
+//! * byte loop: every state treats all non-ASCII characters alike, so the
+//!   input is scanned as bytes (UTF-8 continuation bytes keep the state);
+//! * char loop: anything else, over `s.chars()`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::charset::MAX_CP;
+use super::{CompiledPattern, Dfa, Strategy};
+
+pub(crate) fn emit(p: &CompiledPattern, fn_name: &Ident) -> TokenStream {
+    let body = match &p.strategy {
+        Strategy::Dfa(dfa) => dfa_body(dfa),
+        Strategy::Engine { .. } => {
+            let src = Literal::string(&p.source);
+            quote! {
+                static RE: ::atlas_runtime::pattern::EcmaPattern =
+                    ::atlas_runtime::pattern::EcmaPattern::new(#src);
+                RE.is_match(s)
+            }
+        }
+    };
+    quote! {
+        fn #fn_name(s: &str) -> bool {
+            #body
+        }
+    }
+}
+
+/// Where a transition leads in emitted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Goto {
+    /// A match was found; the rest of the input does not matter.
+    Match,
+    State(usize),
+}
+
+fn goto(dfa: &Dfa, target: usize) -> Goto {
+    match dfa.states.get(target) {
+        Some(t) if t.accept_now => Goto::Match,
+        _ => Goto::State(target),
+    }
+}
+
+fn dfa_body(dfa: &Dfa) -> TokenStream {
+    let Some(start) = dfa.states.first() else {
+        return quote! { let _ = s; false };
+    };
+    if start.accept_now {
+        return quote! { let _ = s; true };
+    }
+    if start.transitions.is_empty() {
+        return if start.accept_at_end {
+            quote! { s.is_empty() }
+        } else {
+            quote! { let _ = s; false }
+        };
+    }
+    let byte_mode = byte_mode_targets(dfa);
+    let ascii_only = byte_mode
+        .as_ref()
+        .is_some_and(|t| t.iter().all(Option::is_none));
+    let unit = if ascii_only { Unit::Byte } else { Unit::Char };
+    if let Some(body) = search_body(dfa, byte_mode.is_some()) {
+        return body;
+    }
+    if let Some(chain) = linear_chain(dfa) {
+        if ascii_only && is_fixed_length(&chain) {
+            return fixed_length_body(&chain);
+        }
+        return linear_body(&chain, unit);
+    }
+    match byte_mode {
+        Some(non_ascii) => byte_loop_body(dfa, &non_ascii),
+        None => char_loop_body(dfa),
+    }
+}
+
+/// What emitted code iterates over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// `s.bytes()`: only valid when no non-ASCII character can ever match.
+    Byte,
+    Char,
+}
+
+impl Unit {
+    fn lit(self) -> fn(u32) -> TokenStream {
+        match self {
+            Unit::Byte => byte_lit,
+            Unit::Char => char_lit,
+        }
+    }
+
+    fn iter(self) -> TokenStream {
+        match self {
+            Unit::Byte => quote! { s.bytes() },
+            Unit::Char => quote! { s.chars() },
+        }
+    }
+
+    fn max(self) -> u32 {
+        match self {
+            Unit::Byte => 0xFF,
+            Unit::Char => MAX_CP,
+        }
+    }
+}
+
+/// A DFA that only waits in its start state until some character completes
+/// a match (e.g. unanchored `[0-9]`): a plain `any`.
+fn search_body(dfa: &Dfa, byte_mode: bool) -> Option<TokenStream> {
+    let start = dfa.states.first()?;
+    let mut hits: Vec<(u32, u32)> = Vec::new();
+    let mut all: Vec<(u32, u32)> = Vec::new();
+    for t in &start.transitions {
+        let range = (u32::from(t.lo), u32::from(t.hi));
+        all.push(range);
+        match goto(dfa, t.target) {
+            Goto::Match => hits.push(range),
+            Goto::State(0) => {}
+            Goto::State(_) => return None,
+        }
+    }
+    // A character without a transition ends the search with no match, which
+    // `any` cannot express.
+    if !covers_all(&normalise(all), MAX_CP) {
+        return None;
+    }
+    if start.accept_at_end {
+        // Every input ends in the start state or has matched already.
+        return Some(quote! { let _ = s; true });
+    }
+    let unit = if byte_mode {
+        // Non-ASCII characters match as a whole or not at all, so testing
+        // their lead byte suffices.
+        hits = hits
+            .into_iter()
+            .flat_map(|(lo, hi)| {
+                let ascii = (lo <= 0x7F).then(|| (lo, hi.min(0x7F)));
+                let wide = (hi >= 0x80).then_some((0xC0, 0xFF));
+                ascii.into_iter().chain(wide)
+            })
+            .collect();
+        Unit::Byte
+    } else {
+        Unit::Char
+    };
+    let hits = normalise(hits);
+    if covers_all(&hits, unit.max()) {
+        return Some(quote! { !s.is_empty() });
+    }
+    let iter = unit.iter();
+    let pat = pattern(&hits, unit.lit());
+    Some(quote! { #iter.any(|c| matches!(c, #pat)) })
+}
+
+/// For each state, the single target of every non-ASCII character (`None`
+/// = no match), or `None` overall when some state tells non-ASCII characters
+/// apart.
+fn byte_mode_targets(dfa: &Dfa) -> Option<Vec<Option<usize>>> {
+    dfa.states
+        .iter()
+        .map(|st| {
+            let wide: Vec<_> = st
+                .transitions
+                .iter()
+                .filter(|t| u32::from(t.hi) >= 0x80)
+                .collect();
+            match wide.as_slice() {
+                [] => Some(None),
+                [t] if u32::from(t.lo) <= 0x80 && u32::from(t.hi) == MAX_CP => Some(Some(t.target)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn byte_lit(b: u32) -> TokenStream {
+    let b = u8::try_from(b).unwrap_or(u8::MAX);
+    if (0x20..0x7F).contains(&b) {
+        let l = Literal::byte_character(b);
+        quote! { #l }
+    } else {
+        let l = Literal::u8_unsuffixed(b);
+        quote! { #l }
+    }
+}
+
+fn char_lit(c: u32) -> TokenStream {
+    let l = Literal::character(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+    quote! { #l }
+}
+
+/// `a | b..=c | ...` for sorted ranges.
+fn pattern(ranges: &[(u32, u32)], lit: fn(u32) -> TokenStream) -> TokenStream {
+    let alts = ranges.iter().map(|&(lo, hi)| {
+        let l = lit(lo);
+        if lo == hi {
+            l
+        } else {
+            let h = lit(hi);
+            quote! { #l..=#h }
+        }
+    });
+    quote! { #(#alts)|* }
+}
+
+/// Sorts and merges adjacent or overlapping ranges.
+fn normalise(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// Whether `ranges` (normalised) cover every value in `0..=max`, treating
+/// the surrogate block as covered since no `char` lives there.
+fn covers_all(ranges: &[(u32, u32)], max: u32) -> bool {
+    let mut next = 0u32;
+    for &(lo, hi) in ranges {
+        let gap_is_surrogates = next == 0xD800 && lo == 0xE000;
+        if lo > next && !gap_is_surrogates {
+            return false;
+        }
+        next = next.max(hi.saturating_add(1));
+    }
+    next > max
+}
+
+/// Byte ranges of one state's transitions, grouped by where they lead.
+fn byte_arms(dfa: &Dfa, state: usize, non_ascii: Option<usize>) -> BTreeMap<Goto, Vec<(u32, u32)>> {
+    let mut arms: BTreeMap<Goto, Vec<(u32, u32)>> = BTreeMap::new();
+    let Some(st) = dfa.states.get(state) else {
+        return arms;
+    };
+    for t in &st.transitions {
+        let (lo, hi) = (u32::from(t.lo), u32::from(t.hi));
+        if lo <= 0x7F {
+            arms.entry(goto(dfa, t.target))
+                .or_default()
+                .push((lo, hi.min(0x7F)));
+        }
+    }
+    if let Some(target) = non_ascii {
+        // A UTF-8 lead byte stands for the whole character.
+        arms.entry(goto(dfa, target)).or_default().push((0xC0, 0xFF));
+    }
+    if dfa.states.iter().any(|st| st.transitions.iter().any(|t| !t.hi.is_ascii())) {
+        // Continuation bytes belong to the character whose lead byte already
+        // moved the state; any state may have been entered that way.
+        arms.entry(Goto::State(state)).or_default().push((0x80, 0xBF));
+    }
+    arms.into_iter().map(|(g, r)| (g, normalise(r))).collect()
+}
+
+fn char_arms(dfa: &Dfa, state: usize) -> BTreeMap<Goto, Vec<(u32, u32)>> {
+    let mut arms: BTreeMap<Goto, Vec<(u32, u32)>> = BTreeMap::new();
+    if let Some(st) = dfa.states.get(state) {
+        for t in &st.transitions {
+            arms.entry(goto(dfa, t.target))
+                .or_default()
+                .push((u32::from(t.lo), u32::from(t.hi)));
+        }
+    }
+    arms.into_iter().map(|(g, r)| (g, normalise(r))).collect()
+}
+
+/// `match x { ... }` arms for one state, ordered by their lowest value; a
+/// catch-all `return false` only where the arms leave values uncovered.
+fn match_arms(
+    arms: &BTreeMap<Goto, Vec<(u32, u32)>>,
+    lit: fn(u32) -> TokenStream,
+    max: u32,
+) -> TokenStream {
+    let mut ordered: Vec<(&Goto, &Vec<(u32, u32)>)> = arms.iter().collect();
+    ordered.sort_by_key(|(_, r)| r.first().map_or(u32::MAX, |&(lo, _)| lo));
+    let mut all: Vec<(u32, u32)> = Vec::new();
+    let mut out = Vec::new();
+    for (g, ranges) in ordered {
+        all.extend_from_slice(ranges);
+        let pat = pattern(ranges, lit);
+        let action = match g {
+            Goto::Match => quote! { return true },
+            Goto::State(n) => {
+                let n = state_lit(*n);
+                quote! { #n }
+            }
+        };
+        out.push(quote! { #pat => #action, });
+    }
+    if !covers_all(&normalise(all), max) {
+        out.push(quote! { _ => return false, });
+    }
+    quote! { #(#out)* }
+}
+
+fn state_lit(n: usize) -> Literal {
+    Literal::u16_unsuffixed(u16::try_from(n).unwrap_or(u16::MAX))
+}
+
+/// Final `matches!` on the states where the input may end.
+fn final_check(dfa: &Dfa) -> TokenStream {
+    let finals: Vec<Literal> = dfa
+        .states
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.accept_at_end && !st.accept_now)
+        .map(|(i, _)| state_lit(i))
+        .collect();
+    if finals.is_empty() {
+        quote! { false }
+    } else {
+        quote! { matches!(state, #(#finals)|*) }
+    }
+}
+
+fn loop_states(dfa: &Dfa, arms_of: impl Fn(usize) -> TokenStream) -> Vec<TokenStream> {
+    dfa.states
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| !st.accept_now)
+        .map(|(i, _)| {
+            let n = state_lit(i);
+            let arms = arms_of(i);
+            quote! { #n => match c { #arms }, }
+        })
+        .collect()
+}
+
+fn byte_loop_body(dfa: &Dfa, non_ascii: &[Option<usize>]) -> TokenStream {
+    let states = loop_states(dfa, |i| {
+        let arms = byte_arms(dfa, i, non_ascii.get(i).copied().flatten());
+        match_arms(&arms, byte_lit, 0xFF)
+    });
+    let fin = final_check(dfa);
+    quote! {
+        let mut state: u16 = 0;
+        for c in s.bytes() {
+            state = match state {
+                #(#states)*
+                _ => return false,
+            };
+        }
+        #fin
+    }
+}
+
+fn char_loop_body(dfa: &Dfa) -> TokenStream {
+    let states = loop_states(dfa, |i| match_arms(&char_arms(dfa, i), char_lit, MAX_CP));
+    let fin = final_check(dfa);
+    quote! {
+        let mut state: u16 = 0;
+        for c in s.chars() {
+            state = match state {
+                #(#states)*
+                _ => return false,
+            };
+        }
+        #fin
+    }
+}
+
+/// One link of a linear DFA.
+struct Link {
+    looping: Vec<(u32, u32)>,
+    forward: Vec<(u32, u32)>,
+    /// The forward move completes a match.
+    forward_matches: bool,
+    accept_at_end: bool,
+}
+
+/// The DFA as a chain, if every state moves only to itself or to one new
+/// state further down the chain.
+fn linear_chain(dfa: &Dfa) -> Option<Vec<Link>> {
+    let mut chain = Vec::new();
+    let mut visited = vec![false; dfa.states.len()];
+    let mut cur = 0usize;
+    loop {
+        let st = dfa.states.get(cur)?;
+        if std::mem::replace(visited.get_mut(cur)?, true) {
+            return None;
+        }
+        let mut looping = Vec::new();
+        let mut forward = Vec::new();
+        let mut next: Option<usize> = None;
+        for t in &st.transitions {
+            let range = (u32::from(t.lo), u32::from(t.hi));
+            if t.target == cur {
+                looping.push(range);
+            } else {
+                if next.is_some_and(|n| n != t.target) {
+                    return None;
+                }
+                next = Some(t.target);
+                forward.push(range);
+            }
+        }
+        let forward_matches = next.is_some_and(|n| goto(dfa, n) == Goto::Match);
+        chain.push(Link {
+            looping: normalise(looping),
+            forward: normalise(forward),
+            forward_matches,
+            accept_at_end: st.accept_at_end,
+        });
+        match next {
+            Some(n) if !forward_matches => cur = n,
+            _ => return Some(chain),
+        }
+    }
+}
+
+fn is_fixed_length(chain: &[Link]) -> bool {
+    chain.iter().all(|l| l.looping.is_empty() && !l.forward_matches)
+        && chain
+            .iter()
+            .enumerate()
+            .all(|(i, l)| l.accept_at_end == (i + 1 == chain.len()))
+}
+
+/// Straight-line code walking the chain with `c` holding the next unread
+/// character (`None` at the end). Runs of identical links become a counted
+/// loop so bounded repetitions like `{1,64}` stay small.
+fn linear_body(chain: &[Link], unit: Unit) -> TokenStream {
+    let lit = unit.lit();
+    let mut stmts = Vec::new();
+    let mut advanced = false;
+    let mut tail = quote! { false };
+    let mut k = 0usize;
+    while let Some(link) = chain.get(k) {
+        if !link.looping.is_empty() {
+            let pat = pattern(&link.looping, lit);
+            stmts.push(quote! {
+                while matches!(c, Some(#pat)) {
+                    c = it.next();
+                }
+            });
+            advanced = true;
+        }
+        if link.forward.is_empty() {
+            tail = quote! { c.is_none() };
+            break;
+        }
+        let pat = pattern(&link.forward, lit);
+        if link.forward_matches {
+            tail = if link.accept_at_end {
+                quote! { matches!(c, None | Some(#pat)) }
+            } else {
+                quote! { matches!(c, Some(#pat)) }
+            };
+            break;
+        }
+        let step = if link.accept_at_end {
+            let rest = if covers_all(&link.forward, unit.max()) {
+                quote! {}
+            } else {
+                quote! { Some(_) => return false, }
+            };
+            quote! {
+                match c {
+                    None => return true,
+                    Some(#pat) => c = it.next(),
+                    #rest
+                }
+            }
+        } else {
+            quote! {
+                if !matches!(c, Some(#pat)) {
+                    return false;
+                }
+                c = it.next();
+            }
+        };
+        advanced = true;
+        // Identical plain links that follow (`x{n,m}`): loop over them.
+        let same = |l: &Link| {
+            l.looping.is_empty()
+                && !l.forward_matches
+                && l.forward == link.forward
+                && l.accept_at_end == link.accept_at_end
+        };
+        let mut run = 1;
+        if link.looping.is_empty() {
+            while chain.get(k + run).is_some_and(same) {
+                run += 1;
+            }
+        }
+        if run >= 3 {
+            let n = ulit(run);
+            stmts.push(quote! {
+                for _ in 0..#n {
+                    #step
+                }
+            });
+        } else {
+            run = 1;
+            stmts.push(step);
+        }
+        k += run;
+    }
+    let iter = unit.iter();
+    if advanced {
+        quote! {
+            let mut it = #iter;
+            let mut c = it.next();
+            #(#stmts)*
+            #tail
+        }
+    } else {
+        quote! {
+            let c = #iter.next();
+            #tail
+        }
+    }
+}
+
+/// Straight-line checks for a pattern whose matches all have one length.
+fn fixed_length_body(chain: &[Link]) -> TokenStream {
+    let len = chain.len() - 1;
+    if len == 0 {
+        return quote! { s.is_empty() };
+    }
+    // Runs of equal single bytes become a slice comparison, runs of one class
+    // a loop.
+    let mut conds = Vec::new();
+    let mut k = 0usize;
+    let positions: Vec<&Vec<(u32, u32)>> = chain.iter().take(len).map(|l| &l.forward).collect();
+    let is_single = |r: &Vec<(u32, u32)>| matches!(r.as_slice(), [(lo, hi)] if lo == hi);
+    while k < len {
+        let class = positions[k];
+        let mut end = k + 1;
+        if is_single(class) {
+            while end < len && is_single(positions[end]) {
+                end += 1;
+            }
+            if end - k == 1 {
+                let l = byte_lit(class.first().map_or(0, |r| r.0));
+                let at = ulit(k);
+                conds.push(quote! { b[#at] == #l });
+            } else {
+                let bytes: Vec<u8> = positions[k..end]
+                    .iter()
+                    .map(|r| r.first().map_or(0, |&(lo, _)| u8::try_from(lo).unwrap_or(0)))
+                    .collect();
+                let lit = Literal::byte_string(&bytes);
+                let (from, to) = (ulit(k), ulit(end));
+                conds.push(quote! { b[#from..#to] == *#lit });
+            }
+        } else {
+            while end < len && positions[end] == class {
+                end += 1;
+            }
+            let pat = pattern(class, byte_lit);
+            let (from, to) = (ulit(k), ulit(end));
+            if end - k == 1 {
+                conds.push(quote! { matches!(b[#from], #pat) });
+            } else {
+                conds.push(quote! { b[#from..#to].iter().all(|&c| matches!(c, #pat)) });
+            }
+        }
+        k = end;
+    }
+    let len = ulit(len);
+    quote! {
+        let b = s.as_bytes();
+        b.len() == #len #(&& #conds)*
+    }
+}
+
+fn ulit(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}

@@ -1,0 +1,234 @@
+//! Select and resolve: pick the operations the config names, and follow
+//! local `$ref`s with located errors for dangling ones and for loops.
+
+use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
+
+use crate::config::Selection;
+use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failure};
+use crate::load::Spec;
+
+/// One operation picked from the spec.
+#[derive(Clone, Copy)]
+pub struct Selected<'a> {
+    pub path: &'a str,
+    pub method: &'static str,
+    pub operation: &'a Operation,
+    /// Parameters declared on the path item, shared by its operations.
+    pub path_params: &'a [ReferenceOr<Parameter>],
+}
+
+impl Selected<'_> {
+    /// `#/paths/~1api~1.../get`
+    pub fn pointer(&self) -> String {
+        format!("#/paths/{}/{}", pointer_token(self.path), self.method)
+    }
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// All operations of the spec, in path order then method order.
+pub fn all_operations(spec: &Spec) -> Vec<Selected<'_>> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.api.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        let ops = [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
+        for (method, op) in METHODS.iter().zip(ops) {
+            if let Some(operation) = op {
+                out.push(Selected { path, method, operation, path_params: &item.parameters });
+            }
+        }
+    }
+    out
+}
+
+/// Picks the operations named by the selection; every name must match.
+pub fn select<'a>(spec: &'a Spec, selection: &Selection) -> Result<Vec<Selected<'a>>, Failure> {
+    let all = all_operations(spec);
+    if selection.is_everything() {
+        return Ok(all);
+    }
+    let mut errors = Vec::new();
+    let loc = spec.locate("#/paths");
+    let ids: Vec<&str> = all.iter().filter_map(|s| s.operation.operation_id.as_deref()).collect();
+    for wanted in &selection.operation_ids {
+        if !ids.contains(&wanted.as_str()) {
+            errors.push(not_found("operationId", wanted, &ids, loc.clone()));
+        }
+    }
+    let tags: Vec<&str> = spec.api.tags.iter().map(|t| t.name.as_str()).chain(all.iter().flat_map(|s| s.operation.tags.iter().map(String::as_str))).collect();
+    for wanted in &selection.tags {
+        if !tags.contains(&wanted.as_str()) {
+            errors.push(not_found("tag", wanted, &tags, loc.clone()));
+        }
+    }
+    let keys: Vec<String> = all.iter().map(|s| format!("{} {}", s.method.to_uppercase(), s.path)).collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    for wanted in &selection.paths {
+        if !key_refs.iter().any(|k| k.eq_ignore_ascii_case(wanted)) {
+            errors.push(not_found("operation (method and path)", wanted, &key_refs, loc.clone()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure { diagnostics: errors });
+    }
+    Ok(all
+        .into_iter()
+        .zip(keys)
+        .filter(|(s, key)| {
+            s.operation.operation_id.as_ref().is_some_and(|id| selection.operation_ids.contains(id))
+                || s.operation.tags.iter().any(|t| selection.tags.contains(t))
+                || selection.paths.iter().any(|p| p.eq_ignore_ascii_case(key))
+        })
+        .map(|(s, _)| s)
+        .collect())
+}
+
+fn not_found(what: &str, wanted: &str, candidates: &[&str], loc: crate::diag::Location) -> Diagnostic {
+    let d = Diagnostic::error(Code::Selection, loc, format!("the selection names {what} `{wanted}`, which the spec does not have"));
+    let close = closest(wanted, candidates, 3);
+    if close.is_empty() {
+        d
+    } else {
+        d.with_help(format!("the closest names in the spec: {}", close.join(", ")))
+    }
+}
+
+/// Up to `n` candidates nearest to `wanted` by edit distance (ignoring case).
+pub fn closest<'a>(wanted: &str, candidates: &[&'a str], n: usize) -> Vec<&'a str> {
+    let w = wanted.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates.iter().map(|c| (edit_distance(&w, &c.to_lowercase()), *c)).collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    let limit = (wanted.chars().count() / 2).max(3);
+    scored.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, c)| c).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The component name a local `$ref` points at, checked against `section`.
+pub fn ref_name<'r>(spec: &Spec, reference: &'r str, section: &str, used_at: &str) -> Result<&'r str, Diagnostic> {
+    let prefix = format!("#/components/{section}/");
+    match reference.strip_prefix(&prefix) {
+        Some(name) if !name.contains('/') => Ok(name),
+        _ if reference.starts_with('#') => Err(Diagnostic::error(
+            Code::Reference,
+            spec.locate(used_at),
+            format!("`$ref: {reference}` must point into `#/components/{section}/`"),
+        )),
+        _ => Err(Diagnostic::error(
+            Code::Reference,
+            spec.locate(used_at),
+            format!("`$ref: {reference}` points outside this document; only local references are supported"),
+        )
+        .with_help("bundle the spec into one file first")),
+    }
+}
+
+fn dangling(spec: &Spec, reference: &str, used_at: &str, names: Vec<&str>) -> Diagnostic {
+    let name = reference.rsplit('/').next().map(unescape_pointer_token).unwrap_or_default();
+    let d = Diagnostic::error(Code::Reference, spec.locate(used_at), format!("`$ref: {reference}` points to nothing"));
+    let close = closest(&name, &names, 3);
+    if close.is_empty() {
+        d
+    } else {
+        d.with_help(format!("the closest names: {}", close.join(", ")))
+    }
+}
+
+/// Follows a schema reference (through chains of references) to the schema,
+/// returning the pointer of the final named target, if any.
+pub fn schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Schema>, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+    match r {
+        ReferenceOr::Item(s) => Ok((s, None)),
+        ReferenceOr::Reference { reference } => follow(spec, reference, used_at),
+    }
+}
+
+/// Same for a boxed schema reference (properties, items).
+pub fn boxed_schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Box<Schema>>, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+    match r {
+        ReferenceOr::Item(s) => Ok((s, None)),
+        ReferenceOr::Reference { reference } => follow(spec, reference, used_at),
+    }
+}
+
+fn follow<'a>(spec: &'a Spec, first: &'a str, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+    let mut reference = first;
+    let mut seen: Vec<&str> = Vec::new();
+    loop {
+        if seen.contains(&reference) {
+            seen.push(reference);
+            return Err(Diagnostic::error(
+                Code::Cycle,
+                spec.locate(used_at),
+                format!("`$ref` cycle with no schema in it: {}", seen.join(" -> ")),
+            ));
+        }
+        seen.push(reference);
+        let name = unescape_pointer_token(ref_name(spec, reference, "schemas", used_at)?);
+        let components = spec.api.components.as_ref();
+        match components.and_then(|c| c.schemas.get(&name)) {
+            Some(ReferenceOr::Item(s)) => return Ok((s, Some(format!("#/components/schemas/{}", pointer_token(&name))))),
+            Some(ReferenceOr::Reference { reference: next }) => reference = next,
+            None => {
+                let names = components.map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
+                return Err(dangling(spec, reference, used_at, names));
+            }
+        }
+    }
+}
+
+pub fn parameter<'a>(spec: &'a Spec, r: &'a ReferenceOr<Parameter>, used_at: &str) -> Result<(&'a Parameter, String), Diagnostic> {
+    match r {
+        ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let name = unescape_pointer_token(ref_name(spec, reference, "parameters", used_at)?);
+            let components = spec.api.components.as_ref();
+            match components.and_then(|c| c.parameters.get(&name)) {
+                Some(ReferenceOr::Item(p)) => Ok((p, format!("#/components/parameters/{}", pointer_token(&name)))),
+                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
+                    Code::Reference,
+                    spec.locate(used_at),
+                    format!("`$ref: {reference}` points to another reference; chains of parameter references are not supported"),
+                )),
+                None => {
+                    let names = components.map(|c| c.parameters.keys().map(String::as_str).collect()).unwrap_or_default();
+                    Err(dangling(spec, reference, used_at, names))
+                }
+            }
+        }
+    }
+}
+
+pub fn response<'a>(spec: &'a Spec, r: &'a ReferenceOr<Response>, used_at: &str) -> Result<(&'a Response, String), Diagnostic> {
+    match r {
+        ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let name = unescape_pointer_token(ref_name(spec, reference, "responses", used_at)?);
+            let components = spec.api.components.as_ref();
+            match components.and_then(|c| c.responses.get(&name)) {
+                Some(ReferenceOr::Item(p)) => Ok((p, format!("#/components/responses/{}", pointer_token(&name)))),
+                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
+                    Code::Reference,
+                    spec.locate(used_at),
+                    format!("`$ref: {reference}` points to another reference; chains of response references are not supported"),
+                )),
+                None => {
+                    let names = components.map(|c| c.responses.keys().map(String::as_str).collect()).unwrap_or_default();
+                    Err(dangling(spec, reference, used_at, names))
+                }
+            }
+        }
+    }
+}

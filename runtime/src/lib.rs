@@ -1,0 +1,44 @@
+//! Hand-written support for the generated MongoDB Atlas Admin API bindings.
+//!
+//! The generated crate depends on this crate (and serde's derive) only:
+//!
+//! - [`checked`]: response values decoded leniently against a declared format or pattern;
+//! - [`error`]: the layered error of one API call and the validation error of one value;
+//! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
+//!   decode the status, headers and body of a response, with any HTTP client;
+//! - [`pattern`]: ECMA-262 regular expressions for patterns no simpler check covers;
+//! - [`de`]: deserialization helpers the generated types share;
+//! - [`wire`]: the string forms of values sent in paths, queries and headers;
+//! - `client` (feature `client`, on by default): a ready async client on reqwest, with
+//!   seams for authentication and retries.
+
+#![warn(missing_docs)]
+
+pub mod checked;
+#[cfg(feature = "client")]
+pub mod client;
+pub mod de;
+pub mod error;
+pub mod pattern;
+pub mod request;
+pub mod response;
+pub mod wire;
+
+pub use checked::{Checked, Invalid};
+#[cfg(feature = "client")]
+pub use client::{
+    Authenticate, BearerToken, BoxFuture, Client, ClientBuilder, NoRetry, RetryPolicy,
+};
+pub use error::{Error, Rule, TransportError, TransportErrorKind, ValidationError};
+pub use pattern::EcmaPattern;
+pub use request::{build_request, encode_path_segment, BaseUrl, Query, RequestParts};
+pub use response::{decode_error, decode_json, unexpected_status, unwrap_envelope};
+
+// Re-exported so generated code can name these crates through this one and
+// never falls out of step with the versions the runtime was built against.
+pub use bytes;
+pub use chrono;
+pub use http;
+pub use serde;
+pub use serde_json;
+pub use uuid;
