@@ -44,3 +44,24 @@ pub fn documented_example(status: &str) -> serde_json::Value {
 fn atlasgen_yaml_to_json(text: &str) -> serde_json::Value {
     atlasgen::load::yaml_to_json(text).unwrap_or(serde_json::Value::Null)
 }
+
+/// The error statuses the operation documents, each with an `ApiError` example.
+pub const DOCUMENTED_ERROR_STATUSES: [u16; 5] = [400, 401, 403, 404, 500];
+
+/// `spec/openapi.yaml` as JSON; panics (naming the cause) if it cannot be read.
+pub fn spec() -> serde_json::Value {
+    let path = workspace_root().join("spec").join("openapi.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    atlasgen::load::yaml_to_json(&text).unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()))
+}
+
+/// The documented example of `status`, serialized as a response body.
+pub fn documented_example_bytes(status: &str) -> Vec<u8> {
+    let example = documented_example(status);
+    assert!(example.is_object(), "no documented example for {status}");
+    serde_json::to_vec(&example).expect("a JSON value serializes")
+}
+
+/// The README's Rust example, compiled as a doctest of this crate.
+#[doc = include_str!("../README.md")]
+pub mod readme {}

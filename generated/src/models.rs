@@ -33,6 +33,16 @@ pub struct ApiError {
     pub reason: Option<String>,
 }
 
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match atlas_runtime::serde_json::to_string(self) {
+            Ok(json) => f.write_str(&json),
+            Err(_) => f.write_str(stringify!(ApiError)),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRestoreJob {
     /// String of 24 hexadecimal digits that uniquely identifies the batch this restore job belongs to. Applies only to sharded cluster restores.

@@ -316,7 +316,40 @@ fn lib_rs(api: &Api) -> TokenStream {
 
 fn models_rs(api: &Api) -> TokenStream {
     let mut uses = Uses::default();
-    let items: Vec<TokenStream> = api.types.iter().map(|t| type_def(t, &mut uses)).collect();
+    // Error bodies print as their JSON, so `Error<E>` is a std error.
+    let error_bodies: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.error_type {
+            Some(TypeRef::Model(n)) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|t| {
+            let def = type_def(t, &mut uses);
+            if !error_bodies.contains(t.name.as_str()) || !matches!(t.kind, TypeKind::Struct(_)) {
+                return def;
+            }
+            let name = ident(&t.name);
+            quote! {
+                #def
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match atlas_runtime::serde_json::to_string(self) {
+                            Ok(json) => f.write_str(&json),
+                            Err(_) => f.write_str(stringify!(#name)),
+                        }
+                    }
+                }
+
+                impl std::error::Error for #name {}
+            }
+        })
+        .collect();
     let imports = uses.tokens(true, false);
     quote! {
         //! Models: the JSON bodies of requests and responses.
