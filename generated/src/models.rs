@@ -114,7 +114,7 @@ pub struct BackupRestoreJob {
 ///
 /// Method and details describing how the restored snapshot data is delivered.
 #[allow(deprecated)]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackupRestoreJobDelivery {
     /// Name of the header to send when downloading the restore. Used when delivery.methodName is HTTP.
     #[serde(rename = "authHeader", default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +191,26 @@ pub struct BackupRestoreJobDelivery {
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. Prefer it over url. The verification key must be sent as an HTTP header. Returned when delivery.methodName is HTTP.
     #[serde(rename = "urlV2", default, skip_serializing_if = "Option::is_none")]
     pub url_v2: Option<String>,
+}
+
+#[allow(deprecated)]
+impl std::fmt::Debug for BackupRestoreJobDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackupRestoreJobDelivery")
+            .field("auth_header", &self.auth_header)
+            .field("auth_value", &self.auth_value.as_ref().map(|_| "<redacted>"))
+            .field("expiration_hours", &self.expiration_hours)
+            .field("expires", &self.expires)
+            .field("max_downloads", &self.max_downloads)
+            .field("method_name", &self.method_name)
+            .field("status_name", &self.status_name)
+            .field("target_cluster_id", &self.target_cluster_id)
+            .field("target_cluster_name", &self.target_cluster_name)
+            .field("target_group_id", &self.target_group_id)
+            .field("url", &self.url)
+            .field("url_v2", &self.url_v2)
+            .finish()
+    }
 }
 
 /// Details about a bad request.

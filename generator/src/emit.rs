@@ -398,14 +398,45 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
             });
             // Deprecated fields are still decoded; serde's derive reads them.
             let allow = if s.fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { quote! {} };
+            let has_secret = s.fields.iter().any(|f| f.secret);
+            let derive_debug = if has_secret { quote! {} } else { quote! { Debug, } };
+            let debug_impl = if has_secret {
+                let entries = s.fields.iter().map(|f| {
+                    let fname = ident(&f.name);
+                    let label = lit(&f.name);
+                    if f.secret && f.required {
+                        quote! { .field(#label, &"<redacted>") }
+                    } else if f.secret {
+                        quote! { .field(#label, &self.#fname.as_ref().map(|_| "<redacted>")) }
+                    } else {
+                        quote! { .field(#label, &self.#fname) }
+                    }
+                });
+                let label = lit(&t.name);
+                quote! {
+                    // Credentials the server hands out stay out of logs.
+                    #allow
+                    impl std::fmt::Debug for #name {
+                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.debug_struct(#label)
+                                #(#entries)*
+                                .finish()
+                        }
+                    }
+                }
+            } else {
+                quote! {}
+            };
             quote! {
                 #doc
                 #dep
                 #allow
-                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, #derive_debug PartialEq, serde::Serialize, serde::Deserialize)]
                 pub struct #name {
                     #(#fields)*
                 }
+
+                #debug_impl
             }
         }
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),

@@ -65,6 +65,8 @@ pub struct Field {
     pub required: bool,
     pub doc: Doc,
     pub deprecated: bool,
+    /// Holds a credential: `Debug` prints it redacted.
+    pub secret: bool,
 }
 
 /// A string enum.

@@ -662,16 +662,18 @@ impl<'a> Ctx<'a> {
             let role = self.role_for(owner, wire);
             let hint = format!("{owner}{}", type_name(wire));
             let ty = self.boxed_ref(prop, &at, &hint, dir, Some(role));
-            let (doc, deprecated) = match resolve::boxed_schema(self.spec, prop, &at) {
+            let (doc, deprecated, password) = match resolve::boxed_schema(self.spec, prop, &at) {
                 Ok((s, _)) => {
                     let mut d = doc_of(s);
                     d.notes = notes(s);
-                    (d, s.schema_data.deprecated)
+                    let password = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
+                    (d, s.schema_data.deprecated, password)
                 }
-                Err(_) => (Doc::default(), false),
+                Err(_) => (Doc::default(), false, false),
             };
             let name = scope.claim(&value_name(wire), wire);
-            fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), doc, deprecated });
+            let secret = password || is_secret_name(wire);
+            fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), doc, deprecated, secret });
         }
         for r in required {
             if !props.contains_key(r) {
@@ -774,6 +776,17 @@ impl<'a> Ctx<'a> {
         );
         Some(TypeRef::Validated(name))
     }
+}
+
+/// Property names that carry credentials even when the spec does not say
+/// `format: password` (Atlas' `delivery.authValue` is one).
+pub fn is_secret_name(wire: &str) -> bool {
+    let w = wire.to_ascii_lowercase();
+    ["password", "secret", "token", "authvalue", "privatekey", "apikey", "credential"].iter().any(|s| w.contains(s))
+        && !w.ends_with("name")
+        && !w.ends_with("id")
+        && !w.ends_with("type")
+        && !w.ends_with("expiresat")
 }
 
 fn location_name(p: &Parameter) -> &'static str {
