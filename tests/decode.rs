@@ -97,15 +97,39 @@ fn master_key_uuid_that_is_not_a_uuid_is_kept_as_invalid_with_its_raw_value() {
 #[test]
 fn ids_matching_their_pattern_decode_as_valid_typed_ids() {
     let job = decode(&example());
-    assert_eq!(job.group_id, Some(Checked::Valid(GroupId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(job.id, Some(Checked::Valid(JobId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(job.batch_id, Some(Checked::Valid(BatchId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(job.cluster_id, Some(Checked::Valid(ClusterId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(job.snapshot_id, Some(Checked::Valid(SnapshotId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(job.cluster_name, Some(Checked::Valid(ClusterName::new("string").unwrap())));
+    assert_eq!(
+        job.group_id,
+        Some(Checked::Valid(GroupId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        job.id,
+        Some(Checked::Valid(JobId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        job.batch_id,
+        Some(Checked::Valid(BatchId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        job.cluster_id,
+        Some(Checked::Valid(ClusterId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        job.snapshot_id,
+        Some(Checked::Valid(SnapshotId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        job.cluster_name,
+        Some(Checked::Valid(ClusterName::new("string").unwrap()))
+    );
     let delivery = &job.delivery;
-    assert_eq!(delivery.target_group_id, Some(Checked::Valid(GroupId::new(EXAMPLE_ID).unwrap())));
-    assert_eq!(delivery.target_cluster_id, Some(Checked::Valid(ClusterId::new(EXAMPLE_ID).unwrap())));
+    assert_eq!(
+        delivery.target_group_id,
+        Some(Checked::Valid(GroupId::new(EXAMPLE_ID).unwrap()))
+    );
+    assert_eq!(
+        delivery.target_cluster_id,
+        Some(Checked::Valid(ClusterId::new(EXAMPLE_ID).unwrap()))
+    );
     assert_eq!(
         delivery.target_cluster_name,
         Some(Checked::Valid(ClusterName::new("string").unwrap()))
@@ -117,7 +141,10 @@ fn date_times_decode_as_utc_instants() {
     let job = decode(&example());
     let expected = utc(2025, 5, 4, 9, 42, 0);
     assert_eq!(job.created.and_then(Checked::into_valid), Some(expected));
-    assert_eq!(job.delivery.expires.and_then(Checked::into_valid), Some(expected));
+    assert_eq!(
+        job.delivery.expires.and_then(Checked::into_valid),
+        Some(expected)
+    );
     let date = job.timestamp.and_then(|timestamp| timestamp.date);
     assert_eq!(date.and_then(Checked::into_valid), Some(expected));
 }
@@ -127,7 +154,10 @@ fn plain_fields_of_the_documented_example_decode_to_their_values() {
     let job = decode(&example());
     assert_eq!(job.encryption_enabled, Some(true));
     assert_eq!(job.status_name, Some(RestoreJobStatus::InProgress));
-    assert_eq!(job.timestamp.as_ref().and_then(|t| t.increment), Some(1199145600));
+    assert_eq!(
+        job.timestamp.as_ref().and_then(|t| t.increment),
+        Some(1199145600)
+    );
     let delivery = &job.delivery;
     assert_eq!(delivery.method_name, DeliveryMethod::ClientPitHttp);
     assert_eq!(delivery.status_name, Some(DeliveryStatus::NotStarted));
@@ -140,7 +170,10 @@ fn plain_fields_of_the_documented_example_decode_to_their_values() {
     assert_eq!(hashes[0].type_name, Some(HashAlgorithm::Sha1));
     assert_eq!(hashes[0].file_name.as_deref(), Some("string"));
     let links = job.links.as_deref().expect("links are present");
-    assert_eq!(links[0].href.as_deref(), Some("https://cloud.mongodb.com/api/atlas"));
+    assert_eq!(
+        links[0].href.as_deref(),
+        Some("https://cloud.mongodb.com/api/atlas")
+    );
     assert_eq!(links[0].rel.as_deref(), Some("self"));
 }
 
@@ -174,7 +207,10 @@ fn known_enum_values_map_to_their_variants() {
         ("FAILED", DeliveryStatus::Failed),
         ("INTERRUPTED", DeliveryStatus::Interrupted),
         ("EXPIRED", DeliveryStatus::Expired),
-        ("MAX_DOWNLOADS_EXCEEDED", DeliveryStatus::MaxDownloadsExceeded),
+        (
+            "MAX_DOWNLOADS_EXCEEDED",
+            DeliveryStatus::MaxDownloadsExceeded,
+        ),
         ("PENDING", DeliveryStatus::Pending),
     ];
     for (wire, variant) in delivery_statuses {
@@ -209,14 +245,22 @@ fn unknown_enum_values_are_kept_as_unknown_and_re_encode_to_the_same_string() {
             let input = example_with(pointer, json!(unknown));
             let job = decode(&input);
             let kept = match pointer {
-                "/statusName" => job.status_name.clone().map(|v| v == RestoreJobStatus::Unknown(unknown.into())),
-                "/delivery/methodName" => Some(job.delivery.method_name == DeliveryMethod::Unknown(unknown.into())),
+                "/statusName" => job
+                    .status_name
+                    .clone()
+                    .map(|v| v == RestoreJobStatus::Unknown(unknown.into())),
+                "/delivery/methodName" => {
+                    Some(job.delivery.method_name == DeliveryMethod::Unknown(unknown.into()))
+                }
                 "/delivery/statusName" => job
                     .delivery
                     .status_name
                     .clone()
                     .map(|v| v == DeliveryStatus::Unknown(unknown.into())),
-                _ => job.hashes.as_ref().and_then(|hashes| hashes[0].type_name.clone())
+                _ => job
+                    .hashes
+                    .as_ref()
+                    .and_then(|hashes| hashes[0].type_name.clone())
                     .map(|v| v == HashAlgorithm::Unknown(unknown.into())),
             };
             assert_eq!(kept, Some(true), "{pointer} = {unknown:?}: {job:?}");
@@ -302,7 +346,10 @@ fn values_breaking_their_pattern_or_format_are_kept_invalid_and_round_trip_uncha
         let job = decode(&input);
         assert_eq!(
             seen_at(&job, pointer),
-            Some(Seen { valid: false, raw: Some(bad.clone()) }),
+            Some(Seen {
+                valid: false,
+                raw: Some(bad.clone())
+            }),
             "{pointer} = {bad}"
         );
         let encoded = serde_json::to_value(&job).unwrap();
@@ -315,7 +362,11 @@ fn a_valid_uuid_in_master_key_uuid_decodes_as_valid() {
     let uuid = "67e55044-10b1-426f-9247-bb680e5fe0c8";
     let input = example_with("/masterKeyUUID", json!(uuid));
     let job = decode(&input);
-    let decoded = job.master_key_uuid.as_ref().and_then(Checked::valid).map(ToString::to_string);
+    let decoded = job
+        .master_key_uuid
+        .as_ref()
+        .and_then(Checked::valid)
+        .map(ToString::to_string);
     assert_eq!(decoded.as_deref(), Some(uuid));
     assert_eq!(serde_json::to_value(&job).unwrap(), input);
 }
@@ -346,8 +397,10 @@ fn a_missing_required_delivery_method_name_makes_the_response_undecodable() {
 fn a_null_where_the_required_delivery_object_belongs_makes_the_response_undecodable() {
     let result = serde_json::from_value::<BackupRestoreJob>(example_with("/delivery", Value::Null));
     assert!(result.is_err(), "{result:?}");
-    let result =
-        serde_json::from_value::<BackupRestoreJob>(example_with("/delivery/methodName", Value::Null));
+    let result = serde_json::from_value::<BackupRestoreJob>(example_with(
+        "/delivery/methodName",
+        Value::Null,
+    ));
     assert!(result.is_err(), "{result:?}");
 }
 
@@ -373,10 +426,13 @@ fn each_documented_error_example_decodes_into_api_error_and_round_trips() {
         let input = support::documented_example(&status.to_string());
         let error: ApiError = serde_json::from_value(input.clone())
             .unwrap_or_else(|e| panic!("{status}: {e}\n{input}"));
-        assert_eq!(error.error, i32::from(status));
+        assert_eq!(error.error, status);
         assert_eq!(error.error_code, code);
         assert_eq!(error.reason.as_deref(), Some(reason));
-        assert!(error.detail.as_deref().is_some_and(|d| d.contains("just an example")));
+        assert!(error
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("just an example")));
         assert_eq!(serde_json::to_value(&error).unwrap(), input, "{status}");
     }
 }

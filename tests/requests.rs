@@ -89,20 +89,37 @@ fn each_query_flag_set_alone_is_the_only_parameter_sent() {
 fn accept_header_is_exactly_the_versioned_media_type_then_json() {
     let request = build(&operation(), ATLAS);
     let accept: Vec<_> = request.headers().get_all(header::ACCEPT).iter().collect();
-    assert_eq!(accept, ["application/vnd.atlas.2023-01-01+json, application/json"]);
+    assert_eq!(
+        accept,
+        ["application/vnd.atlas.2023-01-01+json, application/json"]
+    );
     assert_eq!(GetGroupClusterRestoreJob::ACCEPT, accept[0]);
 }
 
 #[test]
 fn user_agent_is_atlas_admin_slash_the_crate_version() {
     let request = build(&operation(), ATLAS);
-    let user_agent: Vec<_> = request.headers().get_all(header::USER_AGENT).iter().collect();
+    let user_agent: Vec<_> = request
+        .headers()
+        .get_all(header::USER_AGENT)
+        .iter()
+        .collect();
     assert_eq!(user_agent, [atlas_admin::USER_AGENT]);
     let version = atlas_admin::USER_AGENT
         .strip_prefix("atlas-admin/")
-        .unwrap_or_else(|| panic!("{:?} does not start with atlas-admin/", atlas_admin::USER_AGENT));
-    let numeric = version.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
-    assert!(numeric && version.split('.').count() == 3, "version {version:?}");
+        .unwrap_or_else(|| {
+            panic!(
+                "{:?} does not start with atlas-admin/",
+                atlas_admin::USER_AGENT
+            )
+        });
+    let numeric = version
+        .split('.')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    assert!(
+        numeric && version.split('.').count() == 3,
+        "version {version:?}"
+    );
 }
 
 #[test]
@@ -120,7 +137,10 @@ fn base_url_override_keeps_its_path_prefix_before_the_operation_path() {
     let expected = format!(
         "http://127.0.0.1:8080/prefix/api/atlas/v2/groups/{GROUP}/clusters/{CLUSTER}/restoreJobs/{JOB}"
     );
-    for base in ["http://127.0.0.1:8080/prefix", "http://127.0.0.1:8080/prefix/"] {
+    for base in [
+        "http://127.0.0.1:8080/prefix",
+        "http://127.0.0.1:8080/prefix/",
+    ] {
         let request = build(&operation(), base);
         assert_eq!(request.uri().to_string(), expected, "{base}");
     }
@@ -146,7 +166,11 @@ fn documented_404_body_is_a_typed_api_error_that_is_not_retryable() {
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert!(!error.is_retryable());
     match error {
-        Error::Api { status, body, headers } => {
+        Error::Api {
+            status,
+            body,
+            headers,
+        } => {
             assert_eq!(status, StatusCode::NOT_FOUND);
             assert_eq!(body, documented_error(404));
             assert_eq!(body.error, 404);
@@ -166,7 +190,11 @@ fn each_documented_error_status_with_its_example_is_a_typed_api_error() {
             .expect_err("a documented error status is an error");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert!(!error.is_retryable(), "{status}");
-        assert_eq!(error.api_body(), Some(&documented_error(status)), "{status}");
+        assert_eq!(
+            error.api_body(),
+            Some(&documented_error(status)),
+            "{status}"
+        );
     }
 }
 
@@ -179,7 +207,11 @@ fn undocumented_503_is_an_unexpected_status_keeping_the_bytes_and_is_retryable()
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     assert!(error.is_retryable());
     match error {
-        Error::UnexpectedStatus { status, body: kept, headers } => {
+        Error::UnexpectedStatus {
+            status,
+            body: kept,
+            headers,
+        } => {
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(kept, body);
             assert_eq!(headers[header::CONTENT_TYPE], "text/html");
@@ -197,7 +229,12 @@ fn html_body_on_200_is_undecodable_keeping_status_content_type_and_bytes() {
     assert_eq!(error.status(), Some(StatusCode::OK));
     assert!(!error.is_retryable());
     match error {
-        Error::Undecodable { status, content_type, body: kept, .. } => {
+        Error::Undecodable {
+            status,
+            content_type,
+            body: kept,
+            ..
+        } => {
             assert_eq!(status, StatusCode::OK);
             assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
             assert_eq!(kept, body);
@@ -213,7 +250,9 @@ fn documented_error_status_with_a_body_of_another_shape_is_undecodable() {
         .parse_response(response(404, "text/plain", body))
         .expect_err("404 is an error");
     match error {
-        Error::Undecodable { status, body: kept, .. } => {
+        Error::Undecodable {
+            status, body: kept, ..
+        } => {
             assert_eq!(status, StatusCode::NOT_FOUND);
             assert_eq!(kept, body);
         }

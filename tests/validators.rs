@@ -51,7 +51,9 @@ macro_rules! validated {
 validated!(BatchId, ClusterId, ClusterName, GroupId, JobId, SnapshotId);
 
 /// Every constructor that reports a `ValidationError`, by name.
-fn by_each_constructor<T: Validated>(value: &str) -> Vec<(&'static str, Result<T, ValidationError>)> {
+fn by_each_constructor<T: Validated>(
+    value: &str,
+) -> Vec<(&'static str, Result<T, ValidationError>)> {
     vec![
         ("new(&str)", T::construct(value)),
         ("new(String)", T::construct_owned(value.to_owned())),
@@ -82,27 +84,39 @@ fn assert_accepted<T: Validated>(value: &str) {
 fn assert_refused<T: Validated>(value: &str) {
     for (constructor, result) in by_each_constructor::<T>(value) {
         let error = match result {
-            Ok(accepted) => panic!("{}::{constructor} accepted {value:?} as {accepted:?}", T::NAME),
+            Ok(accepted) => panic!(
+                "{}::{constructor} accepted {value:?} as {accepted:?}",
+                T::NAME
+            ),
             Err(error) => error,
         };
         assert_eq!(error.role(), T::NAME, "{constructor} {value:?}");
         assert_eq!(error.value(), value, "{constructor} {value:?}");
-        assert_eq!(error.rule(), &Rule::Pattern(T::PATTERN), "{constructor} {value:?}");
+        assert_eq!(
+            error.rule(),
+            &Rule::Pattern(T::PATTERN),
+            "{constructor} {value:?}"
+        );
         assert_error_names_role_value_and_pattern::<T>(&error.to_string(), value);
     }
     let text = serde_json::to_string(value).unwrap();
     let error = serde_json::from_str::<T>(&text)
         .expect_err(&format!("{} deserialize accepted {text}", T::NAME));
     assert_error_names_role_value_and_pattern::<T>(&error.to_string(), value);
-    let error = serde_json::from_value::<T>(Value::String(value.to_owned()))
-        .expect_err(&format!("{} deserialize from a value accepted {value:?}", T::NAME));
+    let error = serde_json::from_value::<T>(Value::String(value.to_owned())).expect_err(&format!(
+        "{} deserialize from a value accepted {value:?}",
+        T::NAME
+    ));
     assert_error_names_role_value_and_pattern::<T>(&error.to_string(), value);
 }
 
 fn assert_error_names_role_value_and_pattern<T: Validated>(shown: &str, value: &str) {
     assert!(shown.contains(T::NAME), "no role in {shown:?}");
     // Shown escaped and quoted, so control characters cannot forge log lines.
-    assert!(shown.contains(&format!("{value:?}")), "no value {value:?} in {shown:?}");
+    assert!(
+        shown.contains(&format!("{value:?}")),
+        "no value {value:?} in {shown:?}"
+    );
     assert!(shown.contains(T::PATTERN), "no pattern in {shown:?}");
 }
 
@@ -118,27 +132,27 @@ fn hex_24_accepted() -> Vec<String> {
 fn hex_24_refused() -> Vec<String> {
     let valid = "32b6e34b3d91647abb20e7b8";
     vec![
-        valid[..23].into(),                       // 23 hex digits
-        format!("{valid}0"),                      // 25 hex digits
-        valid.to_uppercase(),                     // upper case hex
-        format!("{}A", &valid[..23]),             // one upper case digit
-        format!("{}g", &valid[..23]),             // a letter past f
-        format!("{valid}\n"),                     // trailing newline
-        format!("\n{}", &valid[..23]),            // leading newline
-        format!("{valid}\r\n"),                   // trailing CR LF
-        format!(" {valid}"),                      // leading space
-        format!("{valid} "),                      // trailing space
-        format!(" {} ", &valid[..22]),            // 24 characters, spaces at both ends
-        "\u{663}".repeat(24),                     // ARABIC-INDIC DIGIT THREE
-        "\u{ff13}".repeat(24),                    // FULLWIDTH DIGIT THREE
-        format!("{}\u{e9}", &valid[..22]),        // 24 bytes, one of them non-ASCII
-        String::new(),                            // empty
-        "../".repeat(8),                          // 24 characters of path traversal
-        format!("..%2F{}", &valid[..19]),         // 24 characters with an encoded slash
-        "%2F".repeat(8),                          // 24 characters of encoded slashes
+        valid[..23].into(),                // 23 hex digits
+        format!("{valid}0"),               // 25 hex digits
+        valid.to_uppercase(),              // upper case hex
+        format!("{}A", &valid[..23]),      // one upper case digit
+        format!("{}g", &valid[..23]),      // a letter past f
+        format!("{valid}\n"),              // trailing newline
+        format!("\n{}", &valid[..23]),     // leading newline
+        format!("{valid}\r\n"),            // trailing CR LF
+        format!(" {valid}"),               // leading space
+        format!("{valid} "),               // trailing space
+        format!(" {} ", &valid[..22]),     // 24 characters, spaces at both ends
+        "\u{663}".repeat(24),              // ARABIC-INDIC DIGIT THREE
+        "\u{ff13}".repeat(24),             // FULLWIDTH DIGIT THREE
+        format!("{}\u{e9}", &valid[..22]), // 24 bytes, one of them non-ASCII
+        String::new(),                     // empty
+        "../".repeat(8),                   // 24 characters of path traversal
+        format!("..%2F{}", &valid[..19]),  // 24 characters with an encoded slash
+        "%2F".repeat(8),                   // 24 characters of encoded slashes
         format!("{}/..", &valid[..20]),
-        format!("{}\0", &valid[..23]),            // NUL
-        format!("{valid}{valid}"),                // two ids
+        format!("{}\0", &valid[..23]), // NUL
+        format!("{valid}{valid}"),     // two ids
     ]
 }
 
@@ -181,7 +195,17 @@ fn snapshot_id_accepts_exactly_24_lowercase_hex_digits_through_every_constructor
 fn cluster_name_accepts_alphanumerics_and_inner_hyphens_through_every_constructor() {
     assert_eq!(ClusterName::PATTERN, CLUSTER_NAME);
     let long = format!("a{}", "-b1".repeat(100));
-    for value in ["Cluster0", "a", "Z", "7", "a-b-1", "a--b", "trailing-", "ABCxyz019", &long] {
+    for value in [
+        "Cluster0",
+        "a",
+        "Z",
+        "7",
+        "a-b-1",
+        "a--b",
+        "trailing-",
+        "ABCxyz019",
+        &long,
+    ] {
         assert_accepted::<ClusterName>(value);
     }
 }
@@ -216,9 +240,20 @@ fn cluster_name_refuses_leading_hyphens_separators_whitespace_and_non_ascii() {
 
 #[test]
 fn a_value_of_the_wrong_json_type_does_not_deserialize() {
-    for value in [json!(123), json!(null), json!(true), json!(["32b6e34b3d91647abb20e7b8"])] {
-        assert!(serde_json::from_value::<GroupId>(value.clone()).is_err(), "{value}");
-        assert!(serde_json::from_value::<ClusterName>(value.clone()).is_err(), "{value}");
+    for value in [
+        json!(123),
+        json!(null),
+        json!(true),
+        json!(["32b6e34b3d91647abb20e7b8"]),
+    ] {
+        assert!(
+            serde_json::from_value::<GroupId>(value.clone()).is_err(),
+            "{value}"
+        );
+        assert!(
+            serde_json::from_value::<ClusterName>(value.clone()).is_err(),
+            "{value}"
+        );
     }
 }
 
@@ -261,18 +296,39 @@ fn pattern_constants_equal_the_patterns_in_the_spec() {
     let job = "/components/schemas/BackupRestoreJob/properties";
     let delivery = "/components/schemas/BackupRestoreJobDelivery/properties";
     let table: [(&str, String); 12] = [
-        (GroupId::PATTERN, pattern("/components/parameters/groupId/schema/pattern")),
+        (
+            GroupId::PATTERN,
+            pattern("/components/parameters/groupId/schema/pattern"),
+        ),
         (ClusterName::PATTERN, parameter_pattern("clusterName")),
         (JobId::PATTERN, parameter_pattern("jobId")),
         (BatchId::PATTERN, pattern(&format!("{job}/batchId/pattern"))),
-        (ClusterId::PATTERN, pattern(&format!("{job}/clusterId/pattern"))),
-        (ClusterName::PATTERN, pattern(&format!("{job}/clusterName/pattern"))),
+        (
+            ClusterId::PATTERN,
+            pattern(&format!("{job}/clusterId/pattern")),
+        ),
+        (
+            ClusterName::PATTERN,
+            pattern(&format!("{job}/clusterName/pattern")),
+        ),
         (GroupId::PATTERN, pattern(&format!("{job}/groupId/pattern"))),
         (JobId::PATTERN, pattern(&format!("{job}/id/pattern"))),
-        (SnapshotId::PATTERN, pattern(&format!("{job}/snapshotId/pattern"))),
-        (ClusterId::PATTERN, pattern(&format!("{delivery}/targetClusterId/pattern"))),
-        (ClusterName::PATTERN, pattern(&format!("{delivery}/targetClusterName/pattern"))),
-        (GroupId::PATTERN, pattern(&format!("{delivery}/targetGroupId/pattern"))),
+        (
+            SnapshotId::PATTERN,
+            pattern(&format!("{job}/snapshotId/pattern")),
+        ),
+        (
+            ClusterId::PATTERN,
+            pattern(&format!("{delivery}/targetClusterId/pattern")),
+        ),
+        (
+            ClusterName::PATTERN,
+            pattern(&format!("{delivery}/targetClusterName/pattern")),
+        ),
+        (
+            GroupId::PATTERN,
+            pattern(&format!("{delivery}/targetGroupId/pattern")),
+        ),
     ];
     for (constant, from_spec) in table {
         assert_eq!(constant, from_spec);

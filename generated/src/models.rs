@@ -207,7 +207,7 @@ impl std::fmt::Debug for BackupRestoreJobDelivery {
             .field("target_cluster_id", &self.target_cluster_id)
             .field("target_cluster_name", &self.target_cluster_name)
             .field("target_group_id", &self.target_group_id)
-            .field("url", &self.url)
+            .field("url", &self.url.as_ref().map(|_| "<redacted>"))
             .field("url_v2", &self.url_v2)
             .finish()
     }

@@ -96,15 +96,17 @@ impl GetGroupClusterRestoreJob {
             query.push("pretty", &value.to_string());
         }
         let headers = Vec::new();
+        let accept = Self::ACCEPT;
+        let body = None;
         build_request(RequestParts {
             method: Self::METHOD,
             base_url,
             path,
             query,
-            accept: Self::ACCEPT,
+            accept,
             user_agent: crate::USER_AGENT,
             headers,
-            body: None,
+            body,
         })
     }
     /// Decodes the HTTP response to this request.

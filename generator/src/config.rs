@@ -24,6 +24,10 @@ pub struct Config {
     /// strings, by role (`role:BackupRestoreJob.id`).
     #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// Properties (JSON pointers) that carry credentials the names alone do
+    /// not reveal; their `Debug` output is redacted.
+    #[serde(default)]
+    pub secrets: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

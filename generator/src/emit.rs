@@ -192,6 +192,7 @@ fn ty(t: &TypeRef, uses: &mut Uses) -> TokenStream {
             let inner = ty(inner, uses);
             quote! { Box<#inner> }
         }
+        TypeRef::Bytes => quote! { atlas_runtime::bytes::Bytes },
     }
 }
 
@@ -285,7 +286,7 @@ fn lib_rs(api: &Api) -> TokenStream {
         .collect();
     quote! {
         #doc
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
 
         pub mod models;
         pub mod validated;
@@ -382,7 +383,9 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                     let w = lit(&f.wire);
                     serde_args.push(quote! { rename = #w });
                 }
-                let field_ty = if f.required {
+                let field_ty = if f.required && f.nullable {
+                    quote! { Option<#inner> }
+                } else if f.required {
                     inner
                 } else {
                     serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
@@ -404,7 +407,7 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 let entries = s.fields.iter().map(|f| {
                     let fname = ident(&f.name);
                     let label = lit(&f.name);
-                    if f.secret && f.required {
+                    if f.secret && f.required && !f.nullable {
                         quote! { .field(#label, &"<redacted>") }
                     } else if f.secret {
                         quote! { .field(#label, &self.#fname.as_ref().map(|_| "<redacted>")) }
@@ -440,6 +443,88 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
             }
         }
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
+        TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
+    }
+}
+
+fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: &mut Uses) -> TokenStream {
+    let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = u.variants.iter().map(|v| ty(&v.ty, uses)).collect();
+    let unknown_variant = if u.open {
+        quote! {
+            /// A value no variant accepts (a new kind from the server, say), kept as sent.
+            Unknown(atlas_runtime::serde_json::Value),
+        }
+    } else {
+        quote! {}
+    };
+    let unknown_ser = if u.open { quote! { Self::Unknown(value) => value.serialize(serializer), } } else { quote! {} };
+    let type_name = lit(&name.to_string());
+    let fallback = if u.open {
+        quote! { Ok(Self::Unknown(value)) }
+    } else {
+        quote! { Err(serde::de::Error::custom(concat!("no variant of ", #type_name, " matches the value"))) }
+    };
+    let body = match &u.discriminator {
+        Some(prop) => {
+            let prop = lit(prop);
+            let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, vname)| {
+                let tags = v.tags.iter().map(|t| lit(t));
+                quote! {
+                    Some(#(#tags)|*) => serde::Deserialize::deserialize(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                }
+            });
+            quote! {
+                match value.get(#prop).and_then(atlas_runtime::serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            }
+        }
+        None => {
+            // No discriminator: the first variant that accepts the value wins.
+            let tries = variants.iter().map(|vname| {
+                quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#vname(v));
+                    }
+                }
+            });
+            quote! {
+                #(#tries)*
+                #fallback
+            }
+        }
+    };
+    let docs: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| if v.tags.is_empty() { String::new() } else { format!(" Selected by `{}`.", v.tags.join("`, `")) })
+        .collect();
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #( #[doc = #docs] #variants(#types), )*
+            #unknown_variant
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    #unknown_ser
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = atlas_runtime::serde_json::Value::deserialize(deserializer)?;
+                #body
+            }
+        }
     }
 }
 
@@ -680,7 +765,30 @@ fn validated_type(s: &ValidatedString) -> TokenStream {
 
 fn operations_rs(api: &Api) -> TokenStream {
     let mut uses = Uses::default();
-    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(op, &mut uses)).collect();
+    let enums: BTreeSet<&str> = api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum(_))).map(|t| t.name.as_str()).collect();
+    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(op, &enums, &mut uses)).collect();
+    let needs_param_string = api.operations.iter().flat_map(|op| &op.params).any(|p| {
+        let inner = match &p.ty {
+            TypeRef::List(i) => i.as_ref(),
+            t => t,
+        };
+        matches!(inner, TypeRef::Model(n) if !enums.contains(n.as_str()))
+    });
+    let param_string = if needs_param_string {
+        quote! {
+            /// The string form of a parameter that is neither a string nor an
+            /// enum: a JSON string's contents, or the JSON text of anything else.
+            fn param_string<T: serde::Serialize>(value: &T) -> String {
+                match atlas_runtime::serde_json::to_value(value) {
+                    Ok(atlas_runtime::serde_json::Value::String(s)) => s,
+                    Ok(other) => other.to_string(),
+                    Err(_) => String::new(),
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
     let imports = uses.tokens(false, false);
     quote! {
         //! Operations, sans-IO: each is a request value that builds an
@@ -693,14 +801,17 @@ fn operations_rs(api: &Api) -> TokenStream {
         use atlas_runtime::{BaseUrl, Error, ValidationError};
 
         #(#ops)*
+        #param_string
     }
 }
 
 /// An expression giving the `&str` form of a parameter value `v` (a reference).
-fn param_str(t: &TypeRef, v: &TokenStream) -> TokenStream {
+fn param_str(t: &TypeRef, v: &TokenStream, enums: &BTreeSet<&str>) -> TokenStream {
     match t {
         TypeRef::String => quote! { #v.as_str() },
-        TypeRef::Validated(_) | TypeRef::Model(_) => quote! { #v.as_str() },
+        TypeRef::Validated(_) => quote! { #v.as_str() },
+        TypeRef::Model(n) if enums.contains(n.as_str()) => quote! { #v.as_str() },
+        TypeRef::Model(_) => quote! { &param_string(#v) },
         TypeRef::DateTime => quote! { &#v.to_rfc3339_opts(atlas_runtime::chrono::SecondsFormat::AutoSi, true) },
         _ => quote! { &#v.to_string() },
     }
@@ -720,7 +831,7 @@ fn success_type_tokens(op: &Operation, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
+fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenStream {
     let name = ident(&op.struct_name);
     let mut doc = op.doc.clone();
     doc.notes.push(format!("`{} {}`", op.method, op.path));
@@ -741,6 +852,29 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
         let pdep = deprecated_attr(p.deprecated);
         quote! { #pdoc #pdep pub #pname: #t, }
     }).collect::<Vec<_>>();
+    let mut fields = fields;
+    let pinnable: Vec<String> = {
+        let mut v = op.versions.clone();
+        if let Some(b) = &op.body {
+            for m in &b.media_types {
+                if !v.contains(m) {
+                    v.push(m.clone());
+                }
+            }
+        }
+        v
+    };
+    let can_pin = pinnable.len() > 1;
+    if let Some(b) = &op.body {
+        let bdoc = doc_attrs(&b.doc);
+        let inner = ty(&b.ty, uses);
+        let t = if b.required { inner } else { quote! { Option<#inner> } };
+        fields.push(quote! { #bdoc pub body: #t, });
+    }
+    if can_pin {
+        let d = lit(&format!(" A media type (API version) to speak instead of the newest; one of [`Self::MEDIA_TYPES`]."));
+        fields.push(quote! { #[doc = #d] pub media_type: Option<&'static str>, });
+    }
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let new_args = required.iter().map(|p| {
@@ -748,8 +882,45 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
         let t = ty(&p.ty, uses);
         quote! { #pname: #t }
     }).collect::<Vec<_>>();
-    let new_fields = required.iter().map(|p| ident(&p.name));
-    let none_fields = optional.iter().map(|p| ident(&p.name));
+    let mut new_args = new_args;
+    let mut new_fields: Vec<Ident> = required.iter().map(|p| ident(&p.name)).collect();
+    let mut none_fields: Vec<Ident> = optional.iter().map(|p| ident(&p.name)).collect();
+    let mut extra_setters = Vec::new();
+    if let Some(b) = &op.body {
+        let t = ty(&b.ty, uses);
+        if b.required {
+            new_args.push(quote! { body: #t });
+            new_fields.push(ident("body"));
+        } else {
+            none_fields.push(ident("body"));
+            extra_setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+    if can_pin {
+        none_fields.push(ident("media_type"));
+        let list = pinnable.iter().map(|m| lit(m));
+        extra_setters.push(quote! {
+            /// The media types (API versions) this operation speaks, newest first.
+            pub const MEDIA_TYPES: &'static [&'static str] = &[#(#list),*];
+
+            /// Speaks `media_type` instead of the newest version.
+            pub fn media_type(mut self, media_type: &str) -> Result<Self, ValidationError> {
+                match Self::MEDIA_TYPES.iter().find(|m| **m == media_type) {
+                    Some(m) => {
+                        self.media_type = Some(m);
+                        Ok(self)
+                    }
+                    None => Err(ValidationError::new("media_type", media_type, atlas_runtime::Rule::Enum(Self::MEDIA_TYPES))),
+                }
+            }
+        });
+    }
     let setters = optional.iter().map(|p| {
         let pname = ident(&p.name);
         let t = ty(&p.ty, uses);
@@ -774,7 +945,7 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
                 if let Some(p) = op.params.get(*i) {
                     let f = ident(&p.name);
                     let v = quote! { self.#f };
-                    let s = param_str(&p.ty, &v);
+                    let s = param_str(&p.ty, &v, enums);
                     args.push(quote! { encode_path_segment(#s) });
                 }
             }
@@ -790,11 +961,11 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
         let v = quote! { value };
         let push = match &p.ty {
             TypeRef::List(inner) => {
-                let s = param_str(inner, &quote! { item });
+                let s = param_str(inner, &quote! { item }, enums);
                 quote! { for item in #v { query.push(#wire, #s); } }
             }
             t => {
-                let s = param_str(t, &v);
+                let s = param_str(t, &v, enums);
                 quote! { query.push(#wire, #s); }
             }
         };
@@ -807,7 +978,7 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
     let header_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let f = ident(&p.name);
         let wire = lit(&p.wire);
-        let s = param_str(&p.ty, &quote! { value });
+        let s = param_str(&p.ty, &quote! { value }, enums);
         if p.required {
             quote! { { let value = &self.#f; headers.push((#wire, #s.to_owned())); } }
         } else {
@@ -820,6 +991,39 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
     let query_init = if has_query { quote! { let mut query = Query::new(); } } else { quote! { let query = Query::new(); } };
     let method = ident(&op.method);
     let accept = lit(&op.accept);
+    let accept_expr = if can_pin && !op.versions.is_empty() {
+        let errors = lit(&op.error_accept);
+        quote! {
+            let pinned_accept = self.media_type.filter(|m| Self::MEDIA_TYPES.contains(m)).map(|m| if #errors.is_empty() { m.to_owned() } else { format!("{m}, {}", #errors) });
+            let accept = pinned_accept.as_deref().unwrap_or(Self::ACCEPT);
+        }
+    } else {
+        quote! { let accept = Self::ACCEPT; }
+    };
+    let body_expr = match &op.body {
+        None => quote! { let body = None; },
+        Some(b) => {
+            let default_media = lit(b.media_types.first().map(String::as_str).unwrap_or("application/json"));
+            let content_type = if can_pin && b.media_types.len() > 1 {
+                let list = b.media_types.iter().map(|m| lit(m));
+                quote! { self.media_type.filter(|m| [#(#list),*].contains(m)).unwrap_or(#default_media) }
+            } else {
+                quote! { #default_media }
+            };
+            let encode = if b.ty == TypeRef::Bytes {
+                quote! { value.to_vec() }
+            } else {
+                quote! {
+                    atlas_runtime::serde_json::to_vec(value).map_err(|e| ValidationError::new("body", e.to_string(), atlas_runtime::Rule::Encoding))?
+                }
+            };
+            if b.required {
+                quote! { let body = { let value = &self.body; Some((#content_type, #encode)) }; }
+            } else {
+                quote! { let body = match &self.body { Some(value) => Some((#content_type, #encode)), None => None }; }
+            }
+        }
+    };
     let path_template = lit(&op.path);
     let success_ty = success_type_tokens(op, uses);
     let error_ty = error_type_tokens(op, uses);
@@ -833,7 +1037,9 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
             continue;
         }
         let pat = status_pattern(c.status);
-        let body = if op.success_type.is_some() {
+        let body = if op.success_type == Some(TypeRef::Bytes) {
+            quote! { Ok(body) }
+        } else if op.success_type.is_some() {
             quote! { decode_json(status, &parts.headers, body) }
         } else {
             quote! { Ok(()) }
@@ -900,6 +1106,7 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
             }
 
             #(#setters)*
+            #(#extra_setters)*
 
             /// Builds the HTTP request against `base_url`.
             pub fn to_request(&self, base_url: &BaseUrl) -> Result<http::Request<Vec<u8>>, ValidationError> {
@@ -908,15 +1115,17 @@ fn operation(op: &Operation, uses: &mut Uses) -> TokenStream {
                 #(#query_pushes)*
                 #headers_init
                 #(#header_pushes)*
+                #accept_expr
+                #body_expr
                 build_request(RequestParts {
                     method: Self::METHOD,
                     base_url,
                     path,
                     query,
-                    accept: Self::ACCEPT,
+                    accept,
                     user_agent: crate::USER_AGENT,
                     headers,
-                    body: None,
+                    body,
                 })
             }
 

@@ -48,6 +48,26 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     Enum(Enum),
+    Union(Union),
+}
+
+/// `oneOf` / `anyOf`: one of several types, told apart by a discriminator
+/// property when the spec names one, else by trying each in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The JSON property whose value names the variant.
+    pub discriminator: Option<String>,
+    /// Open unions keep a value no variant accepts (`Unknown(Value)`).
+    pub open: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +83,9 @@ pub struct Field {
     pub name: String,
     pub ty: TypeRef,
     pub required: bool,
+    /// `null` is a value the field can take (a required nullable field is
+    /// still sent, as `null`).
+    pub nullable: bool,
     pub doc: Doc,
     pub deprecated: bool,
     /// Holds a credential: `Debug` prints it redacted.
@@ -126,6 +149,8 @@ pub enum TypeRef {
     Checked(Box<TypeRef>),
     /// Indirection for recursive types.
     Boxed(Box<TypeRef>),
+    /// A body that is not JSON (csv, gzip, octet-stream), kept as bytes.
+    Bytes,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -151,14 +176,29 @@ pub struct Operation {
     pub doc: Doc,
     pub deprecated: bool,
     pub tags: Vec<String>,
-    /// The `Accept` header: success media types first, then error ones.
+    /// The default `Accept` header: the newest success media type, then the
+    /// error ones.
     pub accept: String,
+    /// The error media types, for an `Accept` built around a pinned version.
+    pub error_accept: String,
+    /// Success media types offered, newest first (several for dated versions).
+    pub versions: Vec<String>,
+    pub body: Option<RequestBody>,
     /// The decoded success body; `None` for bodiless successes.
     pub success: Vec<ResponseCase>,
     pub success_type: Option<TypeRef>,
     pub errors: Vec<ResponseCase>,
     /// The documented error body type shared by the error responses.
     pub error_type: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Media types the body can be sent as, the default (newest) first.
+    pub media_types: Vec<String>,
+    pub doc: Doc,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub mod lower;
 pub mod naming;
 pub mod pattern;
 pub mod resolve;
+pub mod traps;
 pub mod write;
 
 use std::path::{Path, PathBuf};

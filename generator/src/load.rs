@@ -92,7 +92,28 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
 /// Finds the top-level `openapi` or `swagger` version without a full parse.
 fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnostic> {
     let mut found: Option<(&str, String, usize)> = None;
-    for (offset, line) in line_offsets(text) {
+    if format == Format::Json {
+        // JSON may sit on one line; read just the two version keys.
+        #[derive(serde::Deserialize)]
+        struct Version {
+            openapi: Option<serde_json::Value>,
+            swagger: Option<serde_json::Value>,
+        }
+        if let Ok(v) = serde_json::from_str::<Version>(text) {
+            let as_text = |v: serde_json::Value| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let key_offset = |k: &str| text.find(&format!("\"{k}\"")).unwrap_or(0);
+            if let Some(s) = v.swagger {
+                found = Some(("swagger", as_text(s), key_offset("swagger")));
+            } else if let Some(o) = v.openapi {
+                found = Some(("openapi", as_text(o), key_offset("openapi")));
+            }
+        }
+    }
+    let lines = if found.is_none() { Some(line_offsets(text)) } else { None };
+    for (offset, line) in lines.into_iter().flatten() {
         let candidate = match format {
             // Top-level keys start in column 0.
             Format::Yaml => line,

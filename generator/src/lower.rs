@@ -20,6 +20,8 @@ use crate::naming::{type_name, value_name, Scope};
 use crate::pattern;
 use crate::resolve::{self, Selected};
 
+mod compose;
+
 /// Who produces the values of a type: the server (decoded leniently, open
 /// enums) or the caller (validated strictly, closed enums).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,6 +60,7 @@ pub struct Node {
 struct Ctx<'a> {
     spec: &'a Spec,
     names: &'a BTreeMap<String, String>,
+    secrets: &'a [String],
     diags: Vec<Diagnostic>,
     degraded: Vec<Degraded>,
     /// (schema pointer, direction) -> lowered reference.
@@ -73,6 +76,10 @@ struct Ctx<'a> {
     graph: BTreeMap<String, Node>,
     /// The model or operation being lowered, for the graph.
     owners: Vec<String>,
+    /// Component schemas that some response reaches: lowered for a request
+    /// too, they get a `Request` suffix there (strict, without server-only
+    /// fields), so the response type keeps the plain name.
+    response_reach: BTreeSet<String>,
 }
 
 /// Lowers the selection. Errors are among the returned diagnostics; the
@@ -82,6 +89,7 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
     let mut cx = Ctx {
         spec,
         names: &config.names,
+        secrets: &config.secrets,
         diags: Vec::new(),
         degraded: Vec::new(),
         memo: BTreeMap::new(),
@@ -93,6 +101,12 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         bad_patterns: BTreeSet::new(),
         graph: BTreeMap::new(),
         owners: Vec::new(),
+        response_reach: BTreeSet::new(),
+    };
+    cx.response_reach = if all_schemas {
+        spec.api.components.iter().flat_map(|c| c.schemas.keys()).map(|n| format!("#/components/schemas/{}", pointer_token(n))).collect()
+    } else {
+        response_reach(spec, selected)
     };
     // Names the generated crate defines itself.
     for reserved in ["Client", "Error", "DEFAULT_BASE_URL"] {
@@ -192,6 +206,74 @@ fn security_schemes(spec: &Spec) -> Vec<SecurityScheme> {
     out
 }
 
+/// Every component schema reachable from the responses of `selected`.
+fn response_reach(spec: &Spec, selected: &[Selected<'_>]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<&ReferenceOr<Schema>> = Vec::new();
+    for sel in selected {
+        let responses = sel.operation.responses.responses.values().chain(sel.operation.responses.default.iter());
+        for r in responses {
+            if let Ok((response, _)) = resolve::response(spec, r, "") {
+                stack.extend(response.content.values().filter_map(|m| m.schema.as_ref()));
+            }
+        }
+    }
+    let mut boxed: Vec<&ReferenceOr<Box<Schema>>> = Vec::new();
+    let mut refs: Vec<&str> = Vec::new();
+    loop {
+        if let Some(r) = stack.pop() {
+            match r {
+                ReferenceOr::Reference { reference } => refs.push(reference),
+                ReferenceOr::Item(s) => walk_children(s, &mut stack, &mut boxed, &mut refs),
+            }
+        } else if let Some(r) = boxed.pop() {
+            match r {
+                ReferenceOr::Reference { reference } => refs.push(reference),
+                ReferenceOr::Item(s) => walk_children(s, &mut stack, &mut boxed, &mut refs),
+            }
+        } else if let Some(reference) = refs.pop() {
+            let Some(name) = reference.strip_prefix("#/components/schemas/") else { continue };
+            let pointer = reference.to_owned();
+            if !out.insert(pointer) {
+                continue;
+            }
+            let name = crate::diag::unescape_pointer_token(name);
+            if let Some(s) = spec.api.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                stack.push(s);
+            }
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn walk_children<'s>(s: &'s Schema, stack: &mut Vec<&'s ReferenceOr<Schema>>, boxed: &mut Vec<&'s ReferenceOr<Box<Schema>>>, refs: &mut Vec<&'s str>) {
+    if let Some(d) = &s.schema_data.discriminator {
+        refs.extend(d.mapping.values().map(String::as_str));
+    }
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            boxed.extend(o.properties.values());
+            if let Some(AdditionalProperties::Schema(a)) = &o.additional_properties {
+                stack.push(a);
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => boxed.extend(a.items.iter()),
+        SchemaKind::OneOf { one_of: v } | SchemaKind::AllOf { all_of: v } | SchemaKind::AnyOf { any_of: v } => stack.extend(v.iter()),
+        SchemaKind::Not { not } => stack.push(not),
+        SchemaKind::Any(a) => {
+            boxed.extend(a.properties.values());
+            boxed.extend(a.items.iter());
+            stack.extend(a.one_of.iter().chain(a.all_of.iter()).chain(a.any_of.iter()));
+            if let Some(AdditionalProperties::Schema(x)) = &a.additional_properties {
+                stack.push(x);
+            }
+        }
+        SchemaKind::Type(_) => {}
+    }
+}
+
 /// Media types whose bodies are JSON.
 pub fn is_json_media_type(m: &str) -> bool {
     let essence = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -274,7 +356,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut param_scope = Scope::new();
-        for reserved in ["new", "to_request", "parse_response", "path", "query"] {
+        for reserved in ["new", "to_request", "parse_response", "path", "query", "body", "media_type"] {
             param_scope.reserve(reserved);
         }
         let mut params = Vec::new();
@@ -295,10 +377,10 @@ impl<'a> Ctx<'a> {
                 .collect()
         });
 
-        if let Some(body) = &op.request_body {
-            let _ = body;
-            self.degrade("request body", &format!("{pointer}/requestBody"));
-        }
+        let body = match &op.request_body {
+            Some(b) => self.request_body(b, &format!("{pointer}/requestBody"), &struct_name),
+            None => None,
+        };
 
         let mut success = Vec::new();
         let mut errors = Vec::new();
@@ -333,8 +415,8 @@ impl<'a> Ctx<'a> {
             for (mt, m) in media {
                 let mat = format!("{rat}/content/{}", pointer_token(mt));
                 let body = if !is_json_media_type(mt) {
-                    self.degrade("non-JSON media type", &mat);
-                    None
+                    // csv, gzip, octet-stream: the bytes as sent.
+                    if is_success { Some(TypeRef::Bytes) } else { None }
                 } else {
                     match &m.schema {
                         Some(schema) => Some(self.schema_ref(schema, &format!("{mat}/schema"), &hint, Direction::Response)),
@@ -348,14 +430,28 @@ impl<'a> Ctx<'a> {
                 if is_success { success.push(case) } else { errors.push(case) }
             }
         }
-        let success_type = self.single_body(&success, &format!("{pointer}/responses"), "several success body types");
+        // Several dated versions of the success body: the newest is the
+        // default (its type is the success type); the others can be pinned.
+        let mut versions: Vec<String> = success.iter().filter_map(|c| c.media_type.clone()).collect();
+        versions.sort();
+        versions.dedup();
+        versions.reverse();
+        let newest = versions.first().cloned();
+        let newest_cases: Vec<ResponseCase> = success.iter().filter(|c| c.media_type == newest).cloned().collect();
+        let success_type = self.single_body(&newest_cases, &format!("{pointer}/responses"), "several success body types");
         let error_type = self.single_body(&errors, &format!("{pointer}/responses"), "several error body types");
-        let mut accept: Vec<String> = Vec::new();
-        for c in success.iter().chain(errors.iter()) {
+        let mut error_media: Vec<String> = Vec::new();
+        for c in &errors {
             if let Some(m) = &c.media_type {
-                if !accept.contains(m) {
-                    accept.push(m.clone());
+                if !error_media.contains(m) {
+                    error_media.push(m.clone());
                 }
+            }
+        }
+        let mut accept: Vec<String> = newest.into_iter().collect();
+        for m in &error_media {
+            if !accept.contains(m) {
+                accept.push(m.clone());
             }
         }
         self.owners.pop();
@@ -372,11 +468,54 @@ impl<'a> Ctx<'a> {
             deprecated: op.deprecated,
             tags: op.tags.clone(),
             accept: accept.join(", "),
+            error_accept: error_media.join(", "),
+            versions,
+            body,
             success,
             success_type,
             errors,
             error_type,
         })
+    }
+
+    /// A request body: the newest JSON media type decides the type; other
+    /// dated versions that share its schema can be pinned by the caller.
+    fn request_body(&mut self, r: &'a ReferenceOr<openapiv3::RequestBody>, at: &str, struct_name: &str) -> Option<RequestBody> {
+        let (body, bat) = match resolve::request_body(self.spec, r, at) {
+            Ok(x) => x,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let mut media: Vec<(&String, &openapiv3::MediaType)> = body.content.iter().collect();
+        media.sort_by(|a, b| b.0.cmp(a.0));
+        let json: Vec<&(&String, &openapiv3::MediaType)> = media.iter().filter(|(m, _)| is_json_media_type(m)).collect();
+        let hint = format!("{struct_name}Body");
+        if let Some((newest, m)) = json.first() {
+            let mat = format!("{bat}/content/{}", pointer_token(newest));
+            let ty = match &m.schema {
+                Some(schema) => self.schema_ref(schema, &format!("{mat}/schema"), &hint, Direction::Request),
+                None => {
+                    self.warn(Code::Quirk, &mat, format!("`{newest}` has no schema; any JSON is sent"));
+                    TypeRef::Json
+                }
+            };
+            // Older versions are offered only where they share the schema.
+            let mut media_types = vec![(*newest).clone()];
+            for (other, om) in json.iter().skip(1) {
+                let same = match (&om.schema, &m.schema) {
+                    (Some(ReferenceOr::Reference { reference: a }), Some(ReferenceOr::Reference { reference: b })) => a == b,
+                    _ => false,
+                };
+                if same {
+                    media_types.push((*other).clone());
+                }
+            }
+            return Some(RequestBody { ty, required: body.required, media_types, doc: Doc { summary: None, description: body.description.clone(), notes: Vec::new() } });
+        }
+        let (mt, _) = media.first()?;
+        Some(RequestBody { ty: TypeRef::Bytes, required: body.required, media_types: vec![(*mt).clone()], doc: Doc { summary: None, description: body.description.clone(), notes: Vec::new() } })
     }
 
     fn single_body(&mut self, cases: &[ResponseCase], pointer: &str, what: &'static str) -> Option<TypeRef> {
@@ -502,7 +641,12 @@ impl<'a> Ctx<'a> {
         let name_hint = match &target {
             Some(t) => {
                 let comp = t.rsplit('/').next().map(crate::diag::unescape_pointer_token).unwrap_or_default();
-                self.pinned_or(t, || type_name(&comp))
+                let base = self.pinned_or(t, || type_name(&comp));
+                if dir == Direction::Request && self.response_reach.contains(t) {
+                    format!("{base}Request")
+                } else {
+                    base
+                }
             }
             None => self.pinned_or(at, || hint.to_owned()),
         };
@@ -563,14 +707,11 @@ impl<'a> Ctx<'a> {
                 if o.additional_properties.as_ref().is_some_and(|a| !matches!(a, AdditionalProperties::Any(false))) {
                     self.degrade("additionalProperties beside properties", &pointer);
                 }
-                self.named(&pointer, dir, &name_hint, |cx, name| {
-                    let fields = cx.fields(&o.properties, &o.required, &pointer, name, dir);
-                    (doc_of(schema), schema.schema_data.deprecated, TypeKind::Struct(Struct { fields }))
-                })
+                self.object(schema, &pointer, &name_hint, dir)
             }
-            SchemaKind::OneOf { .. } => self.degrade(if schema.schema_data.discriminator.is_some() { "oneOf with discriminator" } else { "oneOf" }, &pointer),
-            SchemaKind::AllOf { .. } => self.degrade("allOf", &pointer),
-            SchemaKind::AnyOf { .. } => self.degrade("anyOf", &pointer),
+            SchemaKind::OneOf { one_of } => self.union(one_of, schema, &pointer, &name_hint, dir),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, schema, &pointer, &name_hint, dir),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, schema, &pointer, &name_hint, dir),
             SchemaKind::Not { .. } => self.degrade("not", &pointer),
             SchemaKind::Any(any) => self.any(any, schema, target, at, &name_hint, dir, role),
         }
@@ -583,13 +724,16 @@ impl<'a> Ctx<'a> {
     fn any(&mut self, any: &'a AnySchema, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
         let pointer = target.clone().unwrap_or_else(|| at.to_owned());
         if !any.one_of.is_empty() {
-            return self.degrade(if schema.schema_data.discriminator.is_some() { "oneOf with discriminator" } else { "oneOf" }, &pointer);
-        }
-        if !any.all_of.is_empty() {
-            return self.degrade("allOf", &pointer);
+            return self.union(&any.one_of, schema, &pointer, hint, dir);
         }
         if !any.any_of.is_empty() {
-            return self.degrade("anyOf", &pointer);
+            return self.union(&any.any_of, schema, &pointer, hint, dir);
+        }
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, schema, &pointer, hint, dir);
+        }
+        if !any.properties.is_empty() && matches!(any.typ.as_deref(), None | Some("object")) {
+            return self.object(schema, &pointer, hint, dir);
         }
         match any.typ.as_deref() {
             Some("integer") => {
@@ -648,35 +792,59 @@ impl<'a> Ctx<'a> {
         let (doc, deprecated, kind) = build(self, &name);
         self.owners.pop();
         self.in_progress.remove(&key);
+        // An inline schema written out again elsewhere (the same titled enum
+        // in many properties) is one type, not `Foo`, `Foo2`, `Foo3`.
+        if name != name_hint && !is_component(pointer) {
+            if let Some(twin) = self.types.iter().find(|t| t.name == name_hint && t.kind == kind && !is_component(&t.origin)) {
+                let twin = twin.name.clone();
+                self.type_scope.release(&name);
+                let node = self.graph.remove(&name).unwrap_or_default();
+                self.graph.entry(twin.clone()).or_default();
+                if let Some(owner) = self.owners.last().cloned() {
+                    let uses = &mut self.graph.entry(owner).or_default().uses;
+                    uses.remove(&name);
+                    uses.insert(twin.clone());
+                }
+                let _ = node;
+                self.memo.insert(key, TypeRef::Model(twin.clone()));
+                return TypeRef::Model(twin);
+            }
+        }
         self.types.push(TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, deprecated, kind });
         TypeRef::Model(name)
     }
 
-    fn fields(&mut self, props: &'a IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String], pointer: &str, owner: &str, dir: Direction) -> Vec<Field> {
+    fn fields(&mut self, mut props: Vec<compose::Prop<'a>>, required: &BTreeSet<String>, pointer: &str, owner: &str, dir: Direction) -> Vec<Field> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
-        let mut sorted: Vec<(&String, &ReferenceOr<Box<Schema>>)> = props.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        for (wire, prop) in sorted {
-            let at = format!("{pointer}/properties/{}", pointer_token(wire));
-            let role = self.role_for(owner, wire);
-            let hint = format!("{owner}{}", type_name(wire));
-            let ty = self.boxed_ref(prop, &at, &hint, dir, Some(role));
-            let (doc, deprecated, password) = match resolve::boxed_schema(self.spec, prop, &at) {
+        props.sort_by(|a, b| a.wire.cmp(&b.wire));
+        for prop in &props {
+            let wire = &prop.wire;
+            let at = &prop.at;
+            let (doc, deprecated, password, nullable, read_only, write_only) = match resolve::boxed_schema(self.spec, prop.schema, at) {
                 Ok((s, _)) => {
                     let mut d = doc_of(s);
                     d.notes = notes(s);
                     let password = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
-                    (d, s.schema_data.deprecated, password)
+                    let sd = &s.schema_data;
+                    (d, sd.deprecated, password, sd.nullable, sd.read_only, sd.write_only)
                 }
-                Err(_) => (Doc::default(), false, false),
+                Err(_) => (Doc::default(), false, false, false, false, false),
             };
+            // The caller never fills a server-only field, and never sees a
+            // request-only one.
+            if (dir == Direction::Request && read_only) || (dir == Direction::Response && write_only) {
+                continue;
+            }
+            let role = self.role_for(owner, wire);
+            let hint = format!("{owner}{}", type_name(wire));
+            let ty = self.boxed_ref(prop.schema, at, &hint, dir, Some(role));
             let name = scope.claim(&value_name(wire), wire);
-            let secret = password || is_secret_name(wire);
-            fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), doc, deprecated, secret });
+            let secret = password || is_secret_name(wire) || self.secrets.iter().any(|p| p == at);
+            fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), nullable, doc, deprecated, secret });
         }
         for r in required {
-            if !props.contains_key(r) {
+            if !props.iter().any(|p| &p.wire == r) {
                 self.warn(Code::Quirk, &format!("{pointer}/required"), format!("`{r}` is required but not among the properties"));
             }
         }
@@ -776,6 +944,11 @@ impl<'a> Ctx<'a> {
         );
         Some(TypeRef::Validated(name))
     }
+}
+
+/// Whether a pointer names a component schema itself (not something inside it).
+fn is_component(pointer: &str) -> bool {
+    pointer.strip_prefix("#/components/schemas/").is_some_and(|rest| !rest.contains('/'))
 }
 
 /// Property names that carry credentials even when the spec does not say

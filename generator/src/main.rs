@@ -150,8 +150,8 @@ fn crate_cmd(args: &[String]) -> Result<u8, Failure> {
 
 fn generate_config(config: &Config) -> Result<u8, Failure> {
     let generated = atlasgen::generate(config)?;
-    let errors = generated.warnings.len();
-    eprintln!("{errors} warnings");
+    print_warnings(&generated.warnings);
+    eprintln!("{} warnings", generated.warnings.len());
     let outcome = write::write(&generated.out_dir, &generated.files).map_err(|e| io_failure(&generated.out_dir, e))?;
     eprintln!("{} files written, {} unchanged", outcome.changed.len(), outcome.unchanged.len());
     Ok(0)

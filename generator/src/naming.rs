@@ -85,11 +85,26 @@ pub fn ident(raw: &str, case: Case) -> String {
         Case::Value => cleaned.to_snake_case(),
     };
     if source.chars().next().is_some_and(|c| c.is_ascii_digit()) || name.starts_with(|c: char| c.is_ascii_digit()) {
-        // Values like `4.4` or `3DES`: a letter in front, digits kept apart.
-        let digits: Vec<&str> = cleaned.split_whitespace().collect();
+        // Values like `4.4`, `3DES` or `1000_requests`: a letter in front,
+        // adjacent numbers kept apart so `4.4` and `44` stay distinct.
+        let tokens: Vec<String> = cleaned
+            .split_whitespace()
+            .map(|t| match case {
+                Case::Type => t.to_upper_camel_case(),
+                Case::Value => t.to_snake_case(),
+            })
+            .collect();
+        let mut joined = String::new();
+        for t in &tokens {
+            let digit_boundary = joined.ends_with(|c: char| c.is_ascii_digit()) && t.starts_with(|c: char| c.is_ascii_digit());
+            if !joined.is_empty() && (digit_boundary || case == Case::Value) {
+                joined.push('_');
+            }
+            joined.push_str(t);
+        }
         name = match case {
-            Case::Type => format!("V{}", digits.join("_")),
-            Case::Value => format!("v{}", digits.join("_").to_snake_case()),
+            Case::Type => format!("V{joined}"),
+            Case::Value => format!("v{joined}"),
         };
     }
     if name.is_empty() {
@@ -98,11 +113,10 @@ pub fn ident(raw: &str, case: Case) -> String {
             Case::Value => "empty".to_owned(),
         };
     }
-    if KEYWORDS.contains(&name.as_str()) {
-        name.push('_');
-    }
     if case == Case::Type && RESERVED_TYPES.contains(&name.as_str()) {
         name.push_str("Model");
+    } else if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
     }
     name
 }
@@ -141,6 +155,12 @@ impl Scope {
     /// Reserves a name that nothing else may take (e.g. a method name).
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned(), "(reserved)".to_owned());
+    }
+
+    /// Gives a claimed name back (a duplicate type merged into its twin).
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+        self.collisions.retain(|c| c.given != name);
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -210,7 +230,9 @@ mod tests {
     #[test]
     fn leading_digits_get_a_letter() {
         assert_eq!(type_name("4.4"), "V4_4");
-        assert_eq!(type_name("3DES"), "V3DES");
+        assert_eq!(type_name("3DES"), "V3des");
+        assert_eq!(type_name("1000_requests"), "V1000Requests");
+        assert_eq!(value_name("4.4"), "v4_4");
         assert_eq!(value_name("2fa"), "v2fa");
     }
 

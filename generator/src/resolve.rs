@@ -163,19 +163,20 @@ pub fn boxed_schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Box<Schema>>, used_at
     }
 }
 
-fn follow<'a>(spec: &'a Spec, first: &'a str, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
-    let mut reference = first;
-    let mut seen: Vec<&str> = Vec::new();
+/// Follows a `$ref` string to its schema.
+pub fn follow<'a>(spec: &'a Spec, first: &str, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+    let mut reference: &str = first;
+    let mut seen: Vec<String> = Vec::new();
     loop {
-        if seen.contains(&reference) {
-            seen.push(reference);
+        if seen.iter().any(|s| s == reference) {
+            seen.push(reference.to_owned());
             return Err(Diagnostic::error(
                 Code::Cycle,
                 spec.locate(used_at),
                 format!("`$ref` cycle with no schema in it: {}", seen.join(" -> ")),
             ));
         }
-        seen.push(reference);
+        seen.push(reference.to_owned());
         let name = unescape_pointer_token(ref_name(spec, reference, "schemas", used_at)?);
         let components = spec.api.components.as_ref();
         match components.and_then(|c| c.schemas.get(&name)) {
@@ -226,6 +227,28 @@ pub fn response<'a>(spec: &'a Spec, r: &'a ReferenceOr<Response>, used_at: &str)
                 )),
                 None => {
                     let names = components.map(|c| c.responses.keys().map(String::as_str).collect()).unwrap_or_default();
+                    Err(dangling(spec, reference, used_at, names))
+                }
+            }
+        }
+    }
+}
+
+pub fn request_body<'a>(spec: &'a Spec, r: &'a ReferenceOr<openapiv3::RequestBody>, used_at: &str) -> Result<(&'a openapiv3::RequestBody, String), Diagnostic> {
+    match r {
+        ReferenceOr::Item(b) => Ok((b, used_at.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let name = unescape_pointer_token(ref_name(spec, reference, "requestBodies", used_at)?);
+            let components = spec.api.components.as_ref();
+            match components.and_then(|c| c.request_bodies.get(&name)) {
+                Some(ReferenceOr::Item(b)) => Ok((b, format!("#/components/requestBodies/{}", pointer_token(&name)))),
+                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
+                    Code::Reference,
+                    spec.locate(used_at),
+                    format!("`$ref: {reference}` points to another reference; chains of request body references are not supported"),
+                )),
+                None => {
+                    let names = components.map(|c| c.request_bodies.keys().map(String::as_str).collect()).unwrap_or_default();
                     Err(dangling(spec, reference, used_at, names))
                 }
             }
