@@ -22,6 +22,9 @@ use crate::resolve::{self, Selected};
 
 mod compose;
 
+/// The spec extension that pins a Rust name on a schema or an operation.
+pub const RUST_NAME: &str = "x-rust-name";
+
 /// Who produces the values of a type: the server (decoded leniently, open
 /// enums) or the caller (validated strictly, closed enums).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,6 +83,8 @@ struct Ctx<'a> {
     /// too, they get a `Request` suffix there (strict, without server-only
     /// fields), so the response type keeps the plain name.
     response_reach: BTreeSet<String>,
+    /// The Rust names component schemas want, so operations avoid them.
+    component_names: BTreeSet<String>,
 }
 
 /// Lowers the selection. Errors are among the returned diagnostics; the
@@ -102,7 +107,15 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         graph: BTreeMap::new(),
         owners: Vec::new(),
         response_reach: BTreeSet::new(),
+        component_names: BTreeSet::new(),
     };
+    cx.component_names = spec
+        .api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .map(|n| cx.component_type_name(&format!("#/components/schemas/{}", pointer_token(n))))
+        .collect();
     cx.response_reach = if all_schemas {
         spec.api.components.iter().flat_map(|c| c.schemas.keys()).map(|n| format!("#/components/schemas/{}", pointer_token(n))).collect()
     } else {
@@ -307,6 +320,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The Rust name of a component schema (pinned, or from its name).
+    fn component_type_name(&self, pointer: &str) -> String {
+        let comp = pointer.rsplit('/').next().map(crate::diag::unescape_pointer_token).unwrap_or_default();
+        self.pinned_or(pointer, || type_name(&comp))
+    }
+
     /// The Rust name for a construct: pinned in the config, or derived.
     fn pinned_or(&self, pointer: &str, derived: impl FnOnce() -> String) -> String {
         self.names.get(pointer).cloned().unwrap_or_else(derived)
@@ -329,8 +348,14 @@ impl<'a> Ctx<'a> {
             self.error(Code::Naming, &format!("{pointer}/operationId"), format!("duplicate operationId `{operation_id}`, also used at {first}"));
             return None;
         }
-        let fn_name = fn_scope.claim(&self.pinned_or(&pointer, || value_name(&operation_id)), &operation_id);
-        let struct_name = self.type_scope.claim(&type_name(&fn_name), &operation_id);
+        let pinned = op.extensions.get(RUST_NAME).and_then(|v| v.as_str()).map(value_name);
+        let fn_name = fn_scope.claim(&pinned.unwrap_or_else(|| self.pinned_or(&pointer, || value_name(&operation_id))), &operation_id);
+        // A model keeps its schema's name; an operation named like one
+        // (`addUserToTeam` beside the schema `AddUserToTeam`) takes `...Request`.
+        let base = type_name(&fn_name);
+        let candidates = [base.clone(), format!("{base}Request")];
+        let wanted = candidates.iter().find(|c| !self.component_names.contains(*c) && !self.type_scope.is_taken(c)).unwrap_or(&candidates[0]).clone();
+        let struct_name = self.type_scope.claim(&wanted, &operation_id);
         self.owners.push(struct_name.clone());
         self.graph.entry(struct_name.clone()).or_default().is_operation = true;
 
@@ -638,7 +663,17 @@ impl<'a> Ctx<'a> {
     /// used or defined inline.
     fn schema(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
         let pointer = target.clone().unwrap_or_else(|| at.to_owned());
+        // `x-rust-name` in the spec pins a name as the config does.
+        let extension_name = schema.schema_data.extensions.get(RUST_NAME).and_then(|v| v.as_str()).map(str::to_owned);
         let name_hint = match &target {
+            _ if extension_name.is_some() => {
+                let base = extension_name.clone().unwrap_or_default();
+                if dir == Direction::Request && target.as_ref().is_some_and(|t| self.response_reach.contains(t)) {
+                    format!("{base}Request")
+                } else {
+                    base
+                }
+            }
             Some(t) => {
                 let comp = t.rsplit('/').next().map(crate::diag::unescape_pointer_token).unwrap_or_default();
                 let base = self.pinned_or(t, || type_name(&comp));
@@ -648,7 +683,16 @@ impl<'a> Ctx<'a> {
                     base
                 }
             }
-            None => self.pinned_or(at, || hint.to_owned()),
+            None => {
+                let base = self.pinned_or(at, || hint.to_owned());
+                // The request twin of an inline type inside a response model.
+                let twin = dir == Direction::Request && component_of(at).is_some_and(|c| self.response_reach.contains(&c));
+                if twin && !base.ends_with("Request") {
+                    format!("{base}Request")
+                } else {
+                    base
+                }
+            }
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -665,7 +709,10 @@ impl<'a> Ctx<'a> {
                     _ => None,
                 };
                 let base = match (&s.pattern, base) {
-                    (Some(p), None) => self.validated(p, &pointer, at, role, target.as_deref()),
+                    (Some(p), None) => match &extension_name {
+                        Some(pinned) => self.validated(p, &pointer, at, Some(pinned.clone()), None),
+                        None => self.validated(p, &pointer, at, role, target.as_deref()),
+                    },
                     (Some(_), Some(b)) => {
                         self.warn(Code::Quirk, &pointer, "both a format and a pattern; the format decides the type");
                         Some(b)
@@ -783,7 +830,8 @@ impl<'a> Ctx<'a> {
             }
             return TypeRef::Model(name);
         }
-        let name = self.type_scope.claim(name_hint, pointer);
+        let wanted = name_hint.to_owned();
+        let name = self.type_scope.claim(&wanted, pointer);
         self.uses(&name);
         self.memo.insert(key.clone(), TypeRef::Model(name.clone()));
         self.in_progress.insert(key.clone());
@@ -808,6 +856,29 @@ impl<'a> Ctx<'a> {
                 let _ = node;
                 self.memo.insert(key, TypeRef::Model(twin.clone()));
                 return TypeRef::Model(twin);
+            }
+        }
+        // No twin: an inline type that lost its name to a different type
+        // takes its component's name in front
+        // (`DefaultAlertViewForNdsGroupBillingEventTypes`) rather than a number.
+        let mut name = name;
+        if name != name_hint && !is_component(pointer) && !format!("{kind:?}").contains(&format!("Model({name:?})")) {
+            if let Some(comp) = component_of(pointer) {
+                let prefixed = format!("{}{name_hint}", self.component_type_name(&comp));
+                if !self.type_scope.is_taken(&prefixed) {
+                    self.type_scope.release(&name);
+                    let renamed = self.type_scope.claim(&prefixed, pointer);
+                    if let Some(node) = self.graph.remove(&name) {
+                        self.graph.insert(renamed.clone(), node);
+                    }
+                    if let Some(owner) = self.owners.last().cloned() {
+                        let uses = &mut self.graph.entry(owner).or_default().uses;
+                        uses.remove(&name);
+                        uses.insert(renamed.clone());
+                    }
+                    self.memo.insert(key.clone(), TypeRef::Model(renamed.clone()));
+                    name = renamed;
+                }
             }
         }
         self.types.push(TypeDef { name: name.clone(), origin: pointer.to_owned(), doc, deprecated, kind });
@@ -944,6 +1015,13 @@ impl<'a> Ctx<'a> {
         );
         Some(TypeRef::Validated(name))
     }
+}
+
+/// The component schema a pointer is inside of.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/components/schemas/")?;
+    let name = rest.split('/').next()?;
+    Some(format!("#/components/schemas/{name}"))
 }
 
 /// Whether a pointer names a component schema itself (not something inside it).
