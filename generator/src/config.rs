@@ -47,6 +47,9 @@ pub struct Output {
     pub regen_path: String,
     /// The command a reader runs to regenerate, quoted in every header.
     pub regenerate_command: String,
+    /// One Cargo feature per tag (for a crate covering many API areas).
+    #[serde(default)]
+    pub tag_features: bool,
 }
 
 fn default_version() -> String {

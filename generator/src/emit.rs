@@ -2,7 +2,7 @@
 //! `syn::File` formatted by prettyplease out; the same IR always gives the
 //! same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
@@ -26,9 +26,140 @@ pub struct Settings<'a> {
     /// The spec's path as the header should name it.
     pub spec_name: &'a str,
     pub regenerate_command: &'a str,
+    /// One Cargo feature per tag, each item compiled only for the features
+    /// that reach it.
+    pub tag_features: bool,
+}
+
+/// Which Cargo features compile each item (empty when features are off).
+#[derive(Default)]
+struct Gates {
+    enabled: bool,
+    /// Item name (model, validated string, matcher fn, operation struct) -> features.
+    by_item: BTreeMap<String, BTreeSet<String>>,
+    /// Every tag feature.
+    all: BTreeSet<String>,
+}
+
+impl Gates {
+    fn new(api: &Api, enabled: bool) -> Gates {
+        if !enabled {
+            return Gates::default();
+        }
+        let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for t in &api.types {
+            let mut out = BTreeSet::new();
+            match &t.kind {
+                TypeKind::Struct(s) => s.fields.iter().for_each(|f| collect_names(&f.ty, &mut out)),
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| collect_names(&v.ty, &mut out)),
+                TypeKind::Enum(_) => {}
+            }
+            refs.insert(t.name.clone(), out);
+        }
+        for s in &api.strings {
+            refs.entry(s.name.clone()).or_default().insert(s.matcher.clone());
+        }
+        let mut by_item: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut all = BTreeSet::new();
+        for op in &api.operations {
+            let features = op_features(op);
+            all.extend(features.iter().cloned());
+            let mut roots = BTreeSet::new();
+            op.params.iter().for_each(|p| collect_names(&p.ty, &mut roots));
+            if let Some(b) = &op.body {
+                collect_names(&b.ty, &mut roots);
+            }
+            for t in op.success_type.iter().chain(op.error_type.iter()) {
+                collect_names(t, &mut roots);
+            }
+            by_item.entry(op.struct_name.clone()).or_default().extend(features.iter().cloned());
+            let mut stack: Vec<String> = roots.into_iter().collect();
+            while let Some(name) = stack.pop() {
+                let entry = by_item.entry(name.clone()).or_default();
+                if features.iter().all(|f| entry.contains(f)) {
+                    continue;
+                }
+                entry.extend(features.iter().cloned());
+                if let Some(next) = refs.get(&name) {
+                    stack.extend(next.iter().cloned());
+                }
+            }
+        }
+        Gates { enabled, by_item, all }
+    }
+
+    /// `#[cfg(...)]` for an item; items no operation reaches need `full`.
+    fn cfg(&self, item: &str) -> TokenStream {
+        if !self.enabled {
+            return quote! {};
+        }
+        match self.by_item.get(item) {
+            Some(f) if !f.is_empty() => {
+                let f = f.iter().map(|x| lit(x));
+                quote! { #[cfg(any(#(feature = #f),*))] }
+            }
+            _ => quote! { #[cfg(feature = "full")] },
+        }
+    }
+
+    /// Glob imports may go unused when only some features are on.
+    fn allow_unused_imports(&self) -> TokenStream {
+        if self.enabled { quote! { #![allow(unused_imports)] } } else { quote! {} }
+    }
+}
+
+/// Puts `cfg` on every item of `tokens` (a struct and its impls, say).
+fn gate(tokens: TokenStream, cfg: &TokenStream) -> Result<TokenStream, String> {
+    if cfg.is_empty() {
+        return Ok(tokens);
+    }
+    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()).map_err(|e| format!("internal error: bad cfg: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated item does not parse: {e}"))?;
+    for item in &mut file.items {
+        let item_attrs = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            _ => continue,
+        };
+        item_attrs.splice(0..0, attrs.iter().cloned());
+    }
+    Ok(quote! { #file })
+}
+
+/// The Cargo features of an operation: one per tag (`untagged` without).
+fn op_features(op: &Operation) -> BTreeSet<String> {
+    if op.tags.is_empty() {
+        return ["untagged".to_owned()].into_iter().collect();
+    }
+    op.tags.iter().map(|t| tag_feature(t)).collect()
+}
+
+/// `Legacy Backup` -> `legacy-backup`.
+pub fn tag_feature(tag: &str) -> String {
+    use heck::ToKebabCase;
+    let f = tag.to_kebab_case();
+    if f.is_empty() { "untagged".to_owned() } else { f }
+}
+
+fn collect_names(t: &TypeRef, out: &mut BTreeSet<String>) {
+    match t {
+        TypeRef::Model(n) | TypeRef::Validated(n) => {
+            out.insert(n.clone());
+        }
+        TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Checked(i) | TypeRef::Boxed(i) => collect_names(i, out),
+        _ => {}
+    }
 }
 
 pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
+    let gates = Gates::new(api, settings.tag_features);
     let header = format!(
         "// @generated by atlasgen from {}. Do not edit by hand.\n// Regenerate with: {}\n\n",
         settings.spec_name, settings.regenerate_command
@@ -38,12 +169,12 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
         Ok(File { path: path.to_owned(), contents: format!("{header}{}", space_items(&prettyplease::unparse(&file))) })
     };
     Ok(vec![
-        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, settings) },
+        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, settings, &gates) },
         rust("src/lib.rs", lib_rs(api))?,
-        rust("src/models.rs", models_rs(api))?,
-        rust("src/validated.rs", validated_rs(api))?,
-        rust("src/operations.rs", operations_rs(api))?,
-        rust("src/client.rs", client_rs(api))?,
+        rust("src/models.rs", models_rs(api, &gates)?)?,
+        rust("src/validated.rs", validated_rs(api, &gates)?)?,
+        rust("src/operations.rs", operations_rs(api, &gates)?)?,
+        rust("src/client.rs", client_rs(api, &gates))?,
     ])
 }
 
@@ -198,7 +329,7 @@ fn ty(t: &TypeRef, uses: &mut Uses) -> TokenStream {
 
 // ----- Cargo.toml -----------------------------------------------------------
 
-fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
+fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# @generated by atlasgen from {}. Do not edit by hand.\n# Regenerate with: {}\n\n",
@@ -212,7 +343,17 @@ fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
         api.version.replace('"', "'")
     ));
     out.push_str("[lib]\n# Doc comments carry the spec's prose, not Rust examples.\ndoctest = false\n\n");
-    out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
+    if gates.enabled {
+        let all: Vec<String> = gates.all.iter().map(|f| format!("\"{f}\"")).collect();
+        out.push_str("[features]\ndefault = [\"client\", \"full\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
+        out.push_str("# Every API area. Each area is a feature of its own (its tag in the spec), so a\n# crate that needs one compiles only that area and the types it uses.\n");
+        out.push_str(&format!("full = [{}]\n", all.join(", ")));
+        for f in &gates.all {
+            out.push_str(&format!("{f} = []\n"));
+        }
+    } else {
+        out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
+    }
     if !s.regen_path.is_empty() {
         out.push_str("# Inside the generator's workspace: order this crate's build after the\n# build script that regenerates it. Downstream crates leave it off.\nregenerate = [\"dep:atlasgen-regen\"]\n");
     }
@@ -315,7 +456,7 @@ fn lib_rs(api: &Api) -> TokenStream {
 
 // ----- models.rs ------------------------------------------------------------
 
-fn models_rs(api: &Api) -> TokenStream {
+fn models_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
     let mut uses = Uses::default();
     // Error bodies print as their JSON, so `Error<E>` is a std error.
     let error_bodies: BTreeSet<&str> = api
@@ -332,10 +473,10 @@ fn models_rs(api: &Api) -> TokenStream {
         .map(|t| {
             let def = type_def(t, &mut uses);
             if !error_bodies.contains(t.name.as_str()) || !matches!(t.kind, TypeKind::Struct(_)) {
-                return def;
+                return gate(def, &gates.cfg(&t.name));
             }
             let name = ident(&t.name);
-            quote! {
+            let def = quote! {
                 #def
 
                 impl std::fmt::Display for #name {
@@ -348,15 +489,18 @@ fn models_rs(api: &Api) -> TokenStream {
                 }
 
                 impl std::error::Error for #name {}
-            }
+            };
+            gate(def, &gates.cfg(&t.name))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let imports = uses.tokens(true, false);
-    quote! {
+    let allow = gates.allow_unused_imports();
+    Ok(quote! {
         //! Models: the JSON bodies of requests and responses.
+        #allow
         #imports
         #(#items)*
-    }
+    })
 }
 
 fn deprecated_attr(deprecated: bool) -> TokenStream {
@@ -656,24 +800,30 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
 
 // ----- validated.rs ---------------------------------------------------------
 
-fn validated_rs(api: &Api) -> TokenStream {
-    let matchers = api.matchers.iter().map(|m| {
-        let f = ident(&m.fn_name);
-        pattern::emit_matcher(&m.compiled, &f)
-    });
-    let types = api.strings.iter().map(validated_type);
-    quote! {
+fn validated_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
+    let matchers = api
+        .matchers
+        .iter()
+        .map(|m| {
+            let f = ident(&m.fn_name);
+            gate(pattern::emit_matcher(&m.compiled, &f), &gates.cfg(&m.fn_name))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let types = api.strings.iter().map(|s| gate(validated_type(s), &gates.cfg(&s.name))).collect::<Result<Vec<_>, _>>()?;
+    let allow = gates.allow_unused_imports();
+    Ok(quote! {
         //! Validated strings: one type per value role that carries a pattern.
         //!
         //! Constructors, `FromStr`, `TryFrom` and `Deserialize` check the pattern
         //! (ECMA-262 semantics, as OpenAPI defines it), so a value of these types
         //! always matches. In response models they are wrapped in `Checked`, so a
         //! server value that breaks the pattern is kept rather than failing the response.
+        #allow
         use atlas_runtime::{Rule, ValidationError};
 
         #(#types)*
         #(#matchers)*
-    }
+    })
 }
 
 fn validated_type(s: &ValidatedString) -> TokenStream {
@@ -763,10 +913,15 @@ fn validated_type(s: &ValidatedString) -> TokenStream {
 
 // ----- operations.rs --------------------------------------------------------
 
-fn operations_rs(api: &Api) -> TokenStream {
+fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
     let mut uses = Uses::default();
     let enums: BTreeSet<&str> = api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum(_))).map(|t| t.name.as_str()).collect();
-    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(op, &enums, &mut uses)).collect();
+    let ops: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| gate(operation(op, &enums, &mut uses), &gates.cfg(&op.struct_name)))
+        .collect::<Result<_, _>>()?;
+    let dead_ok = if gates.enabled { quote! { #[allow(dead_code)] } } else { quote! {} };
     let needs_param_string = api.operations.iter().flat_map(|op| &op.params).any(|p| {
         let inner = match &p.ty {
             TypeRef::List(i) => i.as_ref(),
@@ -778,6 +933,7 @@ fn operations_rs(api: &Api) -> TokenStream {
         quote! {
             /// The string form of a parameter that is neither a string nor an
             /// enum: a JSON string's contents, or the JSON text of anything else.
+            #dead_ok
             fn param_string<T: serde::Serialize>(value: &T) -> String {
                 match atlas_runtime::serde_json::to_value(value) {
                     Ok(atlas_runtime::serde_json::Value::String(s)) => s,
@@ -790,9 +946,11 @@ fn operations_rs(api: &Api) -> TokenStream {
         quote! {}
     };
     let imports = uses.tokens(false, false);
-    quote! {
+    let allow = gates.allow_unused_imports();
+    Ok(quote! {
         //! Operations, sans-IO: each is a request value that builds an
         //! `http::Request` and decodes an `http::Response`.
+        #allow
         #imports
         use atlas_runtime::bytes::Bytes;
         use atlas_runtime::http;
@@ -802,7 +960,7 @@ fn operations_rs(api: &Api) -> TokenStream {
 
         #(#ops)*
         #param_string
-    }
+    })
 }
 
 /// An expression giving the `&str` form of a parameter value `v` (a reference).
@@ -1160,7 +1318,7 @@ fn status_pattern(s: Status) -> TokenStream {
 
 // ----- client.rs ------------------------------------------------------------
 
-fn client_rs(api: &Api) -> TokenStream {
+fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
     let mut uses = Uses::default();
     let methods: Vec<TokenStream> = api
         .operations
@@ -1173,7 +1331,9 @@ fn client_rs(api: &Api) -> TokenStream {
             let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] #[allow(deprecated)] } } else { quote! {} };
             let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
+            let cfg = gates.cfg(&op.struct_name);
             quote! {
+                #cfg
                 #d
                 #dep
                 pub async fn #f(&self, request: &#s) -> Result<#success_ty, Error<#error_ty>> {
@@ -1185,8 +1345,10 @@ fn client_rs(api: &Api) -> TokenStream {
         })
         .collect();
     let imports = uses.tokens(false, false);
+    let allow = gates.allow_unused_imports();
     quote! {
         //! The ready async client: one method per operation, on reqwest.
+        #allow
         #imports
         use crate::operations::*;
         use atlas_runtime::client::ClientBuilder;

@@ -61,6 +61,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         regen_path: &config.output.regen_path,
         spec_name: &spec_name,
         regenerate_command: &config.output.regenerate_command,
+        tag_features: config.output.tag_features,
     };
     let files = emit::emit(&lowered.api, &settings).map_err(|e| {
         Failure::single(Diagnostic::error(diag::Code::Shape, diag::Location::new(&spec.file, ""), e))

@@ -125,6 +125,7 @@ fn crate_cmd(args: &[String]) -> Result<u8, Failure> {
             runtime_path: String::new(),
             regen_path: String::new(),
             regenerate_command: format!("atlasgen crate {spec} {out}"),
+            tag_features: true,
         },
         ..Config::default()
     };

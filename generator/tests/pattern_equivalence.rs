@@ -88,7 +88,7 @@ fn pick_in(rng: &mut Rng, lo: char, hi: char) -> char {
 
 /// Walks the DFA from the start to an accepting state, producing inputs the
 /// pattern accepts (the seeds for near-miss mutations).
-fn examples(dfa: &Dfa, rng: &mut Rng, count: usize) -> Vec<String> {
+fn examples(dfa: &Dfa, rng: &mut Rng, count: usize, max_len: usize) -> Vec<String> {
     let mut out = Vec::new();
     let states = dfa.states();
     for _ in 0..count * 4 {
@@ -97,7 +97,7 @@ fn examples(dfa: &Dfa, rng: &mut Rng, count: usize) -> Vec<String> {
         }
         let mut s = String::new();
         let mut state = 0;
-        for _ in 0..200 {
+        for _ in 0..max_len {
             let st = &states[state];
             if st.accept_now || (st.accept_at_end && rng.below(3) == 0) {
                 break;
@@ -149,7 +149,14 @@ fn runner(cases: u32) -> TestRunner {
 /// Random strings over `alpha` and one-character mutations of `seeds`, each
 /// optionally wrapped in junk (exercising search semantics), must get the
 /// same verdict from the DFA and from regress.
-fn check_equivalent(source: &str, dfa: &Dfa, alpha: &[char], seeds: &[String], cases: u32) {
+fn check_equivalent(
+    source: &str,
+    dfa: &Dfa,
+    alpha: &[char],
+    seeds: &[String],
+    max_len: usize,
+    cases: u32,
+) {
     let re = regress::Regex::new(source).expect("regress compiles what compile() accepted");
     let check = |s: &str| -> Result<(), TestCaseError> {
         let want = regress_match(&re, s);
@@ -161,7 +168,7 @@ fn check_equivalent(source: &str, dfa: &Dfa, alpha: &[char], seeds: &[String], c
     }
 
     let ch = proptest::sample::select(alpha.to_vec());
-    let random = proptest::collection::vec(ch.clone(), 0..40)
+    let random = proptest::collection::vec(ch.clone(), 0..max_len)
         .prop_map(|v| v.into_iter().collect::<String>());
     runner(cases)
         .run(&random, |s| check(&s))
@@ -225,8 +232,8 @@ fn spec_patterns_dfa_matches_regress() {
             PatternStrategy::Dfa(dfa) => {
                 dfa_count += 1;
                 let alpha = alphabet(source, dfa);
-                let seeds = examples(dfa, &mut rng, 16);
-                check_equivalent(source, dfa, &alpha, &seeds, 128);
+                let seeds = examples(dfa, &mut rng, 16, 120);
+                check_equivalent(source, dfa, &alpha, &seeds, 40, 128);
             }
             PatternStrategy::Engine { reason } => {
                 engine.entry(reason.clone()).or_default().push(source.clone());
@@ -325,8 +332,10 @@ fn random_patterns_dfa_matches_regress() {
         };
         let PatternStrategy::Dfa(dfa) = &compiled.strategy else { continue };
         tested += 1;
-        let seeds = examples(dfa, &mut rng, 4);
-        check_equivalent(&source, dfa, &alpha, &seeds, 24);
+        // Short inputs: regress backtracks exponentially on nested
+        // quantifiers such as `(a*)*b`, which random patterns produce.
+        let seeds = examples(dfa, &mut rng, 4, 12);
+        check_equivalent(&source, dfa, &alpha, &seeds, 14, 24);
     }
     println!("random patterns checked: {tested}");
     assert!(tested * 3 > rounds * 2);
@@ -383,7 +392,7 @@ fn emitted_code_compiles_and_agrees() {
     for (i, c) in compiled.iter().enumerate() {
         let PatternStrategy::Dfa(dfa) = &c.strategy else { continue };
         let alpha = alphabet(&c.source, dfa);
-        let mut cases = examples(dfa, &mut rng, 8);
+        let mut cases = examples(dfa, &mut rng, 8, 12);
         let seeds = cases.clone();
         for seed in &seeds {
             let mut v: Vec<char> = seed.chars().collect();
@@ -394,7 +403,7 @@ fn emitted_code_compiles_and_agrees() {
             cases.push(format!("\n{seed}"));
         }
         for _ in 0..40 {
-            let len = rng.below(30);
+            let len = rng.below(16);
             cases.push((0..len).map(|_| alpha[rng.below(alpha.len())]).collect());
         }
         cases.push(String::new());

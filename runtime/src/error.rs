@@ -43,6 +43,8 @@ pub enum Rule {
     HeaderName,
     /// The value must be a URL of the expected shape; the string says what is wrong.
     Url(String),
+    /// The value could not be encoded for the wire (a request body as JSON).
+    Encoding,
 }
 
 impl ValidationError {
@@ -113,6 +115,7 @@ impl fmt::Display for Rule {
             }
             Rule::HeaderName => f.write_str("is not a valid HTTP header name"),
             Rule::Url(reason) => write!(f, "is not a valid URL: {reason}"),
+            Rule::Encoding => f.write_str("cannot be encoded for the wire"),
         }
     }
 }
@@ -411,6 +414,12 @@ pub enum TransportErrorKind {
         /// The largest body accepted, in bytes.
         limit: u64,
     },
+    /// The credentials were refused where they are exchanged (an OAuth token endpoint), or
+    /// the exchange gave nothing usable. A `401` from the API itself is a response, not this.
+    Auth,
+    /// The client was configured wrongly: an invalid base URL, header or user agent,
+    /// credentials the API declares no scheme for, none in the environment...
+    Config,
     /// Anything else (an unusable request, a client that could not be built...).
     Other,
 }
@@ -457,6 +466,8 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::BodyTooLarge { limit } => {
                 write!(f, "response body larger than the limit of {limit} bytes")
             }
+            TransportErrorKind::Auth => f.write_str("authentication failed"),
+            TransportErrorKind::Config => f.write_str("invalid client configuration"),
             TransportErrorKind::Other => f.write_str("request failed"),
         }
     }
@@ -469,6 +480,16 @@ impl fmt::Display for TransportError {
         } else {
             write!(f, "{}: {}", self.kind, self.message)
         }
+    }
+}
+
+impl From<crate::auth::CredentialsError> for TransportError {
+    fn from(error: crate::auth::CredentialsError) -> Self {
+        TransportError::new(
+            TransportErrorKind::Config,
+            error.to_string(),
+            Some(Box::new(error)),
+        )
     }
 }
 
