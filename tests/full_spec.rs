@@ -23,6 +23,7 @@ fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
             regen_path: String::new(),
             regenerate_command: "atlasgen crate".to_owned(),
             tag_features: false,
+            example_tests: false,
         },
         select: atlasgen::config::Selection { operation_ids: vec!["getLegacyBackupRestoreJob".to_owned()], ..Default::default() },
         ..Default::default()

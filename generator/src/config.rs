@@ -28,6 +28,14 @@ pub struct Config {
     /// not reveal; their `Debug` output is redacted.
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// The record of the published spec `spec` was extracted from
+    /// (`PINNED.toml`), relative to the config file.
+    #[serde(default)]
+    pub pinned: Option<PathBuf>,
+    /// What the pinned record says, one line for the generated docs; read
+    /// from `pinned` when the config is loaded.
+    #[serde(skip)]
+    pub spec_source: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -50,6 +58,9 @@ pub struct Output {
     /// One Cargo feature per tag (for a crate covering many API areas).
     #[serde(default)]
     pub tag_features: bool,
+    /// Also emit a conformance test over the spec's own examples.
+    #[serde(default)]
+    pub example_tests: bool,
 }
 
 fn default_version() -> String {
@@ -92,6 +103,11 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.spec = base.join(&config.spec);
         config.output.dir = base.join(&config.output.dir);
+        if let Some(pinned) = &config.pinned {
+            let pinned = base.join(pinned);
+            config.spec_source = Some(crate::extract::PinRecord::load(&pinned)?.describe());
+            config.pinned = Some(pinned);
+        }
         Ok(config)
     }
 }

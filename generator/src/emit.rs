@@ -29,6 +29,8 @@ pub struct Settings<'a> {
     /// One Cargo feature per tag, each item compiled only for the features
     /// that reach it.
     pub tag_features: bool,
+    /// Also emit `tests/spec_examples.rs`: every example in the spec decodes.
+    pub example_tests: bool,
 }
 
 /// Which Cargo features compile each item (empty when features are off).
@@ -168,14 +170,18 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
         let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {path} does not parse: {e}"))?;
         Ok(File { path: path.to_owned(), contents: format!("{header}{}", space_items(&prettyplease::unparse(&file))) })
     };
-    Ok(vec![
+    let mut files = vec![
         File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, settings, &gates) },
         rust("src/lib.rs", lib_rs(api))?,
         rust("src/models.rs", models_rs(api, &gates)?)?,
         rust("src/validated.rs", validated_rs(api, &gates)?)?,
         rust("src/operations.rs", operations_rs(api, &gates)?)?,
         rust("src/client.rs", client_rs(api, &gates))?,
-    ])
+    ];
+    if settings.example_tests {
+        files.push(rust("tests/spec_examples.rs", examples_test_rs(api, settings, &gates))?);
+    }
+    Ok(files)
 }
 
 /// prettyplease puts items flush against each other; a blank line after each
@@ -1313,6 +1319,58 @@ fn status_pattern(s: Status) -> TokenStream {
             quote! { #lo..=#hi }
         }
         Status::Default => quote! { _ },
+    }
+}
+
+// ----- tests/spec_examples.rs -----------------------------------------------
+
+fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenStream {
+    let krate = ident(&settings.crate_name.replace('-', "_"));
+    let mut uses = Uses::default();
+    let checks: Vec<TokenStream> = api
+        .examples
+        .iter()
+        .map(|e| {
+            let t = ty(&e.ty, &mut uses);
+            let pointer = lit(&e.pointer);
+            let json = lit(&e.value.to_string());
+            let expected = e.issue.is_some();
+            quote! { check::<#t>(#pointer, #json, #expected, &mut issues); }
+        })
+        .collect();
+    let count = Literal::usize_unsuffixed(api.examples.len());
+    let imports = uses.tokens(true, true);
+    let gate = if gates.enabled { quote! { #![cfg(feature = "full")] } } else { quote! {} };
+    quote! {
+        //! Conformance: every example the spec gives decodes into the type
+        //! generated for it, and re-encodes without error. An example that
+        //! contradicts its own schema is a spec issue: printed, and counted.
+        #gate
+        #![allow(unused_imports)]
+        use #krate::*;
+        #imports
+
+        /// `known_issue`: the generator found that this example contradicts its
+        /// own schema (a spec issue, warned at generation time), so it may fail.
+        fn check<T: serde::de::DeserializeOwned + serde::Serialize>(pointer: &str, json: &str, known_issue: bool, failures: &mut Vec<String>) {
+            match atlas_runtime::serde_json::from_str::<T>(json) {
+                Ok(value) => {
+                    if let Err(e) = atlas_runtime::serde_json::to_string(&value) {
+                        failures.push(format!("{pointer}: decodes but does not re-encode: {e}"));
+                    }
+                }
+                Err(e) if known_issue => println!("spec issue: {pointer}: {e}"),
+                Err(e) => failures.push(format!("{pointer}: {e}")),
+            }
+        }
+
+        #[test]
+        fn every_example_in_the_spec_decodes_into_its_type() {
+            let mut failures = Vec::new();
+            #(#checks)*
+            println!("{} examples checked", #count);
+            assert!(failures.is_empty(), "examples that should decode but do not:\n{}", failures.join("\n"));
+        }
     }
 }
 

@@ -23,6 +23,19 @@ pub struct Api {
     pub matchers: Vec<Matcher>,
     /// Sorted by function name.
     pub operations: Vec<Operation>,
+    /// The spec's own examples with the type each should decode into, for
+    /// conformance tests. Sorted by pointer.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// Where the example is written.
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: serde_json::Value,
+    /// Why the example contradicts its own schema, if it does: a spec issue.
+    pub issue: Option<String>,
 }
 
 /// Documentation carried to doc comments.

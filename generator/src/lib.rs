@@ -10,7 +10,10 @@
 pub mod config;
 pub mod coverage;
 pub mod diag;
+pub mod diff;
 pub mod emit;
+pub mod examples;
+pub mod extract;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -62,6 +65,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         spec_name: &spec_name,
         regenerate_command: &config.output.regenerate_command,
         tag_features: config.output.tag_features,
+        example_tests: config.output.example_tests,
     };
     let files = emit::emit(&lowered.api, &settings).map_err(|e| {
         Failure::single(Diagnostic::error(diag::Code::Shape, diag::Location::new(&spec.file, ""), e))

@@ -85,6 +85,7 @@ struct Ctx<'a> {
     response_reach: BTreeSet<String>,
     /// The Rust names component schemas want, so operations avoid them.
     component_names: BTreeSet<String>,
+    examples: Vec<Example>,
 }
 
 /// Lowers the selection. Errors are among the returned diagnostics; the
@@ -108,6 +109,7 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         owners: Vec::new(),
         response_reach: BTreeSet::new(),
         component_names: BTreeSet::new(),
+        examples: Vec::new(),
     };
     cx.component_names = spec
         .api
@@ -185,8 +187,26 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         strings,
         matchers,
         operations,
+        examples: {
+            let mut e = cx.examples;
+            e.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+            e.dedup_by(|a, b| a.pointer == b.pointer);
+            e
+        },
     };
     let mut diagnostics = cx.diags;
+    // Examples that contradict their own schema are spec issues, reported.
+    let issues: Vec<(usize, String)> = {
+        let checker = crate::examples::Checker::new(&api);
+        api.examples.iter().enumerate().filter_map(|(i, e)| checker.check(&e.value, &e.ty).err().map(|why| (i, why))).collect()
+    };
+    let mut api = api;
+    for (i, why) in issues {
+        if let Some(e) = api.examples.get_mut(i) {
+            diagnostics.push(Diagnostic::warning(Code::Quirk, spec.locate(&e.pointer), format!("the example does not match its own schema: {why}")));
+            e.issue = Some(why);
+        }
+    }
     diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
     diagnostics.dedup();
     Lowered { api, diagnostics, degraded: cx.degraded, graph: cx.graph, named: cx.memo.into_iter().filter_map(|((p, d), t)| match (d, t) { (Direction::Response, TypeRef::Model(n)) => Some((p, n)), _ => None }).collect() }
@@ -451,6 +471,18 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 };
+                if let (Some(ty), Some(example)) = (&body, &m.example) {
+                    if ty != &TypeRef::Bytes {
+                        self.examples.push(Example { pointer: format!("{mat}/example"), ty: ty.clone(), value: example.clone(), issue: None });
+                    }
+                }
+                for (name, e) in &m.examples {
+                    if let (Some(ty), ReferenceOr::Item(e)) = (&body, e) {
+                        if let (Some(value), true) = (&e.value, ty != &TypeRef::Bytes) {
+                            self.examples.push(Example { pointer: format!("{mat}/examples/{}", pointer_token(name)), ty: ty.clone(), value: value.clone(), issue: None });
+                        }
+                    }
+                }
                 let case = ResponseCase { status, media_type: Some(mt.clone()), body };
                 if is_success { success.push(case) } else { errors.push(case) }
             }
@@ -662,6 +694,18 @@ impl<'a> Ctx<'a> {
     /// through a `$ref` (named types are memoised by it); `at` is where it is
     /// used or defined inline.
     fn schema(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        let ty = self.schema_inner(schema, target.clone(), at, hint, dir, role);
+        // The schema's own example should decode into what it became.
+        if let Some(example) = &schema.schema_data.example {
+            let pointer = format!("{}/example", target.as_deref().unwrap_or(at));
+            if dir == Direction::Response && ty != TypeRef::Json {
+                self.examples.push(Example { pointer, ty: ty.clone(), value: example.clone(), issue: None });
+            }
+        }
+        ty
+    }
+
+    fn schema_inner(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
         let pointer = target.clone().unwrap_or_else(|| at.to_owned());
         // `x-rust-name` in the spec pins a name as the config does.
         let extension_name = schema.schema_data.extensions.get(RUST_NAME).and_then(|v| v.as_str()).map(str::to_owned);

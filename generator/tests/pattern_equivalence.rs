@@ -278,33 +278,72 @@ fn spec_patterns_emit_parseable_code() {
 /// A random pattern over a few characters, mixing every construct the DFA
 /// compiler handles (anchors anywhere included).
 fn random_pattern(rng: &mut Rng, depth: u32) -> String {
+    random_piece(rng, depth).text
+}
+
+struct Piece {
+    text: String,
+    /// Can match the empty string.
+    nullable: bool,
+    /// Contains a quantifier.
+    quantified: bool,
+}
+
+fn random_piece(rng: &mut Rng, depth: u32) -> Piece {
     let atoms = [
         "a", "b", "-", ".", r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", "[ab]", "[^a]", "[a-c]",
         r"[\d-]", r"[^\n]", r"\.", r"\-", "é", r"\u00e9", r"\x61", "^", "$", "]", "}", "{", "[]",
         "[^]", r"[\s\S]", r"\n",
     ];
-    let mut out = String::new();
+    let mut out = Piece {
+        text: String::new(),
+        nullable: true,
+        quantified: false,
+    };
     let items = 1 + rng.below(3);
     for _ in 0..items {
-        let atom = if depth > 0 && rng.below(4) == 0 {
-            let mut alts = vec![random_pattern(rng, depth - 1)];
+        let (text, nullable, quantified, group) = if depth > 0 && rng.below(4) == 0 {
+            let mut alts = vec![random_piece(rng, depth - 1)];
             while rng.below(3) == 0 {
-                alts.push(random_pattern(rng, depth - 1));
+                alts.push(random_piece(rng, depth - 1));
             }
             let open = ["(", "(?:", "(?<g>"][rng.below(3)];
-            let open = if open == "(?<g>" && out.contains("(?<g>") { "(" } else { open };
-            format!("{open}{})", alts.join("|"))
+            let open = if open == "(?<g>" && out.text.contains("(?<g>") { "(" } else { open };
+            let body: Vec<&str> = alts.iter().map(|p| p.text.as_str()).collect();
+            (
+                format!("{open}{})", body.join("|")),
+                alts.iter().any(|p| p.nullable),
+                alts.iter().any(|p| p.quantified),
+                true,
+            )
         } else {
-            atoms[rng.below(atoms.len())].to_string()
+            let atom = atoms[rng.below(atoms.len())];
+            (atom.to_string(), atom == "^" || atom == "$", false, false)
         };
-        let quantifiable = atom != "^" && atom != "$";
-        out.push_str(&atom);
-        if quantifiable && rng.below(3) == 0 {
-            out.push_str(["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "{1,3}?"][rng.below(8)]);
+        out.text.push_str(&text);
+        out.quantified |= quantified;
+        if text == "^" || text == "$" || rng.below(3) != 0 {
+            out.nullable &= nullable;
+            continue;
         }
+        // regress backtracks exponentially, in time and memory, on
+        // quantified groups that can match empty or hold quantifiers
+        // themselves (e.g. `(?:(a|){2})+$`), so those only get `?`/`{2}`.
+        let tame = !group || (!nullable && !quantified);
+        let quantifier = if tame {
+            ["*", "+", "?", "{2}", "{0,2}", "{1,}", "*?", "{1,3}?"][rng.below(8)]
+        } else {
+            ["?", "{2}"][rng.below(2)]
+        };
+        out.text.push_str(quantifier);
+        out.quantified = true;
+        out.nullable &= nullable || quantifier.starts_with(['*', '?']) || quantifier.starts_with("{0");
     }
     if rng.below(4) == 0 {
-        out = format!("{out}|{}", random_pattern(rng, depth.saturating_sub(1)));
+        let other = random_piece(rng, depth.saturating_sub(1));
+        out.text = format!("{}|{}", out.text, other.text);
+        out.nullable |= other.nullable;
+        out.quantified |= other.quantified;
     }
     out
 }
