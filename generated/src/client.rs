@@ -5,6 +5,7 @@
 
 use crate::models::*;
 use crate::operations::*;
+use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
 use atlas_runtime::{BaseUrl, Error, TransportError};
 
@@ -15,19 +16,35 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `base_url` with default timeouts and no authentication.
+    /// A client for `base_url` with default timeouts and retries, and no authentication.
     pub fn new(base_url: BaseUrl) -> Result<Self, TransportError> {
         Ok(Self {
-            inner: atlas_runtime::client::Client::builder().base_url(base_url).build()?,
+            inner: Self::builder().base_url(base_url).build()?,
         })
+    }
+    /// A client for the default server, authenticated with `credentials`
+    /// by the declared security scheme they fit.
+    pub fn with_credentials(credentials: Credentials) -> Result<Self, TransportError> {
+        Ok(Self {
+            inner: Self::builder().credentials(credentials).build()?,
+        })
+    }
+    /// A client for the default server with credentials from the
+    /// environment (`MONGODB_ATLAS_CLIENT_ID`/`MONGODB_ATLAS_CLIENT_SECRET`,
+    /// else `MONGODB_ATLAS_PUBLIC_API_KEY`/`MONGODB_ATLAS_PRIVATE_API_KEY`).
+    pub fn from_env() -> Result<Self, TransportError> {
+        Self::with_credentials(Credentials::from_env()?)
     }
     /// Wraps a runtime client configured by hand (auth, retries, timeouts).
     pub fn from_runtime(inner: atlas_runtime::client::Client) -> Self {
         Self { inner }
     }
-    /// A builder for the runtime client, to pass to [`Client::from_runtime`].
+    /// A runtime-client builder preset with the spec's first server and its
+    /// security schemes, to finish and pass to [`Client::from_runtime`].
     pub fn builder() -> ClientBuilder {
         atlas_runtime::client::Client::builder()
+            .base_url_str(crate::DEFAULT_BASE_URL)
+            .security_schemes(crate::SECURITY_SCHEMES)
     }
     /// The runtime client underneath.
     pub fn runtime(&self) -> &atlas_runtime::client::Client {

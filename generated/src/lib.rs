@@ -49,5 +49,11 @@ pub const SPEC_VERSION: &str = "2.0";
 pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
 );
-/// The OAuth 2.0 token URL the spec declares for client credentials.
-pub const OAUTH_TOKEN_URL: &str = "https://cloud.mongodb.com/api/oauth/token";
+/// The security schemes the spec declares; the client picks the one
+/// the given credentials fit.
+pub const SECURITY_SCHEMES: &[atlas_runtime::auth::SecurityScheme] = &[
+    atlas_runtime::auth::SecurityScheme::HttpDigest,
+    atlas_runtime::auth::SecurityScheme::OAuth2ClientCredentials {
+        token_url: "https://cloud.mongodb.com/api/oauth/token",
+    },
+];

@@ -416,20 +416,22 @@ fn lib_rs(api: &Api) -> TokenStream {
     let server_doc = if server.is_empty() { "The spec declares no server; pass a base URL.".to_owned() } else { "The first server the spec declares.".to_owned() };
     let title = &api.title;
     let version = &api.version;
-    let token_urls: Vec<TokenStream> = api
+    let schemes: Vec<TokenStream> = api
         .security
         .iter()
-        .filter_map(|s| match s {
+        .map(|s| match s {
+            SecurityScheme::HttpDigest { .. } => quote! { atlas_runtime::auth::SecurityScheme::HttpDigest },
+            SecurityScheme::HttpBearer { .. } => quote! { atlas_runtime::auth::SecurityScheme::HttpBearer },
+            SecurityScheme::HttpBasic { .. } => quote! { atlas_runtime::auth::SecurityScheme::HttpBasic },
             SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
                 let t = lit(token_url);
-                Some(quote! {
-                    /// The OAuth 2.0 token URL the spec declares for client credentials.
-                    pub const OAUTH_TOKEN_URL: &str = #t;
-                })
+                quote! { atlas_runtime::auth::SecurityScheme::OAuth2ClientCredentials { token_url: #t } }
             }
-            _ => None,
+            SecurityScheme::ApiKey { header, .. } => {
+                let h = lit(header);
+                quote! { atlas_runtime::auth::SecurityScheme::ApiKeyHeader { name: #h } }
+            }
         })
-        .take(1)
         .collect();
     quote! {
         #doc
@@ -456,7 +458,9 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub const SPEC_VERSION: &str = #version;
         /// Sent as `User-Agent` with every request.
         pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-        #(#token_urls)*
+        /// The security schemes the spec declares; the client picks the one
+        /// the given credentials fit.
+        pub const SECURITY_SCHEMES: &[atlas_runtime::auth::SecurityScheme] = &[#(#schemes),*];
     }
 }
 
@@ -1409,6 +1413,7 @@ fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
         #allow
         #imports
         use crate::operations::*;
+        use atlas_runtime::auth::Credentials;
         use atlas_runtime::client::ClientBuilder;
         use atlas_runtime::{BaseUrl, Error, TransportError};
 
@@ -1419,9 +1424,22 @@ fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
         }
 
         impl Client {
-            /// A client for `base_url` with default timeouts and no authentication.
+            /// A client for `base_url` with default timeouts and retries, and no authentication.
             pub fn new(base_url: BaseUrl) -> Result<Self, TransportError> {
-                Ok(Self { inner: atlas_runtime::client::Client::builder().base_url(base_url).build()? })
+                Ok(Self { inner: Self::builder().base_url(base_url).build()? })
+            }
+
+            /// A client for the default server, authenticated with `credentials`
+            /// by the declared security scheme they fit.
+            pub fn with_credentials(credentials: Credentials) -> Result<Self, TransportError> {
+                Ok(Self { inner: Self::builder().credentials(credentials).build()? })
+            }
+
+            /// A client for the default server with credentials from the
+            /// environment (`MONGODB_ATLAS_CLIENT_ID`/`MONGODB_ATLAS_CLIENT_SECRET`,
+            /// else `MONGODB_ATLAS_PUBLIC_API_KEY`/`MONGODB_ATLAS_PRIVATE_API_KEY`).
+            pub fn from_env() -> Result<Self, TransportError> {
+                Self::with_credentials(Credentials::from_env()?)
             }
 
             /// Wraps a runtime client configured by hand (auth, retries, timeouts).
@@ -1429,9 +1447,12 @@ fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
                 Self { inner }
             }
 
-            /// A builder for the runtime client, to pass to [`Client::from_runtime`].
+            /// A runtime-client builder preset with the spec's first server and its
+            /// security schemes, to finish and pass to [`Client::from_runtime`].
             pub fn builder() -> ClientBuilder {
                 atlas_runtime::client::Client::builder()
+                    .base_url_str(crate::DEFAULT_BASE_URL)
+                    .security_schemes(crate::SECURITY_SCHEMES)
             }
 
             /// The runtime client underneath.

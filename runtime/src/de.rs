@@ -8,7 +8,11 @@ use serde::de::{self, Deserializer, Visitor};
 /// Deserializes a JSON string through `parse`, borrowing where the input
 /// allows, so known enum values and validated strings cost no extra copy.
 /// `expecting` names what was wanted in the error message.
-pub fn string_with<'de, D, T, E, F>(deserializer: D, expecting: &'static str, parse: F) -> Result<T, D::Error>
+pub fn string_with<'de, D, T, E, F>(
+    deserializer: D,
+    expecting: &'static str,
+    parse: F,
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     F: FnOnce(&str) -> Result<T, E>,
@@ -36,7 +40,11 @@ where
         }
     }
 
-    deserializer.deserialize_str(StrVisitor { expecting, parse, marker: PhantomData })
+    deserializer.deserialize_str(StrVisitor {
+        expecting,
+        parse,
+        marker: PhantomData,
+    })
 }
 
 #[cfg(test)]
@@ -54,20 +62,29 @@ mod tests {
     #[test]
     fn a_string_goes_through_the_parser() {
         let mut de = serde_json::Deserializer::from_str("\"ABC\"");
-        assert_eq!(string_with(&mut de, "upper case", parse_upper).ok(), Some("ABC".to_owned()));
+        assert_eq!(
+            string_with(&mut de, "upper case", parse_upper).ok(),
+            Some("ABC".to_owned())
+        );
     }
 
     #[test]
     fn the_parser_error_becomes_the_deserialization_error() {
         let mut de = serde_json::Deserializer::from_str("\"abc\"");
-        let err = string_with(&mut de, "upper case", parse_upper).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = string_with(&mut de, "upper case", parse_upper)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("`abc` is not upper case"), "{err}");
     }
 
     #[test]
     fn a_non_string_is_refused_with_what_was_expected() {
         let mut de = serde_json::Deserializer::from_str("42");
-        let err = string_with(&mut de, "upper case", parse_upper).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = string_with(&mut de, "upper case", parse_upper)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("a string: upper case"), "{err}");
     }
 }

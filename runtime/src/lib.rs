@@ -2,6 +2,8 @@
 //!
 //! The generated crate depends on this crate (and serde's derive) only:
 //!
+//! - [`auth`]: the security schemes an API declares, the credentials a user holds and
+//!   (feature `client`) HTTP Digest and OAuth 2.0 client credentials authenticators;
 //! - [`checked`]: response values decoded leniently against a declared format or pattern;
 //! - [`error`]: the layered error of one API call and the validation error of one value;
 //! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
@@ -10,10 +12,11 @@
 //! - [`de`]: deserialization helpers the generated types share;
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
 //! - `client` (feature `client`, on by default): a ready async client on reqwest, with
-//!   seams for authentication and retries.
+//!   seams for authentication, retries and hooks; `retry`: its retry policies.
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod checked;
 #[cfg(feature = "client")]
 pub mod client;
@@ -22,17 +25,23 @@ pub mod error;
 pub mod pattern;
 pub mod request;
 pub mod response;
+#[cfg(feature = "client")]
+pub mod retry;
 pub mod wire;
 
+pub use auth::{Credentials, CredentialsError, SecurityScheme};
 pub use checked::{Checked, Invalid};
 #[cfg(feature = "client")]
 pub use client::{
-    Authenticate, BearerToken, BoxFuture, Client, ClientBuilder, NoRetry, RetryPolicy,
+    Attempt, Authenticate, BearerToken, BoxFuture, Client, ClientBuilder, NoRetry, RequestHook,
+    RetryPolicy,
 };
 pub use error::{Error, Rule, TransportError, TransportErrorKind, ValidationError};
 pub use pattern::EcmaPattern;
 pub use request::{build_request, encode_path_segment, BaseUrl, Query, RequestParts};
 pub use response::{decode_error, decode_json, unexpected_status, unwrap_envelope};
+#[cfg(feature = "client")]
+pub use retry::ExponentialBackoff;
 
 // Re-exported so generated code can name these crates through this one and
 // never falls out of step with the versions the runtime was built against.

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use atlas_runtime::bytes::Bytes;
 use atlas_runtime::{
-    build_request, decode_json, Authenticate, BaseUrl, BearerToken, BoxFuture, Client, Error,
-    Query, RequestParts, RetryPolicy, TransportError, TransportErrorKind,
+    build_request, decode_json, Attempt, Authenticate, BaseUrl, BearerToken, BoxFuture, Client,
+    Error, Query, RequestParts, RetryPolicy, TransportError, TransportErrorKind,
 };
 use atlas_runtime::{http, serde_json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -176,11 +176,14 @@ fn get(client: &Client, path: &str) -> http::Request<Vec<u8>> {
     .unwrap()
 }
 
+/// A client for `server` that makes one attempt per request, so each test sees exactly
+/// what one exchange gives (tests of retries set a policy).
 fn client_for(server: &Server) -> atlas_runtime::ClientBuilder {
     Client::builder()
         .base_url(server.base_url())
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(5))
+        .no_retries()
 }
 
 async fn send(
@@ -220,6 +223,33 @@ async fn a_200_response_is_returned_with_status_headers_and_whole_body() {
         request.contains(&format!("user-agent: {}\r\n", client.user_agent())),
         "{request}"
     );
+}
+
+#[tokio::test]
+async fn a_user_agent_set_on_the_builder_replaces_the_one_the_request_carries() {
+    let replies = vec![response("200 OK", &[], b""), response("200 OK", &[], b"")];
+    let server = Server::start(replies).await;
+    let mut request = get(&client_for(&server).build().unwrap(), "/a");
+    request.headers_mut().insert(
+        http::header::USER_AGENT,
+        http::HeaderValue::from_static("generated/1"),
+    );
+    let kept = client_for(&server).build().unwrap();
+    send(&kept, request.clone()).await.unwrap();
+    let replaced = client_for(&server).user_agent("my-app/2").build().unwrap();
+    send(&replaced, request).await.unwrap();
+    let requests = server.requests();
+    assert!(
+        requests[0].contains("user-agent: generated/1\r\n"),
+        "{}",
+        requests[0]
+    );
+    assert!(
+        requests[1].contains("user-agent: my-app/2\r\n"),
+        "{}",
+        requests[1]
+    );
+    assert!(!requests[1].contains("generated/1"), "{}", requests[1]);
 }
 
 #[tokio::test]
@@ -452,10 +482,10 @@ struct RetryUnavailable {
 impl RetryPolicy for RetryUnavailable {
     fn retry_after(
         &self,
-        attempt: u32,
+        attempt: &Attempt<'_>,
         outcome: &Result<http::Response<Bytes>, TransportError>,
     ) -> Option<Duration> {
-        self.asked.lock().unwrap().push(attempt);
+        self.asked.lock().unwrap().push(attempt.number);
         let unavailable = matches!(outcome, Ok(response) if response.status() == 503);
         (self.always || unavailable).then_some(Duration::from_millis(1))
     }
@@ -524,6 +554,7 @@ async fn a_refused_connection_is_a_retryable_connect_error() {
     let client = Client::builder()
         .base_url(BaseUrl::parse(&format!("http://{addr}")).unwrap())
         .connect_timeout(Duration::from_secs(2))
+        .no_retries()
         .build()
         .unwrap();
     let error = send(&client, get(&client, "/")).await.unwrap_err();
