@@ -1380,6 +1380,77 @@ fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenS
 
 // ----- client.rs ------------------------------------------------------------
 
+/// A list operation's paging facts: its page parameter, and the fields of
+/// its response holding the items and the total.
+struct Paging<'a> {
+    page_param: &'a Param,
+    results: &'a Field,
+    item: &'a TypeRef,
+    total: Option<&'a Field>,
+}
+
+fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
+    let page_param = op.params.iter().find(|p| p.wire == "pageNum" && p.location == ParamLocation::Query && matches!(p.ty, TypeRef::I32 | TypeRef::I64))?;
+    op.params.iter().find(|p| p.wire == "itemsPerPage" && p.location == ParamLocation::Query)?;
+    let Some(TypeRef::Model(name)) = &op.success_type else { return None };
+    let def = api.types.iter().find(|t| &t.name == name)?;
+    let TypeKind::Struct(s) = &def.kind else { return None };
+    let results = s.fields.iter().find(|f| f.wire == "results")?;
+    let TypeRef::List(item) = &results.ty else { return None };
+    let total = s.fields.iter().find(|f| f.wire == "totalCount" && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+    Some(Paging { page_param, results, item, total })
+}
+
+fn pages_method(op: &Operation, p: &Paging<'_>, uses: &mut Uses, cfg: &TokenStream) -> TokenStream {
+    let f = ident(&op.fn_name);
+    let pages = ident(&format!("{}_pages", op.fn_name));
+    let s = ident(&op.struct_name);
+    let item = ty(p.item, uses);
+    let error_ty = error_type_tokens(op, uses);
+    let page = ident(&p.page_param.name);
+    let page_ty = ty(&p.page_param.ty, uses);
+    let (first, set) = if p.page_param.required {
+        (quote! { request.#page }, quote! { request.#page = number; })
+    } else {
+        (quote! { request.#page.unwrap_or(1) }, quote! { request.#page = Some(number); })
+    };
+    let results = ident(&p.results.name);
+    let items = if p.results.required && !p.results.nullable { quote! { body.#results } } else { quote! { body.#results.unwrap_or_default() } };
+    let total = match p.total {
+        Some(t) => {
+            let tn = ident(&t.name);
+            if t.required && !t.nullable { quote! { Some(i64::from(body.#tn)) } } else { quote! { body.#tn.map(i64::from) } }
+        }
+        None => quote! { None },
+    };
+    let dep = if op.deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    let d = lines_to_doc(&format!(
+        "Every page of [`Client::{}`], as a stream of item lists, from the request's page on.\n\n\
+         Lazy and bounded: a page is fetched when the stream is polled; the walk stops at an \
+         empty page, at `totalCount`, or after `atlas_runtime::paginate::DEFAULT_MAX_PAGES`, \
+         and dropping the stream cancels it. An error is yielded once and ends the walk.",
+        op.fn_name
+    ));
+    quote! {
+        #cfg
+        #d
+        #dep
+        pub fn #pages<'a>(&'a self, request: &#s) -> impl atlas_runtime::paginate::Stream<Item = Result<Vec<#item>, Error<#error_ty>>> + 'a {
+            let request = request.clone();
+            let first = u32::try_from(#first).unwrap_or(1);
+            atlas_runtime::paginate::pages(first, atlas_runtime::paginate::DEFAULT_MAX_PAGES, move |page| {
+                let mut request = request.clone();
+                let number = <#page_ty>::try_from(page).unwrap_or(<#page_ty>::MAX);
+                #set
+                async move {
+                    let body = self.#f(&request).await?;
+                    Ok(atlas_runtime::paginate::Page { items: #items, total_count: #total })
+                }
+            })
+        }
+    }
+}
+
 fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
     let mut uses = Uses::default();
     let methods: Vec<TokenStream> = api
@@ -1394,7 +1465,12 @@ fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
             let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
             let cfg = gates.cfg(&op.struct_name);
+            let pages = match paging(api, op) {
+                Some(p) => pages_method(op, &p, &mut uses, &cfg),
+                None => quote! {},
+            };
             quote! {
+                #pages
                 #cfg
                 #d
                 #dep

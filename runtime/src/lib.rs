@@ -22,6 +22,8 @@ pub mod checked;
 pub mod client;
 pub mod de;
 pub mod error;
+#[cfg(feature = "client")]
+pub mod paginate;
 pub mod pattern;
 pub mod request;
 pub mod response;
