@@ -2,7 +2,26 @@
 //!
 //! Errors stop generation; warnings describe a quirk the generator worked
 //! around. Both carry a location so a reader can find the construct.
+//!
+//! `Display` is one compact block (build scripts print it on one line);
+//! [`Diagnostic::render`] and [`Failure::render`] add the source excerpt the
+//! way rustc does, for the command line:
+//!
+//! ```text
+//! error[reference]: `$ref: #/components/schemas/Missing` points to nothing
+//!  --> spec.yaml:9:9 (#/components/schemas/Job/properties/owner)
+//!   |
+//! 8 |       properties:
+//! 9 |         owner:
+//!   |         ^^^^^^
+//!   = help: the closest names: Mission
+//! ```
+//!
+//! The renderer is hand-written (about a hundred lines) rather than miette or
+//! ariadne: locations here are lines found by JSON pointer, not byte spans, and
+//! it keeps the generator's dependency tree small.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// Where in the input a diagnostic points.
@@ -151,6 +170,148 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Widest excerpt line shown; longer lines (minified JSON) get a window
+/// around the column.
+const EXCERPT_WIDTH: usize = 100;
+
+impl Diagnostic {
+    /// The diagnostic with a source excerpt: `source` is the text of
+    /// `location.file` (none for an unreadable file). A location known only by
+    /// its JSON pointer is looked up in the text.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut index = None;
+        self.render_indexed(source, &mut index)
+    }
+
+    fn render_indexed(&self, source: Option<&str>, index: &mut Option<HashMap<String, usize>>) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut location = self.location.clone();
+        if let (None, Some(text)) = (location.line, source) {
+            location.line = locate_in(text, &location.pointer, index);
+        }
+        let excerpt = match (location.line, source) {
+            (Some((line, col)), Some(text)) => excerpt(text, line, col, !location.pointer.is_empty()),
+            _ => None,
+        };
+        let width = excerpt.as_ref().map(|e| e.gutter_width).unwrap_or(1);
+        let pad = " ".repeat(width);
+        let mut out = format!("{level}[{}]: {}\n{pad}--> {location}", self.code.as_str(), self.message);
+        if let Some(e) = excerpt {
+            out.push_str(&format!("\n{pad} |"));
+            for (n, text) in &e.lines {
+                out.push_str(&format!("\n{n:>width$} | {text}"));
+            }
+            out.push_str(&format!("\n{pad} | {}", e.marker));
+        }
+        if let Some(help) = &self.help {
+            out.push_str(&format!("\n{pad} = help: {help}"));
+        }
+        out
+    }
+}
+
+/// The line (and the column of its first non-blank character) where a JSON
+/// pointer's node starts, falling back to the nearest enclosing node.
+fn locate_in(text: &str, pointer: &str, index: &mut Option<HashMap<String, usize>>) -> Option<(usize, usize)> {
+    if pointer.is_empty() {
+        return None;
+    }
+    let index = index.get_or_insert_with(|| {
+        if text.trim_start().starts_with('{') {
+            crate::load::json_line_index(text)
+        } else {
+            crate::load::yaml_line_index(text)
+        }
+    });
+    let mut p = pointer;
+    loop {
+        if let Some(line) = index.get(p) {
+            let raw = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
+            return Some((*line, indent + 1));
+        }
+        match p.rfind('/') {
+            Some(i) if i > 1 => p = &p[..i],
+            _ => return None,
+        }
+    }
+}
+
+struct Excerpt {
+    /// (line number, text as shown), the offending line last.
+    lines: Vec<(usize, String)>,
+    /// Spaces then `^`s, under the offending line.
+    marker: String,
+    gutter_width: usize,
+}
+
+/// Up to two lines ending at `line`, and a marker under `col`: one caret for
+/// a parser's position, an underline to the end of the line for a construct.
+fn excerpt(text: &str, line: usize, col: usize, construct: bool) -> Option<Excerpt> {
+    let all: Vec<&str> = text.lines().collect();
+    if all.is_empty() {
+        return None;
+    }
+    // A parser may point one past the end (an unexpected end of input).
+    let (line, col) = if line > all.len() {
+        let last = all.len();
+        (last, all[last - 1].chars().count() + 1)
+    } else {
+        (line.max(1), col.max(1))
+    };
+    let chars: Vec<char> = all[line - 1].chars().map(printable).collect();
+    let col = col.min(chars.len() + 1);
+    // A window around the column, so a minified document shows a line, not a megabyte.
+    let start = if chars.len() > EXCERPT_WIDTH { (col - 1).saturating_sub(EXCERPT_WIDTH / 3).min(chars.len() - EXCERPT_WIDTH) } else { 0 };
+    let end = (start + EXCERPT_WIDTH).min(chars.len());
+    let lead = if start > 0 { "..." } else { "" };
+    let tail = if end < chars.len() { "..." } else { "" };
+    let shown: String = chars[start..end].iter().collect();
+    let at = col - 1 - start + lead.len();
+    let underline = if construct {
+        let content_end = chars[..end].iter().rposition(|c| !c.is_whitespace()).map(|i| i + 1).unwrap_or(0);
+        content_end.saturating_sub(col - 1).max(1)
+    } else {
+        1
+    };
+    let mut lines = Vec::new();
+    if line > 1 && !all[line - 2].trim().is_empty() && all[line - 2].chars().count() <= EXCERPT_WIDTH {
+        lines.push((line - 1, all[line - 2].chars().map(printable).collect()));
+    }
+    lines.push((line, format!("{lead}{shown}{tail}")));
+    Some(Excerpt { lines, marker: format!("{}{}", " ".repeat(at), "^".repeat(underline)), gutter_width: line.to_string().len() })
+}
+
+/// Tabs and control characters as one visible column each, so the marker lines up.
+fn printable(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Renders diagnostics with excerpts, reading each file once through `load`.
+pub fn render_all<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>, mut load: impl FnMut(&str) -> Option<String>) -> String {
+    let mut sources: HashMap<String, (Option<String>, Option<HashMap<String, usize>>)> = HashMap::new();
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let file = d.location.file.clone();
+        let (text, index) = sources.entry(file.clone()).or_insert_with(|| (if file.is_empty() { None } else { load(&file) }, None));
+        out.push(d.render_indexed(text.as_deref(), index));
+    }
+    out.join("\n\n")
+}
+
+/// Reads a diagnostic's file for its excerpt; an unreadable or non-UTF-8
+/// file just has none.
+pub fn read_source(file: &str) -> Option<String> {
+    std::fs::read_to_string(file).ok()
+}
+
 /// A failed generation: at least one error, plus any warnings met before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
@@ -173,6 +334,11 @@ impl Failure {
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// Every diagnostic with its source excerpt (see [`render_all`]).
+    pub fn render(&self, load: impl FnMut(&str) -> Option<String>) -> String {
+        render_all(&self.diagnostics, load)
     }
 }
 

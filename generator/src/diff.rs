@@ -225,7 +225,7 @@ impl Report {
         let versions = match (&self.version, self.next_version()) {
             (Some(from), Some(to)) if self.bump() != Bump::None => format!(" ({from} → {to})"),
             (Some(from), _) => format!(" (stays {from})"),
-            _ => String::new(),
+            _ => " (no crate version given; 0.x rules)".to_owned(),
         };
         out.push_str(&format!(
             "**Semver: {}**{versions}: {} breaking, {} non-breaking, {} documentation, {} upstream renames absorbed.\n",

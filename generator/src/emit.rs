@@ -482,7 +482,7 @@ fn models_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
         .iter()
         .map(|t| {
             let def = type_def(t, &mut uses);
-            if !error_bodies.contains(t.name.as_str()) || !matches!(t.kind, TypeKind::Struct(_)) {
+            if !error_bodies.contains(t.name.as_str()) || matches!(t.kind, TypeKind::Enum(_)) {
                 return gate(def, &gates.cfg(&t.name));
             }
             let name = ident(&t.name);
@@ -929,7 +929,7 @@ fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
     let ops: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| gate(operation(op, &enums, &mut uses), &gates.cfg(&op.struct_name)))
+        .map(|op| gate(operation(op, &api.types, &enums, &mut uses), &gates.cfg(&op.struct_name)))
         .collect::<Result<_, _>>()?;
     let dead_ok = if gates.enabled { quote! { #[allow(dead_code)] } } else { quote! {} };
     let needs_param_string = api.operations.iter().flat_map(|op| &op.params).any(|p| {
@@ -999,7 +999,7 @@ fn success_type_tokens(op: &Operation, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenStream {
+fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenStream {
     let name = ident(&op.struct_name);
     let mut doc = op.doc.clone();
     doc.notes.push(format!("`{} {}`", op.method, op.path));
@@ -1218,9 +1218,27 @@ fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenSt
     error_statuses.sort();
     error_statuses.dedup();
     let mut default_arm = quote! { _ => unexpected_status(status, parts.headers, body), };
+    // Error bodies that differ by status form a union; each status decodes
+    // its own variant.
+    let error_union: Option<(&str, &Union)> = match &op.error_type {
+        Some(TypeRef::Model(n)) => types.iter().find(|t| &t.name == n).and_then(|t| match &t.kind {
+            TypeKind::Union(u) if op.errors.iter().filter_map(|c| c.body.as_ref()).any(|b| u.variants.iter().any(|v| &v.ty == b)) => Some((t.name.as_str(), u)),
+            _ => None,
+        }),
+        _ => None,
+    };
     for s in error_statuses {
         let has_body = op.errors.iter().any(|c| c.status == s && c.body.is_some());
-        let arm_body = if op.error_type.is_some() && has_body {
+        let variant = error_union.and_then(|(name, u)| {
+            let body = op.errors.iter().find(|c| c.status == s).and_then(|c| c.body.as_ref())?;
+            u.variants.iter().find(|v| &v.ty == body).map(|v| (name, v))
+        });
+        let arm_body = if let Some((union_name, v)) = variant {
+            let union_ident = ident(union_name);
+            let vname = ident(&v.name);
+            let vty = ty(&v.ty, uses);
+            quote! { decode_error::<#vty, #success_ty>(status, parts.headers, body).map_err(|e| e.map_body(#union_ident::#vname)) }
+        } else if op.error_type.is_some() && has_body {
             quote! { decode_error(status, parts.headers, body) }
         } else if op.error_type.is_none() {
             quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }

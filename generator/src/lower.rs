@@ -86,7 +86,14 @@ struct Ctx<'a> {
     /// The Rust names component schemas want, so operations avoid them.
     component_names: BTreeSet<String>,
     examples: Vec<Example>,
+    /// Schemas being lowered, innermost last: (`$ref` target or use site,
+    /// named types in progress when it started). Guards self-containment
+    /// with no named type in between, and absurd nesting.
+    active: Vec<(String, usize)>,
 }
+
+/// Deeper inline nesting than this is refused rather than risking the stack.
+const MAX_SCHEMA_DEPTH: usize = 100;
 
 /// Lowers the selection. Errors are among the returned diagnostics; the
 /// caller decides whether they stop generation. With `all_schemas`, every
@@ -110,6 +117,7 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         response_reach: BTreeSet::new(),
         component_names: BTreeSet::new(),
         examples: Vec::new(),
+        active: Vec::new(),
     };
     cx.component_names = spec
         .api
@@ -496,7 +504,16 @@ impl<'a> Ctx<'a> {
         let newest = versions.first().cloned();
         let newest_cases: Vec<ResponseCase> = success.iter().filter(|c| c.media_type == newest).cloned().collect();
         let success_type = self.single_body(&newest_cases, &format!("{pointer}/responses"), "several success body types");
-        let error_type = self.single_body(&errors, &format!("{pointer}/responses"), "several error body types");
+        let error_type = {
+            let mut bodies: Vec<&TypeRef> = errors.iter().filter_map(|c| c.body.as_ref()).collect();
+            bodies.sort();
+            bodies.dedup();
+            match bodies.as_slice() {
+                [] => None,
+                [one] => Some((*one).clone()),
+                several => Some(self.error_union(several, &format!("{pointer}/responses"), &format!("{struct_name}ErrorBody"))),
+            }
+        };
         let mut error_media: Vec<String> = Vec::new();
         for c in &errors {
             if let Some(m) = &c.media_type {
@@ -694,7 +711,21 @@ impl<'a> Ctx<'a> {
     /// through a `$ref` (named types are memoised by it); `at` is where it is
     /// used or defined inline.
     fn schema(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
+        // Reached again with no named type started since (an array of
+        // itself, an `allOf` alias loop): no Rust type can hold it, and
+        // lowering it again would recurse forever.
+        let key = target.clone().unwrap_or_else(|| at.to_owned());
+        if let Some(first) = self.active.iter().find(|(k, n)| *k == key && *n == self.in_progress.len()).map(|(k, _)| k.clone()) {
+            self.error(Code::Cycle, at, format!("`{first}` contains itself with no object in between, so no Rust type can hold it"));
+            return TypeRef::Json;
+        }
+        if self.active.len() >= MAX_SCHEMA_DEPTH {
+            self.error(Code::Shape, at, format!("schemas nested more than {MAX_SCHEMA_DEPTH} deep"));
+            return TypeRef::Json;
+        }
+        self.active.push((key, self.in_progress.len()));
         let ty = self.schema_inner(schema, target.clone(), at, hint, dir, role);
+        self.active.pop();
         // The schema's own example should decode into what it became.
         if let Some(example) = &schema.schema_data.example {
             let pointer = format!("{}/example", target.as_deref().unwrap_or(at));

@@ -56,7 +56,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("{failure}");
+            eprintln!("{}", failure.render(atlasgen::diag::read_source));
             let errors = failure.errors().count();
             eprintln!("error: generation failed with {errors} error{}", if errors == 1 { "" } else { "s" });
             ExitCode::from(u8::try_from(failure.exit_code()).unwrap_or(1))
@@ -75,8 +75,8 @@ fn config_arg(args: &[String]) -> PathBuf {
 }
 
 fn print_warnings(warnings: &[atlasgen::Diagnostic]) {
-    for w in warnings {
-        eprintln!("{w}");
+    if !warnings.is_empty() {
+        eprintln!("{}\n", atlasgen::diag::render_all(warnings, atlasgen::diag::read_source));
     }
 }
 
@@ -230,12 +230,6 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
     let out = flags.get("--out").map(PathBuf::from).unwrap_or_else(|| config.out.clone());
     let previous = extract::previous_extraction(&out);
     let extracted = extract::extract(&spec_path.display().to_string(), &doc, &config, previous.as_ref())?;
-    let mut warnings = extracted.warnings.clone();
-    if let Some(gen_path) = &config.generator_config {
-        let gen = Config::load(gen_path)?;
-        warnings.extend(extract::stale_config_keys(&extracted.document, &gen, &gen_path.display().to_string()));
-    }
-    print_warnings(&warnings);
     let changed = write_file(&out, &extracted.yaml)?;
     eprintln!("{} {}", if changed { "wrote" } else { "unchanged:" }, out.display());
     if in_place {
@@ -254,6 +248,15 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
             eprintln!("{} {}", if changed { "wrote" } else { "unchanged:" }, record_path.display());
         }
     }
+    // After the record is written: the generator config reads it.
+    let mut warnings = extracted.warnings.clone();
+    if let Some(gen_path) = &config.generator_config {
+        match Config::load(gen_path) {
+            Ok(gen) => warnings.extend(extract::stale_config_keys(&extracted.document, &gen, &gen_path.display().to_string())),
+            Err(d) => warnings.push(atlasgen::Diagnostic::warning(d.code, d.location, format!("cannot check the generator config's pins: {}", d.message))),
+        }
+    }
+    print_warnings(&warnings);
     if let Some(report) = flags.get("--report") {
         write_file(Path::new(report), &extract::pins_markdown(&extracted.pins, &warnings))?;
     }

@@ -437,7 +437,7 @@ mod tests {
         let hex = compile("^([a-f0-9]{24})$").unwrap();
         let code = emit_matcher(&hex, &name).to_string();
         assert!(!code.contains("EcmaPattern"), "{code}");
-        assert!(code.contains("b . len () == 24"), "{code}");
+        assert!(code.contains("[u8 ; 24]"), "{code}");
         syn::parse2::<syn::ItemFn>(emit_matcher(&hex, &name)).unwrap();
         let look = compile("(?!$)").unwrap();
         let code = emit_matcher(&look, &name).to_string();

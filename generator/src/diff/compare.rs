@@ -103,7 +103,7 @@ impl<'a> Cmp<'a> {
 
     fn deprecation(&mut self, subject: &str, old: bool, new: bool) {
         match (old, new) {
-            (false, true) => self.push(Impact::NonBreaking, "deprecated", subject, "now deprecated (uses warn)".to_owned()),
+            (false, true) => self.push(Impact::NonBreaking, "deprecated", subject, "now deprecated: code using it gets a deprecation warning".to_owned()),
             (true, false) => self.push(Impact::NonBreaking, "undeprecated", subject, "no longer deprecated".to_owned()),
             _ => {}
         }
@@ -266,7 +266,7 @@ impl<'a> Cmp<'a> {
         let wires: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
         for w in wires {
             match (old.get(w), new.get(w)) {
-                (Some(f), None) => self.push(Impact::Breaking, "field-removed", &format!("{owner}.{}", f.name), format!("field `{}` (`{w}`) removed", f.name)),
+                (Some(f), None) => self.push(Impact::Breaking, "field-removed", &format!("{owner}.{}", f.name), format!("field `{}`{} removed", f.name, wire_note(&f.name, w))),
                 (None, Some(f)) => {
                     let subject = format!("{owner}.{}", f.name);
                     if f.required && dir == Dir::Request {
@@ -543,6 +543,15 @@ pub fn render(t: &TypeRef) -> String {
         TypeRef::Checked(i) => format!("Checked<{}>", render(i)),
         TypeRef::Boxed(i) => format!("Box<{}>", render(i)),
         TypeRef::Bytes => "Bytes".to_owned(),
+    }
+}
+
+/// ` (JSON `x`)` when the wire name is not the Rust name.
+fn wire_note(rust: &str, wire: &str) -> String {
+    if rust == wire {
+        String::new()
+    } else {
+        format!(" (JSON `{wire}`)")
     }
 }
 

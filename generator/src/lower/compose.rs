@@ -159,6 +159,26 @@ impl<'a> Ctx<'a> {
     }
 }
 
+impl<'a> Ctx<'a> {
+    /// The documented error bodies of an operation, when they differ by
+    /// status: a closed union; the status decides the variant.
+    pub(super) fn error_union(&mut self, bodies: &[&TypeRef], pointer: &str, name_hint: &str) -> TypeRef {
+        let bodies: Vec<TypeRef> = bodies.iter().map(|t| (*t).clone()).collect();
+        self.named(pointer, Direction::Response, name_hint, |_, _| {
+            let mut scope = Scope::new();
+            let variants = bodies
+                .into_iter()
+                .map(|ty| {
+                    let name = scope.claim(&variant_word(&ty), pointer);
+                    UnionVariant { name, ty, tags: Vec::new() }
+                })
+                .collect();
+            let doc = Doc { summary: None, description: Some("The documented error bodies of one operation; the status decides which.".to_owned()), notes: Vec::new() };
+            (doc, false, TypeKind::Union(Union { variants, discriminator: None, open: false }))
+        })
+    }
+}
+
 /// The variant name for a member type: its own name where it has one.
 fn variant_word(ty: &TypeRef) -> String {
     match ty {

@@ -163,8 +163,8 @@ fn search_body(dfa: &Dfa, byte_mode: bool) -> Option<TokenStream> {
         return Some(quote! { !s.is_empty() });
     }
     let iter = unit.iter();
-    let pat = pattern(&hits, unit.lit());
-    Some(quote! { #iter.any(|c| matches!(c, #pat)) })
+    let test = class_test(&quote! { c }, &hits, unit.lit());
+    Some(quote! { #iter.any(|c| #test) })
 }
 
 /// For each state, the single target of every non-ASCII character (`None`
@@ -216,6 +216,33 @@ fn pattern(ranges: &[(u32, u32)], lit: fn(u32) -> TokenStream) -> TokenStream {
         }
     });
     quote! { #(#alts)|* }
+}
+
+/// A test that `value` is in `ranges`: the standard `is_ascii_*` method for
+/// the classes that have one (what clippy asks for), `matches!` otherwise.
+fn class_test(value: &TokenStream, ranges: &[(u32, u32)], lit: fn(u32) -> TokenStream) -> TokenStream {
+    const D: (u32, u32) = (0x30, 0x39);
+    const UP: (u32, u32) = (0x41, 0x5A);
+    const LO: (u32, u32) = (0x61, 0x7A);
+    let method = match ranges {
+        [D] => Some("is_ascii_digit"),
+        [UP] => Some("is_ascii_uppercase"),
+        [LO] => Some("is_ascii_lowercase"),
+        [UP, LO] => Some("is_ascii_alphabetic"),
+        [D, UP, LO] => Some("is_ascii_alphanumeric"),
+        [D, (0x41, 0x46), (0x61, 0x66)] => Some("is_ascii_hexdigit"),
+        _ => None,
+    };
+    match method {
+        Some(m) => {
+            let m = Ident::new(m, proc_macro2::Span::call_site());
+            quote! { #value.#m() }
+        }
+        None => {
+            let pat = pattern(ranges, lit);
+            quote! { matches!(#value, #pat) }
+        }
+    }
 }
 
 /// Sorts and merges adjacent or overlapping ranges.
@@ -285,11 +312,15 @@ fn char_arms(dfa: &Dfa, state: usize) -> BTreeMap<Goto, Vec<(u32, u32)>> {
 
 /// `match x { ... }` arms for one state, ordered by their lowest value; a
 /// catch-all `return false` only where the arms leave values uncovered.
+/// `None` when there are no arms at all.
 fn match_arms(
     arms: &BTreeMap<Goto, Vec<(u32, u32)>>,
     lit: fn(u32) -> TokenStream,
     max: u32,
-) -> TokenStream {
+) -> Option<TokenStream> {
+    if arms.is_empty() {
+        return None;
+    }
     let mut ordered: Vec<(&Goto, &Vec<(u32, u32)>)> = arms.iter().collect();
     ordered.sort_by_key(|(_, r)| r.first().map_or(u32::MAX, |&(lo, _)| lo));
     let mut all: Vec<(u32, u32)> = Vec::new();
@@ -309,7 +340,7 @@ fn match_arms(
     if !covers_all(&normalise(all), max) {
         out.push(quote! { _ => return false, });
     }
-    quote! { #(#out)* }
+    Some(quote! { #(#out)* })
 }
 
 fn state_lit(n: usize) -> Literal {
@@ -318,29 +349,53 @@ fn state_lit(n: usize) -> Literal {
 
 /// Final `matches!` on the states where the input may end.
 fn final_check(dfa: &Dfa) -> TokenStream {
-    let finals: Vec<Literal> = dfa
+    let finals: Vec<(u32, u32)> = dfa
         .states
         .iter()
         .enumerate()
         .filter(|(_, st)| st.accept_at_end && !st.accept_now)
-        .map(|(i, _)| state_lit(i))
+        .map(|(i, _)| {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            (i, i)
+        })
         .collect();
     if finals.is_empty() {
         quote! { false }
     } else {
-        quote! { matches!(state, #(#finals)|*) }
+        let pat = pattern(&normalise(finals), |n| {
+            let l = state_lit(n as usize);
+            quote! { #l }
+        });
+        quote! { matches!(state, #pat) }
     }
 }
 
-fn loop_states(dfa: &Dfa, arms_of: impl Fn(usize) -> TokenStream) -> Vec<TokenStream> {
+fn loop_states(dfa: &Dfa, arms_of: impl Fn(usize) -> Option<TokenStream>) -> Vec<TokenStream> {
     dfa.states
         .iter()
         .enumerate()
         .filter(|(_, st)| !st.accept_now)
-        .map(|(i, _)| {
-            let n = state_lit(i);
-            let arms = arms_of(i);
-            quote! { #n => match c { #arms }, }
+        // A state without arms (only the end of input can still match from
+        // there) is left to the catch-all `_ => return false`.
+        .filter_map(|(i, _)| arms_of(i).map(|arms| (i, arms)))
+        .fold(Vec::<(Vec<u32>, TokenStream)>::new(), |mut groups, (i, arms)| {
+            // States that differ only in whether they may end share one arm.
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let text = arms.to_string();
+            match groups.iter_mut().find(|(_, a)| a.to_string() == text) {
+                Some((states, _)) => states.push(i),
+                None => groups.push((vec![i], arms)),
+            }
+            groups
+        })
+        .into_iter()
+        .map(|(states, arms)| {
+            let ranges: Vec<(u32, u32)> = states.iter().map(|&n| (n, n)).collect();
+            let pat = pattern(&normalise(ranges), |n| {
+                let l = state_lit(n as usize);
+                quote! { #l }
+            });
+            quote! { #pat => match c { #arms }, }
         })
         .collect()
 }
@@ -538,11 +593,19 @@ fn fixed_length_body(chain: &[Link]) -> TokenStream {
         return quote! { s.is_empty() };
     }
     // Runs of equal single bytes become a slice comparison, runs of one class
-    // a loop.
+    // a fold over the run.
     let mut conds = Vec::new();
     let mut k = 0usize;
     let positions: Vec<&Vec<(u32, u32)>> = chain.iter().take(len).map(|l| &l.forward).collect();
     let is_single = |r: &Vec<(u32, u32)>| matches!(r.as_slice(), [(lo, hi)] if lo == hi);
+    if positions.iter().all(|r| is_single(r)) {
+        let text: String = positions
+            .iter()
+            .filter_map(|r| r.first().and_then(|&(lo, _)| char::from_u32(lo)))
+            .collect();
+        let lit = Literal::string(&text);
+        return quote! { s == #lit };
+    }
     while k < len {
         let class = positions[k];
         let mut end = k + 1;
@@ -567,20 +630,29 @@ fn fixed_length_body(chain: &[Link]) -> TokenStream {
             while end < len && positions[end] == class {
                 end += 1;
             }
-            let pat = pattern(class, byte_lit);
             let (from, to) = (ulit(k), ulit(end));
             if end - k == 1 {
-                conds.push(quote! { matches!(b[#from], #pat) });
+                conds.push(class_test(&quote! { b[#from] }, class, byte_lit));
             } else {
-                conds.push(quote! { b[#from..#to].iter().all(|&c| matches!(c, #pat)) });
+                // A fold without early exit lets the compiler vectorise the
+                // check; the run is short and of known length.
+                let run = if k == 0 && end == len {
+                    quote! { b }
+                } else {
+                    quote! { b[#from..#to] }
+                };
+                let test = class_test(&quote! { c }, class, byte_lit);
+                conds.push(quote! { #run.iter().fold(true, |ok, &c| ok & #test) });
             }
         }
         k = end;
     }
     let len = ulit(len);
     quote! {
-        let b = s.as_bytes();
-        b.len() == #len #(&& #conds)*
+        let Ok(b) = <&[u8; #len]>::try_from(s.as_bytes()) else {
+            return false;
+        };
+        #(#conds)&&*
     }
 }
 

@@ -138,8 +138,7 @@ impl Parser {
 
     fn alternative(&mut self) -> Result<Node, ParseFail> {
         let mut items = Vec::new();
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             let atom = match c {
                 ')' | '|' => break,
                 '^' | '$' => {
