@@ -1357,7 +1357,7 @@ fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenS
             let pointer = lit(&e.pointer);
             let json = lit(&e.value.to_string());
             let expected = e.issue.is_some();
-            quote! { check::<#t>(#pointer, #json, #expected, &mut issues); }
+            quote! { check::<#t>(#pointer, #json, #expected, &mut failures); }
         })
         .collect();
     let count = Literal::usize_unsuffixed(api.examples.len());
