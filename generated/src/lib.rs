@@ -5,6 +5,8 @@
 //!
 //! Fragment of the MongoDB Atlas Administration API v2 that covers a single operation, returning one legacy backup restore job.
 //!
+//! Hand-written from the Atlas documentation page of the operation; no published spec is pinned yet.
+//!
 //! # Operations
 //!
 //! - [`GetGroupClusterRestoreJob`]: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}` — Return One Legacy Backup Restore Job

@@ -238,8 +238,10 @@ pub struct BsonTimestamp {
 
 /// Human-readable label that identifies how the data is delivered. If you set delivery.methodName to AUTOMATED_RESTORE, you must also set delivery.targetGroupId, delivery.targetClusterName and delivery.targetClusterId. The response then reports delivery.methodName as HTTP, because an automated restore sends the restore job to the target host over Hypertext Transfer Protocol (HTTP).
 ///
-/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent.
+/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+/// a later version may add variants, so matches need a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeliveryMethod {
     /// `CLIENT_PIT_HTTP`
     ClientPitHttp,
@@ -337,8 +339,10 @@ impl<'de> serde::Deserialize<'de> for DeliveryMethod {
 
 /// State of the downloadable snapshot file at the moment MongoDB Cloud received this request.
 ///
-/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent.
+/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+/// a later version may add variants, so matches need a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeliveryStatus {
     /// `NOT_STARTED`
     NotStarted,
@@ -449,8 +453,10 @@ pub struct FieldViolation {
 
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
 ///
-/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent.
+/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+/// a later version may add variants, so matches need a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HashAlgorithm {
     /// `SHA1`
     Sha1,
@@ -543,8 +549,10 @@ pub struct RestoreJobFileHash {
 
 /// Human-readable label that identifies the state of the downloadable file at the time of the request.
 ///
-/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent.
+/// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+/// a later version may add variants, so matches need a `_` arm.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RestoreJobStatus {
     /// `IN_PROGRESS`
     InProgress,

@@ -455,19 +455,27 @@ impl<'de> serde::Deserialize<'de> for SnapshotId {
 }
 
 fn matches_batch_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 24 && b[0..24].iter().all(|&c| matches!(c, b'0'..= b'9' | b'a'..= b'f'))
+    let Ok(b) = <&[u8; 24]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    b.iter().fold(true, |ok, &c| ok & matches!(c, b'0'..= b'9' | b'a'..= b'f'))
 }
 
 fn matches_cluster_name(s: &str) -> bool {
-    let mut it = s.bytes();
-    let mut c = it.next();
-    if !matches!(c, Some(b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z')) {
+    #[allow(clippy::cast_possible_truncation)]
+    static TAIL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = matches!(c, b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z');
+            i += 1;
+        }
+        t
+    };
+    let Some((head, tail)) = s.as_bytes().split_first_chunk::<1>() else {
         return false;
-    }
-    c = it.next();
-    while matches!(c, Some(b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z')) {
-        c = it.next();
-    }
-    c.is_none()
+    };
+    head[0].is_ascii_alphanumeric()
+        && tail.iter().fold(true, |ok, &c| ok & TAIL[usize::from(c)])
 }

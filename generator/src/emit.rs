@@ -31,6 +31,8 @@ pub struct Settings<'a> {
     pub tag_features: bool,
     /// Also emit `tests/spec_examples.rs`: every example in the spec decodes.
     pub example_tests: bool,
+    /// Which published spec the bindings come from (date and hash), for the docs.
+    pub spec_source: Option<&'a str>,
 }
 
 /// Which Cargo features compile each item (empty when features are off).
@@ -172,7 +174,7 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     };
     let mut files = vec![
         File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, settings, &gates) },
-        rust("src/lib.rs", lib_rs(api))?,
+        rust("src/lib.rs", lib_rs(api, settings.spec_source))?,
         rust("src/models.rs", models_rs(api, &gates)?)?,
         rust("src/validated.rs", validated_rs(api, &gates)?)?,
         rust("src/operations.rs", operations_rs(api, &gates)?)?,
@@ -375,11 +377,15 @@ fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
 
 // ----- lib.rs ---------------------------------------------------------------
 
-fn lib_rs(api: &Api) -> TokenStream {
+fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     let mut doc = format!("Typed bindings for the {} (spec version {}).", api.title, api.version);
     if let Some(d) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(d.trim());
+    }
+    if let Some(source) = spec_source.filter(|s| !s.is_empty()) {
+        doc.push_str("\n\n");
+        doc.push_str(source.trim());
     }
     doc.push_str("\n\n# Operations\n\n");
     for op in &api.operations {
@@ -655,10 +661,12 @@ fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: 
         .iter()
         .map(|v| if v.tags.is_empty() { String::new() } else { format!(" Selected by `{}`.", v.tags.join("`, `")) })
         .collect();
+    let non_exhaustive = if u.open { quote! { #[non_exhaustive] } } else { quote! {} };
     quote! {
         #doc
         #dep
         #[derive(Clone, Debug, PartialEq)]
+        #non_exhaustive
         pub enum #name {
             #( #[doc = #docs] #variants(#types), )*
             #unknown_variant
@@ -692,9 +700,11 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
         quote! {
             #doc
             ///
-            /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent.
+            /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+            /// a later version may add variants, so matches need a `_` arm.
             #dep
             #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
                 /// A value the spec did not list when this crate was generated.

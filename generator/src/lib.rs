@@ -45,14 +45,14 @@ pub fn generate_from_config(config_path: &Path) -> Result<Generated, Failure> {
 
 /// Generates the crate a config describes.
 pub fn generate(config: &Config) -> Result<Generated, Failure> {
-    let spec = load::load_file(&config.spec)?;
+    let spec = timed("load", || load::load_file(&config.spec))?;
     generate_from_spec(&spec, config)
 }
 
 /// Generates from an already loaded spec.
 pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generated, Failure> {
-    let selected = resolve::select(spec, &config.select)?;
-    let lowered = lower::lower(spec, config, &selected, false);
+    let selected = timed("resolve", || resolve::select(spec, &config.select))?;
+    let lowered = timed("lower", || lower::lower(spec, config, &selected, false));
     if lowered.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure { diagnostics: lowered.diagnostics });
     }
@@ -66,11 +66,24 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         regenerate_command: &config.output.regenerate_command,
         tag_features: config.output.tag_features,
         example_tests: config.output.example_tests,
+        spec_source: config.spec_source.as_deref(),
     };
-    let files = emit::emit(&lowered.api, &settings).map_err(|e| {
+    let files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
         Failure::single(Diagnostic::error(diag::Code::Shape, diag::Location::new(&spec.file, ""), e))
     })?;
     Ok(Generated { files, warnings: lowered.diagnostics, out_dir: config.output.dir.clone() })
+}
+
+/// Runs `f`; with `ATLASGEN_TIMINGS` set, prints how long it took to stderr
+/// (how scripts/bench.sh splits a generation into phases).
+pub fn timed<R>(phase: &str, f: impl FnOnce() -> R) -> R {
+    if std::env::var_os("ATLASGEN_TIMINGS").is_none() {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let result = f();
+    eprintln!("atlasgen timing: {phase} {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
+    result
 }
 
 /// The spec's name in headers: its folder and file name, so the bytes do not

@@ -25,6 +25,9 @@ mod compose;
 /// The spec extension that pins a Rust name on a schema or an operation.
 pub const RUST_NAME: &str = "x-rust-name";
 
+/// The spec extension that marks a property as a credential (`Debug` redacts it).
+pub const RUST_SECRET: &str = "x-rust-secret";
+
 /// Who produces the values of a type: the server (decoded leniently, open
 /// enums) or the caller (validated strictly, closed enums).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +93,8 @@ struct Ctx<'a> {
     /// named types in progress when it started). Guards self-containment
     /// with no named type in between, and absurd nesting.
     active: Vec<(String, usize)>,
+    /// Every place a schema was lowered from (`$ref` sibling warnings).
+    sites: BTreeSet<String>,
 }
 
 /// Deeper inline nesting than this is refused rather than risking the stack.
@@ -118,6 +123,7 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         component_names: BTreeSet::new(),
         examples: Vec::new(),
         active: Vec::new(),
+        sites: BTreeSet::new(),
     };
     cx.component_names = spec
         .api
@@ -131,6 +137,14 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
     } else {
         response_reach(spec, selected)
     };
+    // Pinned names are used as written: one that is no Rust identifier
+    // would make code that does not parse.
+    for (key, name) in &config.names {
+        if !is_identifier(name) {
+            let loc = if key.starts_with('#') { spec.locate(key) } else { spec.locate("") };
+            cx.diags.push(bad_pin(loc, &format!("the Rust name the config pins for `{key}`"), name));
+        }
+    }
     // Names the generated crate defines itself.
     for reserved in ["Client", "Error", "DEFAULT_BASE_URL"] {
         cx.type_scope.reserve(reserved);
@@ -144,10 +158,23 @@ pub fn lower(spec: &Spec, config: &Config, selected: &[Selected<'_>], all_schema
         }
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    // `$ref` beside other keys, where the selection reaches it.
+    let op_pointers: BTreeSet<String> = selected.iter().map(Selected::pointer).collect();
+    for (pointer, keys) in &spec.ref_siblings {
+        let op = pointer.match_indices('/').nth(3).map(|(i, _)| &pointer[..i]).unwrap_or(pointer);
+        if all_schemas || cx.sites.contains(pointer) || op_pointers.contains(op) {
+            let keys = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let loc = spec.locate(pointer);
+            cx.diags.push(
+                Diagnostic::warning(Code::Quirk, loc, format!("{keys} beside `$ref` is ignored: in OpenAPI 3.0 a `$ref` replaces the whole object"))
+                    .with_help("move it into the referenced schema, or write `allOf: [{$ref: ...}]` with it beside"),
+            );
+        }
+    }
     for c in cx.type_scope.collisions.iter().chain(fn_scope.collisions.iter()) {
         cx.diags.push(Diagnostic::warning(
             Code::Naming,
-            cx.spec.locate(""),
+            cx.spec.locate(if c.owner.starts_with('#') { &c.owner } else { "" }),
             format!("`{}` and `{}` both become `{}` in Rust; the second is named `{}`", c.first_owner, c.owner, c.wanted, c.given),
         ));
     }
@@ -716,13 +743,14 @@ impl<'a> Ctx<'a> {
         // lowering it again would recurse forever.
         let key = target.clone().unwrap_or_else(|| at.to_owned());
         if let Some(first) = self.active.iter().find(|(k, n)| *k == key && *n == self.in_progress.len()).map(|(k, _)| k.clone()) {
-            self.error(Code::Cycle, at, format!("`{first}` contains itself with no object in between, so no Rust type can hold it"));
+            self.error(Code::Cycle, &first, format!("`{first}` contains itself with no object in between, so no Rust type can hold it"));
             return TypeRef::Json;
         }
         if self.active.len() >= MAX_SCHEMA_DEPTH {
             self.error(Code::Shape, at, format!("schemas nested more than {MAX_SCHEMA_DEPTH} deep"));
             return TypeRef::Json;
         }
+        self.sites.insert(at.to_owned());
         self.active.push((key, self.in_progress.len()));
         let ty = self.schema_inner(schema, target.clone(), at, hint, dir, role);
         self.active.pop();
@@ -739,7 +767,11 @@ impl<'a> Ctx<'a> {
     fn schema_inner(&mut self, schema: &'a Schema, target: Option<String>, at: &str, hint: &str, dir: Direction, role: Option<String>) -> TypeRef {
         let pointer = target.clone().unwrap_or_else(|| at.to_owned());
         // `x-rust-name` in the spec pins a name as the config does.
-        let extension_name = schema.schema_data.extensions.get(RUST_NAME).and_then(|v| v.as_str()).map(str::to_owned);
+        let mut extension_name = schema.schema_data.extensions.get(RUST_NAME).and_then(|v| v.as_str()).map(str::to_owned);
+        if let Some(bad) = extension_name.take_if(|n| !is_identifier(n)) {
+            let loc = self.spec.locate(&format!("{pointer}/{RUST_NAME}"));
+            self.diags.push(bad_pin(loc, &format!("`{RUST_NAME}`"), &bad));
+        }
         let name_hint = match &target {
             _ if extension_name.is_some() => {
                 let base = extension_name.clone().unwrap_or_default();
@@ -973,6 +1005,8 @@ impl<'a> Ctx<'a> {
                     d.notes = notes(s);
                     let password = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
                     let sd = &s.schema_data;
+                    // `x-rust-secret: true` marks a credential where the name does not.
+                    let password = password || sd.extensions.get(RUST_SECRET).and_then(|v| v.as_bool()).unwrap_or(false);
                     (d, sd.deprecated, password, sd.nullable, sd.read_only, sd.write_only)
                 }
                 Err(_) => (Doc::default(), false, false, false, false, false),
@@ -987,7 +1021,13 @@ impl<'a> Ctx<'a> {
             let ty = self.boxed_ref(prop.schema, at, &hint, dir, Some(role));
             let name = scope.claim(&value_name(wire), wire);
             let secret = password || is_secret_name(wire) || self.secrets.iter().any(|p| p == at);
+            if lossy_name(wire) {
+                self.warn(Code::Naming, at, format!("property `{wire}` has no ASCII letters or digits of its own; the field is `{name}`"));
+            }
             fields.push(Field { wire: wire.clone(), name, ty, required: required.contains(wire), nullable, doc, deprecated, secret });
+        }
+        for c in &scope.collisions {
+            self.warn(Code::Naming, pointer, format!("properties `{}` and `{}` both become `{}`; the second is `{}`", c.first_owner, c.owner, c.wanted, c.given));
         }
         for r in required {
             if !props.iter().any(|p| &p.wire == r) {
@@ -1023,13 +1063,20 @@ impl<'a> Ctx<'a> {
         scope.reserve("Unknown");
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
+        let mut spelled = Vec::new();
         for v in values {
             if !seen.insert(v.as_str()) {
                 self.warn(Code::Quirk, pointer, format!("enum value `{v}` is listed twice"));
                 continue;
             }
             let name = scope.claim(&type_name(v), v);
+            if lossy_name(v) {
+                spelled.push(format!("`{v}` is `{name}`"));
+            }
             out.push(Variant { wire: (*v).clone(), name });
+        }
+        if !spelled.is_empty() {
+            self.warn(Code::Naming, pointer, format!("enum values without ASCII letters or digits of their own are spelled out: {}", spelled.join(", ")));
         }
         for c in &scope.collisions {
             self.warn(Code::Naming, pointer, format!("enum values `{}` and `{}` both become `{}`; the second is `{}`", c.first_owner, c.owner, c.wanted, c.given));
@@ -1090,6 +1137,23 @@ impl<'a> Ctx<'a> {
         );
         Some(TypeRef::Validated(name))
     }
+}
+
+/// A name whose Rust form cannot say what it was: only symbols (`<`), or
+/// letters beyond ASCII, which identifiers here leave out.
+fn lossy_name(raw: &str) -> bool {
+    !raw.chars().any(|c| c.is_ascii_alphanumeric()) || raw.chars().any(|c| c.is_alphanumeric() && !c.is_ascii())
+}
+
+/// Whether a pinned name can be used as written: letters, digits and `_`,
+/// and not a keyword (syn refuses those).
+fn is_identifier(name: &str) -> bool {
+    name.chars().all(|c| c.is_alphanumeric() || c == '_') && syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+fn bad_pin(loc: crate::diag::Location, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(Code::Naming, loc, format!("{what}, `{name}`, is not a Rust identifier"))
+        .with_help("pin a name of letters, digits and `_` that does not start with a digit and is not a Rust keyword")
 }
 
 /// The component schema a pointer is inside of.

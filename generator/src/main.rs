@@ -36,6 +36,10 @@ Exit codes: 0 success, 1 stale (check) or usage error, 10-21 a spec or
 config error (see the error's code).";
 
 fn main() -> ExitCode {
+    atlasgen::timed("total", run)
+}
+
+fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(config_arg(&args)),
@@ -80,6 +84,21 @@ fn print_warnings(warnings: &[atlasgen::Diagnostic]) {
     }
 }
 
+/// A selection naming what the spec lacks is a mistake in the config:
+/// point at the config line that names it.
+fn selection_in_config(mut failure: Failure, config: &Path) -> Failure {
+    let Ok(text) = std::fs::read_to_string(config) else { return failure };
+    for d in failure.diagnostics.iter_mut().filter(|d| d.code == atlasgen::diag::Code::Selection) {
+        let Some(wanted) = d.message.split('`').nth(1) else { continue };
+        if let Some(offset) = text.find(&format!("\"{wanted}\"")) {
+            let mut loc = atlasgen::diag::Location::new(config.display().to_string(), "");
+            loc.line = Some(atlasgen::config::line_col(&text, offset));
+            d.location = loc;
+        }
+    }
+    failure
+}
+
 fn io_failure(path: &Path, e: std::io::Error) -> Failure {
     Failure::single(atlasgen::Diagnostic::error(
         atlasgen::diag::Code::Io,
@@ -89,9 +108,9 @@ fn io_failure(path: &Path, e: std::io::Error) -> Failure {
 }
 
 fn generate(config: PathBuf) -> Result<u8, Failure> {
-    let generated = atlasgen::generate_from_config(&config)?;
+    let generated = atlasgen::generate_from_config(&config).map_err(|f| selection_in_config(f, &config))?;
     print_warnings(&generated.warnings);
-    let outcome = write::write(&generated.out_dir, &generated.files).map_err(|e| io_failure(&generated.out_dir, e))?;
+    let outcome = atlasgen::timed("write", || write::write(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
     for p in &outcome.changed {
         eprintln!("wrote {}", p.display());
     }
@@ -141,8 +160,8 @@ fn check(args: &[String]) -> Result<u8, Failure> {
             .unwrap_or_else(|| config_path.parent().unwrap_or(Path::new(".")).join("extract.toml"));
         stale |= !pinned_fresh(Path::new(published), &extract_path)?;
     }
-    let generated = atlasgen::generate(&config)?;
-    let outcome = write::check(&generated.out_dir, &generated.files).map_err(|e| io_failure(&generated.out_dir, e))?;
+    let generated = atlasgen::generate(&config).map_err(|f| selection_in_config(f, &config_path))?;
+    let outcome = atlasgen::timed("check", || write::check(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
     if outcome.is_fresh() {
         eprintln!("{} is fresh", generated.out_dir.display());
     } else {
@@ -363,9 +382,9 @@ fn crate_cmd(args: &[String]) -> Result<u8, Failure> {
 
 fn generate_config(config: &Config) -> Result<u8, Failure> {
     let generated = atlasgen::generate(config)?;
-    print_warnings(&generated.warnings);
+    atlasgen::timed("warnings", || print_warnings(&generated.warnings));
     eprintln!("{} warnings", generated.warnings.len());
-    let outcome = write::write(&generated.out_dir, &generated.files).map_err(|e| io_failure(&generated.out_dir, e))?;
+    let outcome = atlasgen::timed("write", || write::write(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
     eprintln!("{} files written, {} unchanged", outcome.changed.len(), outcome.unchanged.len());
     Ok(0)
 }

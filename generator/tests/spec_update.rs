@@ -165,6 +165,10 @@ fn with_pins_an_upstream_rename_keeps_every_rust_name_and_is_reported() {
     assert!(messages.iter().any(|m| m.contains("operationId `getThing` renamed upstream to `getThingView`")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("schema `Thing` renamed upstream to `ThingView`")), "{messages:?}");
     assert_eq!(r.bump(), Bump::None);
+    // A parameter's pattern type is pinned too.
+    let gen = diff::generator_config(Some(&config)).unwrap_or_else(|f| panic!("{f}"));
+    let (api, _) = diff::lower_file(&data("schema-renamed.yaml"), Some(&config), &gen).unwrap_or_else(|f| panic!("{f}"));
+    assert!(api.strings.iter().any(|s| s.name == "ThingKey"), "{:?}", api.strings.iter().map(|s| &s.name).collect::<Vec<_>>());
 }
 
 #[test]

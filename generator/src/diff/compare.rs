@@ -12,6 +12,9 @@ use super::patterns::{self, Witness};
 use super::{Change, Impact};
 use crate::ir::*;
 
+/// Media type (none for a bodiless response) -> decoded body type.
+type MediaBodies = BTreeMap<Option<String>, Option<TypeRef>>;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dir {
     Response,
@@ -167,7 +170,7 @@ impl<'a> Cmp<'a> {
 
     fn responses(&mut self, op: &str, o: &Operation, n: &Operation) {
         let cases = |x: &Operation| {
-            let mut m: BTreeMap<Status, (bool, BTreeMap<Option<String>, Option<TypeRef>>)> = BTreeMap::new();
+            let mut m: BTreeMap<Status, (bool, MediaBodies)> = BTreeMap::new();
             for (success, list) in [(true, &x.success), (false, &x.errors)] {
                 for c in list {
                     m.entry(c.status).or_insert_with(|| (success, BTreeMap::new())).1.insert(c.media_type.clone(), c.body.clone());
@@ -591,7 +594,7 @@ fn media_name(m: &Option<String>) -> String {
     m.as_ref().map(|m| format!("`{m}`")).unwrap_or_else(|| "(no body)".to_owned())
 }
 
-fn media_list(m: &BTreeMap<Option<String>, Option<TypeRef>>) -> String {
+fn media_list(m: &MediaBodies) -> String {
     m.iter()
         .map(|(media, body)| match body {
             Some(b) => format!("{} → `{}`", media_name(media), render(b)),

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Updates spec/ from a published Atlas spec and writes the pull-request body:
+# extract -> regenerate -> test -> diff. The spec-update workflow runs it on
+# the spec it downloads; it takes a local file so it runs (and is tested)
+# anywhere.
+#
+# usage: scripts/spec-update.sh [--quick] [--date YYYY-MM-DD] [--url URL]
+#                               [--report FILE] PUBLISHED_SPEC
+#   --quick   instead of running the whole suite, build every test target
+#             (`cargo test --no-run`) and run only the snapshot and
+#             freshness tests
+#   --date    the published spec's date (default: kept if the spec is the
+#             pinned one, else from the file name, else today)
+#   --url     where it was published (default: `upstream` in spec/extract.toml)
+#   --report  the pull-request body (default: target/spec-update/report.md)
+#
+# Exit status: 0 when the tree is updated and the tests pass, 1 when tests
+# fail (the tree and the report are still written), 2 for bad usage, and
+# the atlasgen error code when extraction or generation fails.
+set -euo pipefail
+
+usage() { sed -n '8,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+quick=false date="" url="" report=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=true; shift ;;
+        --date) date="${2:?--date needs a value}"; shift 2 ;;
+        --url) url="${2:?--url needs a value}"; shift 2 ;;
+        --report) report="${2:?--report needs a value}"; shift 2 ;;
+        -h|--help) usage ;;
+        -*) echo "unknown option $1" >&2; usage ;;
+        *) break ;;
+    esac
+done
+[ $# -eq 1 ] || usage
+[ -f "$1" ] || { echo "no such file: $1" >&2; exit 2; }
+
+# Absolute paths: the rest runs from the repository root.
+published="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+if [ -n "$report" ]; then
+    mkdir -p "$(dirname "$report")"
+    report="$(cd "$(dirname "$report")" && pwd)/$(basename "$report")"
+fi
+cd "$(dirname "$0")/.."
+report="${report:-$PWD/target/spec-update/report.md}"
+mkdir -p "$(dirname "$report")"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+atlasgen() { cargo run -q -p atlasgen -- "$@"; }
+
+step() { echo "==> $*" >&2; }
+
+cp spec/openapi.yaml "$work/before.yaml"
+cp spec/PINNED.toml "$work/PINNED.before.toml"
+
+step "extract $(basename "$published") into spec/"
+extract_args=(--config spec/extract.toml --spec "$published" --report "$work/pins.md")
+[ -n "$date" ] && extract_args+=(--date "$date")
+[ -n "$url" ] && extract_args+=(--url "$url")
+atlasgen extract "${extract_args[@]}"
+
+pinned() { sed -n "s/^$1 = \"\(.*\)\"\$/\1/p" spec/PINNED.toml; }
+pin_date="$(pinned date)" pin_sha="$(pinned sha256)" pin_url="$(pinned url)"
+
+step "regenerate generated/"
+atlasgen generate spec/atlasgen.toml
+
+# The snapshots pin the generated crate: a spec update changes them on
+# purpose, and the pull request shows their diff for review.
+step "accept the generated crate's snapshots"
+INSTA_UPDATE=always cargo test -q -p atlasgen-tests --test snapshots >&2 || true
+
+tests_passed=true
+# shellcheck disable=SC2016 # the backquotes are Markdown, for the report
+if $quick; then
+    # `--no-run` rather than `cargo check`: it builds the very units the
+    # whole suite builds, so a target directory shared with it is reused.
+    step "build every test target, run the snapshot and freshness tests (--quick)"
+    tests_run='`cargo test --workspace --no-run`, then the snapshot and freshness tests'
+    cargo test -q --workspace --no-run >&2 \
+        && cargo test -q -p atlasgen-tests --test snapshots --test freshness >&2 \
+        || tests_passed=false
+else
+    step "cargo test --workspace"
+    tests_run='`cargo test --workspace`'
+    cargo test --workspace >&2 || tests_passed=false
+fi
+
+step "diff the API"
+atlasgen diff "$work/before.yaml" spec/openapi.yaml --config spec/extract.toml \
+    --old-label "spec/openapi.yaml before" --new-label "published ${pin_date}" > "$work/diff.md"
+atlasgen diff "$work/before.yaml" spec/openapi.yaml --config spec/extract.toml --format json > "${report%.md}.json"
+
+{
+    echo "# Atlas Administration API spec update: published ${pin_date}"
+    echo
+    if cmp -s "$work/before.yaml" spec/openapi.yaml && cmp -s "$work/PINNED.before.toml" spec/PINNED.toml; then
+        echo "spec/ already holds this published spec; nothing changed."
+    else
+        echo "\`spec/openapi.yaml\` is now extracted from <${pin_url}> as published ${pin_date} (sha256 \`${pin_sha}\`), and \`generated/\` and its snapshots are regenerated from it."
+    fi
+    echo
+    if $tests_passed; then
+        echo "Tests: passed (${tests_run})."
+    else
+        echo "Tests: **failed** (${tests_run}); see the workflow log."
+    fi
+    echo
+    cat "$work/diff.md"
+    echo
+    echo "<details><summary>Pinned Rust names (spec/extract.toml)</summary>"
+    echo
+    cat "$work/pins.md"
+    echo
+    echo "</details>"
+} > "$report"
+
+step "report: $report"
+$tests_passed
