@@ -3,7 +3,11 @@
 # proves it: compiles with every feature and with tag features alone, and
 # decodes every example of the spec into its generated type.
 #
-#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples]
+#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--prism N]
+#
+# --prism N: also start Prism (tests/servers, installed by
+# .ci/setup-test-servers.sh) serving SPEC in dynamic mode on 127.0.0.1 and
+# send every N-th GET operation that needs only path parameters (1 = all).
 #
 # SPEC defaults to ../shared/atlas/atlas-api-2025-06-30.yaml. The crate goes to
 # target/whole-api/ and is never committed: the spec's prose becomes its docs.
@@ -12,10 +16,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 spec="$root/../shared/atlas/atlas-api-2025-06-30.yaml"
 tags=sample
 examples=1
+prism=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --tags) tags="$2"; shift 2 ;;
         --no-examples) examples=0; shift ;;
+        --prism) prism="$2"; shift 2 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) spec="$1"; shift ;;
     esac
@@ -62,6 +68,28 @@ done
 if [ "$examples" = 1 ]; then
     step "every example in the spec decodes into its type"
     timed cargo test -q --test spec_examples -- --nocapture
+fi
+if [ "$prism" != 0 ] && [ "$examples" = 1 ]; then
+    step "Prism serving the whole spec: GET operations with only path parameters decode (every ${prism}th)"
+    prism_bin="$root/tests/servers/node_modules/.bin/prism"
+    if [ ! -x "$prism_bin" ]; then
+        echo "Prism is not installed; run .ci/setup-test-servers.sh" >&2
+        exit 1
+    fi
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    "$prism_bin" mock "$spec" -h 127.0.0.1 -p "$port" -d --json-schema-faker-fillProperties=false -v warn > "$out.prism.log" 2>&1 &
+    prism_pid=$!
+    trap 'kill "$prism_pid" 2>/dev/null || true' EXIT
+    # Loading the whole spec takes a while; wait at most three minutes.
+    for _ in $(seq 1 180); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+        if ! kill -0 "$prism_pid" 2>/dev/null; then cat "$out.prism.log" >&2; exit 1; fi
+        sleep 1
+    done
+    ATLAS_PRISM_URL="http://127.0.0.1:$port" ATLAS_PRISM_SAMPLE="$prism" timed cargo test -q --test prism_gets -- --nocapture
+    kill "$prism_pid" 2>/dev/null || true
+    wait "$prism_pid" 2>/dev/null || true
+    trap - EXIT
 fi
 echo
 echo "whole API: ok"

@@ -35,6 +35,13 @@ pub struct Settings<'a> {
     pub spec_source: Option<&'a str>,
 }
 
+impl Settings<'_> {
+    /// The extra test files exist only for whole-API crates built by hand.
+    fn prism_tests(&self) -> bool {
+        self.example_tests && self.tag_features
+    }
+}
+
 /// Which Cargo features compile each item (empty when features are off).
 #[derive(Default)]
 struct Gates {
@@ -182,6 +189,9 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     ];
     if settings.example_tests {
         files.push(rust("tests/spec_examples.rs", examples_test_rs(api, settings, &gates))?);
+    }
+    if settings.prism_tests() {
+        files.push(rust("tests/prism_gets.rs", prism_gets_rs(api, settings))?);
     }
     Ok(files)
 }
@@ -371,6 +381,9 @@ fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
     ));
     if !s.regen_path.is_empty() {
         out.push_str(&format!("atlasgen-regen = {{ path = \"{}\", optional = true }}\n", s.regen_path));
+    }
+    if s.prism_tests() {
+        out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n");
     }
     out
 }
@@ -1402,6 +1415,107 @@ fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenS
             #(#checks)*
             println!("{} examples checked", #count);
             assert!(failures.is_empty(), "examples that should decode but do not:\n{}", failures.join("\n"));
+        }
+    }
+}
+
+// ----- tests/prism_gets.rs ---------------------------------------------------
+
+/// A request value for `op` built from sample path parameters, when every
+/// required parameter is a path parameter with a sample.
+fn sample_request(api: &Api, op: &Operation) -> Option<TokenStream> {
+    if op.method != "GET" || op.body.is_some() {
+        return None;
+    }
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        if p.location != ParamLocation::Path {
+            return None;
+        }
+        let arg = match &p.ty {
+            TypeRef::String => quote! { "sample".to_owned() },
+            TypeRef::Validated(name) => {
+                let matcher = api.strings.iter().find(|s| &s.name == name).map(|s| s.matcher.as_str())?;
+                let sample = api.matchers.iter().find(|m| m.fn_name == matcher)?.compiled.dfa()?.shortest_match()?;
+                let sample = lit(&sample);
+                let n = ident(name);
+                quote! { #n::new(#sample).map_err(|e| e.to_string())? }
+            }
+            _ => return None,
+        };
+        args.push(arg);
+    }
+    let s = ident(&op.struct_name);
+    Some(quote! { #s::new(#(#args),*) })
+}
+
+fn prism_gets_rs(api: &Api, settings: &Settings<'_>) -> TokenStream {
+    let krate = ident(&settings.crate_name.replace('-', "_"));
+    let calls: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let request = sample_request(api, op)?;
+            let f = ident(&op.fn_name);
+            let id = lit(&op.operation_id);
+            Some(quote! {
+                (#id, Box::new(|client: &Client| -> Pending<'_> {
+                    Box::pin(async move {
+                        let request = #request;
+                        client.#f(&request).await.map(|_| ()).map_err(|e| format!("{e:?}"))
+                    })
+                }) as Call),
+            })
+        })
+        .collect();
+    let count = Literal::usize_unsuffixed(calls.len());
+    quote! {
+        //! Against Prism serving the whole spec in dynamic mode: every GET
+        //! operation that needs only path parameters sends a request Prism
+        //! accepts and decodes the generated answer. Set `ATLAS_PRISM_URL`
+        //! (and optionally `ATLAS_PRISM_SAMPLE=N`, every N-th operation).
+        #![cfg(all(feature = "full", feature = "client"))]
+        #![allow(deprecated)]
+        use #krate::*;
+        use std::future::Future;
+        use std::pin::Pin;
+
+        type Pending<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + 'a>>;
+        type Call = Box<dyn Fn(&Client) -> Pending<'_>>;
+
+        #[test]
+        fn every_get_with_only_path_parameters_decodes_from_prism() {
+            let Ok(url) = std::env::var("ATLAS_PRISM_URL") else {
+                println!("skipped: ATLAS_PRISM_URL is not set (scripts/whole-api.sh --prism sets it)");
+                return;
+            };
+            let step: usize = std::env::var("ATLAS_PRISM_SAMPLE").ok().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
+            let client = Client::builder()
+                .base_url_str(&url)
+                .credentials(atlas_runtime::auth::Credentials::bearer("prism-test-token"))
+                .no_retries()
+                .build()
+                .map(Client::from_runtime);
+            let client = match client {
+                Ok(c) => c,
+                Err(e) => panic!("cannot build the client: {e}"),
+            };
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => panic!("no tokio runtime: {e}"),
+            };
+            let calls: Vec<(&str, Call)> = vec![#(#calls)*];
+            assert_eq!(calls.len(), #count);
+            let mut failures = Vec::new();
+            let mut sent = 0;
+            for (id, call) in calls.iter().step_by(step) {
+                sent += 1;
+                if let Err(e) = runtime.block_on(call(&client)) {
+                    failures.push(format!("{id}: {e}"));
+                }
+            }
+            println!("{sent} of {} GET operations sent to Prism, {} failed", calls.len(), failures.len());
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
         }
     }
 }
