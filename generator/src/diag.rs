@@ -294,9 +294,12 @@ fn printable(c: char) -> char {
     }
 }
 
+/// A file's text (none if unreadable) and its pointer index, built on demand.
+type Source = (Option<String>, Option<HashMap<String, usize>>);
+
 /// Renders diagnostics with excerpts, reading each file once through `load`.
 pub fn render_all<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>, mut load: impl FnMut(&str) -> Option<String>) -> String {
-    let mut sources: HashMap<String, (Option<String>, Option<HashMap<String, usize>>)> = HashMap::new();
+    let mut sources: HashMap<String, Source> = HashMap::new();
     let mut out = Vec::new();
     for d in diagnostics {
         let file = d.location.file.clone();

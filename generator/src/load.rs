@@ -19,7 +19,12 @@ pub struct Spec {
     pub text: String,
     pub format: Format,
     pub api: OpenAPI,
-    lines: OnceLock<HashMap<String, usize>>,
+    /// Objects with a `$ref` beside other keys (which OpenAPI 3.0 ignores):
+    /// their pointers and the ignored keys.
+    pub ref_siblings: Vec<(String, Vec<String>)>,
+    /// Pointer -> line, and where each line starts (so a line is found
+    /// without rescanning the text for every diagnostic).
+    lines: OnceLock<(HashMap<String, usize>, Vec<usize>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,15 +37,22 @@ impl Spec {
     /// A location for a JSON pointer, with its line when the index finds it.
     pub fn locate(&self, pointer: &str) -> Location {
         let mut loc = Location::new(&self.file, pointer);
-        let index = self.lines.get_or_init(|| match self.format {
-            Format::Yaml => yaml_line_index(&self.text),
-            Format::Json => json_line_index(&self.text),
+        let (index, starts) = self.lines.get_or_init(|| {
+            let index = match self.format {
+                Format::Yaml => yaml_line_index(&self.text),
+                Format::Json => json_line_index(&self.text),
+            };
+            let starts = std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            (index, starts)
         });
         // Fall back to the nearest enclosing node that the index knows.
         let mut p = pointer;
         loop {
             if let Some(line) = index.get(p) {
-                let indent = self.text.lines().nth(line - 1).map(|l| l.len() - l.trim_start().len()).unwrap_or(0);
+                let text = starts.get(line - 1).and_then(|&at| self.text.get(at..)).unwrap_or("");
+                let l = text.split('\n').next().unwrap_or("");
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                let indent = l.len() - l.trim_start().len();
                 loc.line = Some((*line, indent + 1));
                 break;
             }
@@ -68,6 +80,17 @@ pub fn load_file(path: &Path) -> Result<Spec, Diagnostic> {
 pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
     let format = if file.ends_with(".json") || text.trim_start().starts_with('{') { Format::Json } else { Format::Yaml };
     check_version(file, &text, format)?;
+    let value = parse_value(file, &text, format)?;
+    let mut walk = Walk::default();
+    walk.doc(&value, &mut String::from("#"));
+    walk.check(file, &text)?;
+    let ref_siblings = std::mem::take(&mut walk.ref_siblings);
+    drop(walk);
+    // Reading the tree is as fast as reading the text; the text is read
+    // again only when the tree does not fit, for the error's line.
+    if let Ok(api) = serde_yaml::from_value::<OpenAPI>(value) {
+        return Ok(Spec { file: file.to_owned(), text, format, api, ref_siblings, lines: OnceLock::new() });
+    }
     let parsed = match format {
         Format::Json => serde_json::from_str::<OpenAPI>(&text).map_err(|e| {
             let mut loc = Location::new(file, "");
@@ -86,7 +109,153 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
             Diagnostic::error(code, loc, format!("cannot parse the spec as OpenAPI 3.0 YAML: {msg}"))
         }),
     }?;
-    Ok(Spec { file: file.to_owned(), text, format, api: parsed, lines: OnceLock::new() })
+    Ok(Spec { file: file.to_owned(), text, format, api: parsed, ref_siblings, lines: OnceLock::new() })
+}
+
+/// Inline schemas nested deeper than this are refused (the published Atlas
+/// specs nest 5 deep).
+pub const MAX_SCHEMA_NESTING: usize = 32;
+
+/// From this depth on, schemas are read one by one, innermost first, before
+/// the whole document: openapiv3's parser retries alternatives level by
+/// level, so an error deep in a nested schema would otherwise take time
+/// exponential in the depth to report.
+const INNERMOST_FIRST_FROM: usize = 6;
+
+/// The document as an untyped tree: syntax errors, located.
+fn parse_value(file: &str, text: &str, format: Format) -> Result<serde_yaml::Value, Diagnostic> {
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            let mut loc = Location::new(file, "");
+            loc.line = Some((e.line(), e.column()));
+            Diagnostic::error(Code::Syntax, loc, format!("cannot parse the spec as JSON: {e}"))
+        }),
+        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
+            let mut loc = Location::new(file, "");
+            loc.line = e.location().map(|l| (l.line(), l.column()));
+            Diagnostic::error(Code::Syntax, loc, format!("cannot parse the spec as YAML: {e}"))
+        }),
+    }
+}
+
+/// One pass over the untyped tree: schema nesting and `$ref` siblings.
+#[derive(Default)]
+struct Walk<'v> {
+    /// Every schema object: pointer, nesting depth, the node.
+    schemas: Vec<(String, usize, &'v serde_yaml::Value)>,
+    ref_siblings: Vec<(String, Vec<String>)>,
+}
+
+fn key_text(k: &serde_yaml::Value) -> String {
+    match k {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).map(|s| s.trim_end().to_owned()).unwrap_or_default(),
+    }
+}
+
+impl<'v> Walk<'v> {
+    fn note_ref(&mut self, m: &serde_yaml::Mapping, pointer: &str) {
+        if m.len() > 1 && m.contains_key("$ref") {
+            let others = m.keys().map(key_text).filter(|k| k != "$ref").collect();
+            self.ref_siblings.push((pointer.to_owned(), others));
+        }
+    }
+
+    fn doc(&mut self, v: &'v serde_yaml::Value, pointer: &mut String) {
+        match v {
+            serde_yaml::Value::Mapping(m) => {
+                self.note_ref(m, pointer);
+                let in_schemas = pointer == "#/components/schemas";
+                for (k, child) in m {
+                    let key = key_text(k);
+                    // Example values are data, not spec.
+                    if key == "example" || key == "value" {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&crate::diag::pointer_token(&key));
+                    if in_schemas || key == "schema" {
+                        self.schema(child, pointer, 1);
+                    } else {
+                        self.doc(child, pointer);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    self.doc(child, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            serde_yaml::Value::Tagged(t) => self.doc(&t.value, pointer),
+            _ => {}
+        }
+    }
+
+    fn schema(&mut self, v: &'v serde_yaml::Value, pointer: &mut String, depth: usize) {
+        let serde_yaml::Value::Mapping(m) = v else { return };
+        self.note_ref(m, pointer);
+        self.schemas.push((pointer.clone(), depth, v));
+        if depth > MAX_SCHEMA_NESTING {
+            return;
+        }
+        let child = |walk: &mut Self, pointer: &mut String, suffix: String, value: &'v serde_yaml::Value| {
+            let len = pointer.len();
+            pointer.push_str(&suffix);
+            walk.schema(value, pointer, depth + 1);
+            pointer.truncate(len);
+        };
+        for (k, value) in m {
+            let key = key_text(k);
+            match (key.as_str(), value) {
+                ("items" | "additionalProperties" | "not", _) => child(self, pointer, format!("/{key}"), value),
+                ("properties", serde_yaml::Value::Mapping(props)) => {
+                    for (name, p) in props {
+                        child(self, pointer, format!("/properties/{}", crate::diag::pointer_token(&key_text(name))), p);
+                    }
+                }
+                ("allOf" | "oneOf" | "anyOf", serde_yaml::Value::Sequence(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        child(self, pointer, format!("/{key}/{i}"), item);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Refuses absurd nesting; in deep documents, reads each schema innermost
+    /// first so an error is found (and located) in linear time.
+    fn check(&self, file: &str, text: &str) -> Result<(), Diagnostic> {
+        let located = |pointer: &str| {
+            let mut loc = Location::new(file, pointer);
+            let index = if text.trim_start().starts_with('{') { json_line_index(text) } else { yaml_line_index(text) };
+            loc.line = index.get(pointer).map(|l| {
+                let indent = text.lines().nth(l - 1).map(|t| t.len() - t.trim_start().len()).unwrap_or(0);
+                (*l, indent + 1)
+            });
+            loc
+        };
+        if let Some((pointer, _, _)) = self.schemas.iter().find(|s| s.1 > MAX_SCHEMA_NESTING) {
+            return Err(Diagnostic::error(Code::Shape, located(pointer), format!("inline schemas nested more than {MAX_SCHEMA_NESTING} deep"))
+                .with_help("move inner schemas to `components/schemas` and refer to them with `$ref`"));
+        }
+        if self.schemas.iter().all(|s| s.1 < INNERMOST_FIRST_FROM) {
+            return Ok(());
+        }
+        let mut order: Vec<&(String, usize, &serde_yaml::Value)> = self.schemas.iter().collect();
+        order.sort_by_key(|s| std::cmp::Reverse(s.1));
+        for (pointer, _, value) in order {
+            if let Err(e) = serde_yaml::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>((*value).clone()) {
+                return Err(Diagnostic::error(Code::Shape, located(pointer), format!("not an OpenAPI 3.0 schema: {e}")));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Finds the top-level `openapi` or `swagger` version without a full parse.

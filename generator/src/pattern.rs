@@ -224,7 +224,9 @@ pub fn compile(source: &str) -> Result<CompiledPattern, PatternError> {
         Err(parse::ParseFail::Unsupported(reason)) => Strategy::Engine { reason },
         // regress accepted what we could not read; its reading wins.
         Err(parse::ParseFail::Syntax { message, offset }) => Strategy::Engine {
-            reason: format!("construct the DFA compiler does not read ({message} at byte {offset})"),
+            reason: format!(
+                "construct the DFA compiler does not read ({message} at byte {offset})"
+            ),
         },
     };
     Ok(CompiledPattern {
@@ -270,7 +272,10 @@ pub fn unicode_property_warning(source: &str) -> Option<String> {
     while i < chars.len() {
         if chars[i] == '\\' {
             if let (Some(&p @ ('p' | 'P')), Some('{')) = (chars.get(i + 1), chars.get(i + 2)) {
-                let end = chars[i..].iter().position(|&c| c == '}').map_or(chars.len(), |e| i + e + 1);
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .map_or(chars.len(), |e| i + e + 1);
                 let escape: String = chars[i..end].iter().collect();
                 return Some(format!(
                     "`{escape}` is not a Unicode property class in an ECMA-262 pattern without \
@@ -307,7 +312,11 @@ mod tests {
         let re = regress::Regex::new(src).unwrap();
         for &(input, expected) in table {
             assert_eq!(dfa.is_match(input), expected, "{src} on {input:?}");
-            assert_eq!(re.find(input).is_some(), expected, "regress {src} on {input:?}");
+            assert_eq!(
+                re.find(input).is_some(),
+                expected,
+                "regress {src} on {input:?}"
+            );
         }
     }
 
@@ -353,7 +362,13 @@ mod tests {
     fn unanchored_search() {
         check_table(
             "[0-9]",
-            &[("ab1", true), ("1", true), ("abc", false), ("", false), ("é٣9", true)],
+            &[
+                ("ab1", true),
+                ("1", true),
+                ("abc", false),
+                ("", false),
+                ("é٣9", true),
+            ],
         );
         check_table("a$", &[("ba", true), ("ab", false), ("a\n", false)]);
         check_table("^a", &[("ab", true), ("ba", false), ("\na", false)]);
@@ -365,14 +380,29 @@ mod tests {
         check_table(r"^\w+$", &[("a_Z9", true), ("é", false)]);
         check_table(
             r"^\s$",
-            &[(" ", true), ("\u{a0}", true), ("\u{2028}", true), ("\u{feff}", true), ("\u{85}", false)],
+            &[
+                (" ", true),
+                ("\u{a0}", true),
+                ("\u{2028}", true),
+                ("\u{feff}", true),
+                ("\u{85}", false),
+            ],
         );
         check_table(
             "^.$",
-            &[("a", true), ("\n", false), ("\r", false), ("\u{2029}", false), ("é", true)],
+            &[
+                ("a", true),
+                ("\n", false),
+                ("\r", false),
+                ("\u{2029}", false),
+                ("é", true),
+            ],
         );
         check_table("^[^a]$", &[("\n", true), ("a", false), ("b", true)]);
-        check_table(r"^[\d-x]$", &[("-", true), ("x", true), ("5", true), ("a", false)]);
+        check_table(
+            r"^[\d-x]$",
+            &[("-", true), ("x", true), ("5", true), ("a", false)],
+        );
         check_table(r"^\p{L}$", &[("p{L}", true), ("a", false)]);
         check_table(r"a{,2}", &[("a{,2}", true), ("aa", false)]);
         check_table(r"^\x41\u0042\0$", &[("AB\0", true)]);
@@ -385,18 +415,49 @@ mod tests {
     }
 
     #[test]
+    fn anchor_lookaheads_stay_in_the_dfa() {
+        check_table("(?!$)", &[("", false), ("a", true), ("\n", true)]);
+        check_table("a(?=$)", &[("ba", true), ("ab", false)]);
+        check_table("(?!^)a", &[("a", false), ("ba", true), ("aa", true)]);
+        check_table("(?=^)a", &[("ab", true), ("ba", false)]);
+        // The published spec's IPv4-or-IPv6 pattern.
+        check_table(
+            r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$",
+            &[
+                ("192.168.1.10", true),
+                ("0.0.0.0", true),
+                ("192.168.1.10.", false),
+                ("192.168.1.", false),
+                ("1.2.3", false),
+                ("256.1.1.1", false),
+                ("01.1.1.1", false),
+                ("fe80:0:0:0:0:0:0:1", true),
+                ("x::1", false),
+            ],
+        );
+    }
+
+    #[test]
     fn engine_fallbacks() {
         for (src, reason) in [
-            ("(?!$)", "negative lookahead (?!...)"),
+            ("^(?!a)", "negative lookahead (?!...)"),
+            ("(?=a)", "lookahead (?=...)"),
             (r"\bx", "word boundary \\b"),
             (r"(a)\1", "backreference or legacy octal escape"),
         ] {
             let p = compile(src).unwrap();
-            assert_eq!(p.strategy, Strategy::Engine { reason: reason.into() }, "{src}");
+            assert_eq!(
+                p.strategy,
+                Strategy::Engine {
+                    reason: reason.into()
+                },
+                "{src}"
+            );
         }
-        let p = compile("(?!$)").unwrap();
-        assert_eq!(p.is_match(""), Some(false));
-        assert_eq!(p.is_match("a"), Some(true));
+        let p = compile("^(?!a)").unwrap();
+        assert_eq!(p.is_match(""), Some(true));
+        assert_eq!(p.is_match("a"), Some(false));
+        assert_eq!(p.is_match("ba"), Some(true));
     }
 
     #[test]
@@ -413,7 +474,10 @@ mod tests {
     fn invalid_patterns() {
         let e = compile("(").unwrap_err();
         assert_eq!(e.offset, Some(1));
-        assert!(e.to_string().starts_with("invalid ECMA-262 pattern `(`: "), "{e}");
+        assert!(
+            e.to_string().starts_with("invalid ECMA-262 pattern `(`: "),
+            "{e}"
+        );
         assert!(e.to_string().ends_with(" at byte 1"), "{e}");
         assert!(compile("[z-a]").is_err());
         assert!(compile("a**").is_err());
@@ -439,9 +503,15 @@ mod tests {
         assert!(!code.contains("EcmaPattern"), "{code}");
         assert!(code.contains("[u8 ; 24]"), "{code}");
         syn::parse2::<syn::ItemFn>(emit_matcher(&hex, &name)).unwrap();
-        let look = compile("(?!$)").unwrap();
+        let cluster = compile("^[a-zA-Z0-9][a-zA-Z0-9-]*$").unwrap();
+        let code = emit_matcher(&cluster, &name).to_string();
+        assert!(code.contains("split_first_chunk"), "{code}");
+        let digit = compile("[0-9]").unwrap();
+        let code = emit_matcher(&digit, &name).to_string();
+        assert!(code.contains("any"), "{code}");
+        let look = compile("^(?!a)").unwrap();
         let code = emit_matcher(&look, &name).to_string();
-        assert!(code.contains("EcmaPattern :: new (\"(?!$)\")"), "{code}");
+        assert!(code.contains("EcmaPattern :: new (\"^(?!a)\")"), "{code}");
         assert_eq!(code, emit_matcher(&look, &name).to_string());
     }
 

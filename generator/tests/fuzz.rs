@@ -105,6 +105,7 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
             regenerate_command: "atlasgen",
             tag_features: all_schemas,
             example_tests: all_schemas,
+            spec_source: None,
         };
         match emit::emit(&lowered.api, &settings) {
             Ok(_) => out.emitted = true,
@@ -774,7 +775,8 @@ fn fuzz(seed: u64, budget: Duration, max_runs: usize, save_new: bool) -> Finding
     let mut rng = Rng(seed);
     let seeds = seed_documents();
     let donors = if save_new { donor_schemas(&mut rng, 300) } else { Vec::new() };
-    let dir = workdir();
+    // The short run and the long one may run at once (`--include-ignored`).
+    let dir = if save_new { workdir() } else { workdir().join("short") };
     let _ = std::fs::create_dir_all(&dir);
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut findings = Findings { crashes: Vec::new(), slow: Vec::new(), runs: 0, new_kinds: 0 };
@@ -852,7 +854,7 @@ fn every_corpus_input_goes_through_the_pipeline_without_panicking() {
 #[test]
 fn a_short_deterministic_fuzz_run_finds_nothing() {
     let started = Instant::now();
-    let findings = with_big_stack(|| fuzz(1, Duration::from_secs(20), 150, false));
+    let findings = with_big_stack(|| fuzz(1, Duration::from_secs(20), 500, false));
     report(&findings, 1, started.elapsed());
 }
 
@@ -866,4 +868,18 @@ fn fuzz_for_a_while() {
     let started = Instant::now();
     let findings = with_big_stack(move || fuzz(seed, Duration::from_secs(seconds), usize::MAX, true));
     report(&findings, seed, started.elapsed());
+}
+
+/// Replays one saved input: `ATLASGEN_FUZZ_REPLAY=path cargo test -p atlasgen
+/// --test fuzz replay -- --ignored --nocapture`.
+#[test]
+#[ignore = "replays the file ATLASGEN_FUZZ_REPLAY names"]
+fn replay() {
+    let Some(path) = std::env::var_os("ATLASGEN_FUZZ_REPLAY").map(PathBuf::from) else { return };
+    let case = read_case(&path);
+    let outcome = with_big_stack(move || catching(|| pipeline(case.file, &case.text, &case.config)));
+    match outcome {
+        Ok(o) => println!("ok: emitted {}, diagnostics:\n{}", o.emitted, o.kinds.into_iter().collect::<Vec<_>>().join("\n")),
+        Err(message) => panic!("{message}"),
+    }
 }

@@ -6,13 +6,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use atlasgen::pattern::{compile, emit_matcher, CompiledPattern, Dfa, Strategy as PatternStrategy};
+use atlasgen::pattern::{
+    compile, double_escape_warning, emit_matcher, unicode_property_warning, CompiledPattern, Dfa,
+    Strategy as PatternStrategy,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/atlas/atlas-api-2025-06-30.yaml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas/atlas-api-2025-06-30.yaml")
 }
 
 fn collect_patterns(v: &serde_yaml::Value, out: &mut BTreeSet<String>) {
@@ -125,7 +127,12 @@ fn alphabet(source: &str, dfa: &Dfa) -> Vec<char> {
     let mut set: BTreeSet<char> = source.chars().collect();
     for st in dfa.states() {
         for t in &st.transitions {
-            for c in [t.lo as u32, t.hi as u32, (t.lo as u32).wrapping_sub(1), t.hi as u32 + 1] {
+            for c in [
+                t.lo as u32,
+                t.hi as u32,
+                (t.lo as u32).wrapping_sub(1),
+                t.hi as u32 + 1,
+            ] {
                 if let Some(c) = char::from_u32(c) {
                     set.insert(c);
                 }
@@ -160,7 +167,13 @@ fn check_equivalent(
     let re = regress::Regex::new(source).expect("regress compiles what compile() accepted");
     let check = |s: &str| -> Result<(), TestCaseError> {
         let want = regress_match(&re, s);
-        prop_assert_eq!(dfa.is_match(s), want, "pattern {:?} on input {:?}", source, s);
+        prop_assert_eq!(
+            dfa.is_match(s),
+            want,
+            "pattern {:?} on input {:?}",
+            source,
+            s
+        );
         Ok(())
     };
     for seed in seeds {
@@ -177,8 +190,8 @@ fn check_equivalent(
     if seeds.is_empty() {
         return;
     }
-    let junk = proptest::collection::vec(ch.clone(), 0..3)
-        .prop_map(|v| v.into_iter().collect::<String>());
+    let junk =
+        proptest::collection::vec(ch.clone(), 0..3).prop_map(|v| v.into_iter().collect::<String>());
     let mutated = (
         0..seeds.len(),
         0..4u8,
@@ -236,7 +249,10 @@ fn spec_patterns_dfa_matches_regress() {
                 check_equivalent(source, dfa, &alpha, &seeds, 40, 128);
             }
             PatternStrategy::Engine { reason } => {
-                engine.entry(reason.clone()).or_default().push(source.clone());
+                engine
+                    .entry(reason.clone())
+                    .or_default()
+                    .push(source.clone());
             }
         }
     }
@@ -253,6 +269,12 @@ fn spec_patterns_dfa_matches_regress() {
     for r in &rejected {
         println!("  {r}");
     }
+    for source in &patterns {
+        if let Some(w) = double_escape_warning(source).or_else(|| unicode_property_warning(source))
+        {
+            println!("warning for {source}: {w}");
+        }
+    }
     assert!(dfa_count > 0);
 }
 
@@ -263,12 +285,17 @@ fn spec_patterns_emit_parseable_code() {
     };
     let name = proc_macro2::Ident::new("is_valid", proc_macro2::Span::call_site());
     for source in &patterns {
-        let Ok(compiled) = compile(source) else { continue };
+        let Ok(compiled) = compile(source) else {
+            continue;
+        };
         let tokens = emit_matcher(&compiled, &name);
         let item: syn::ItemFn = syn::parse2(tokens.clone())
             .unwrap_or_else(|e| panic!("{source}: emitted code does not parse: {e}\n{tokens}"));
         assert_eq!(item.sig.ident, "is_valid");
-        assert_eq!(tokens.to_string(), emit_matcher(&compiled, &name).to_string());
+        assert_eq!(
+            tokens.to_string(),
+            emit_matcher(&compiled, &name).to_string()
+        );
     }
     let hex = compile("^([a-f0-9]{24})$").expect("valid pattern");
     let text = emit_matcher(&hex, &name).to_string();
@@ -278,7 +305,13 @@ fn spec_patterns_emit_parseable_code() {
 /// A random pattern over a few characters, mixing every construct the DFA
 /// compiler handles (anchors anywhere included).
 fn random_pattern(rng: &mut Rng, depth: u32) -> String {
-    random_piece(rng, depth).text
+    let text = random_piece(rng, depth).text;
+    // Anchored at both ends now and then, as most real patterns are.
+    if rng.below(3) == 0 {
+        format!("^(?:{text})$")
+    } else {
+        text
+    }
 }
 
 struct Piece {
@@ -293,7 +326,7 @@ fn random_piece(rng: &mut Rng, depth: u32) -> Piece {
     let atoms = [
         "a", "b", "-", ".", r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", "[ab]", "[^a]", "[a-c]",
         r"[\d-]", r"[^\n]", r"\.", r"\-", "é", r"\u00e9", r"\x61", "^", "$", "]", "}", "{", "[]",
-        "[^]", r"[\s\S]", r"\n",
+        "[^]", r"[\s\S]", r"\n", "(?!$)", "(?=$)", "(?!^)", "(?=^)",
     ];
     let mut out = Piece {
         text: String::new(),
@@ -308,7 +341,11 @@ fn random_piece(rng: &mut Rng, depth: u32) -> Piece {
                 alts.push(random_piece(rng, depth - 1));
             }
             let open = ["(", "(?:", "(?<g>"][rng.below(3)];
-            let open = if open == "(?<g>" && out.text.contains("(?<g>") { "(" } else { open };
+            let open = if open == "(?<g>" && out.text.contains("(?<g>") {
+                "("
+            } else {
+                open
+            };
             let body: Vec<&str> = alts.iter().map(|p| p.text.as_str()).collect();
             (
                 format!("{open}{})", body.join("|")),
@@ -318,7 +355,9 @@ fn random_piece(rng: &mut Rng, depth: u32) -> Piece {
             )
         } else {
             let atom = atoms[rng.below(atoms.len())];
-            (atom.to_string(), atom == "^" || atom == "$", false, false)
+            // Zero-width atoms count as (nullable) groups below.
+            let zero_width = atom.contains(['^', '$']) && !atom.starts_with('[');
+            (atom.to_string(), zero_width, false, zero_width)
         };
         out.text.push_str(&text);
         out.quantified |= quantified;
@@ -342,7 +381,8 @@ fn random_piece(rng: &mut Rng, depth: u32) -> Piece {
         };
         out.text.push_str(quantifier);
         out.quantified = true;
-        out.nullable &= nullable || quantifier.starts_with(['*', '?']) || quantifier.starts_with("{0");
+        out.nullable &=
+            nullable || quantifier.starts_with(['*', '?']) || quantifier.starts_with("{0");
     }
     if rng.below(4) == 0 {
         let other = random_piece(rng, depth.saturating_sub(1));
@@ -374,7 +414,9 @@ fn random_patterns_dfa_matches_regress() {
             assert!(regress::Regex::new(&source).is_err());
             continue;
         };
-        let PatternStrategy::Dfa(dfa) = &compiled.strategy else { continue };
+        let PatternStrategy::Dfa(dfa) = &compiled.strategy else {
+            continue;
+        };
         tested += 1;
         // Short inputs: regress backtracks exponentially on nested
         // quantifiers such as `(a*)*b`, which random patterns produce.
@@ -407,6 +449,11 @@ const SHAPES: &[&str] = &[
     "x[^x]*y",
     "^(ab|cd)*$",
     r"^[^/\\ $]{1,8}$",
+    "^[a-z]*$",
+    "^ab$",
+    "^[0-9]{2}x*$",
+    "^a.c$",
+    "^(tgw-)[0-9a-zA-Z]+$",
 ];
 
 /// Compiles the emitted matchers with `rustc -D warnings` into a program that
@@ -425,7 +472,9 @@ fn emitted_code_compiles_and_agrees() {
     let mut compiled: Vec<CompiledPattern> = Vec::new();
     for s in &sources {
         if let Ok(c) = compile(s) {
-            if matches!(c.strategy, PatternStrategy::Dfa(_)) && !compiled.iter().any(|p| p.source == *s) {
+            if matches!(c.strategy, PatternStrategy::Dfa(_))
+                && !compiled.iter().any(|p| p.source == *s)
+            {
                 compiled.push(c);
             }
         }
@@ -434,7 +483,9 @@ fn emitted_code_compiles_and_agrees() {
     let mut fns = Vec::new();
     let mut calls = Vec::new();
     for (i, c) in compiled.iter().enumerate() {
-        let PatternStrategy::Dfa(dfa) = &c.strategy else { continue };
+        let PatternStrategy::Dfa(dfa) = &c.strategy else {
+            continue;
+        };
         let alpha = alphabet(&c.source, dfa);
         let mut cases = examples(dfa, &mut rng, 8, 12);
         let seeds = cases.clone();
@@ -490,7 +541,9 @@ fn emitted_code_compiles_and_agrees() {
         "emitted code does not compile warning-free:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let run = std::process::Command::new(&exe).output().expect("run matchers");
+    let run = std::process::Command::new(&exe)
+        .output()
+        .expect("run matchers");
     assert!(run.status.success());
     let stdout = String::from_utf8_lossy(&run.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -498,7 +551,13 @@ fn emitted_code_compiles_and_agrees() {
     for ((c, cases), line) in compiled.iter().zip(&inputs).zip(lines) {
         let re = regress::Regex::new(&c.source).expect("valid");
         for (s, got) in cases.iter().zip(line.chars()) {
-            assert_eq!(got == '1', regress_match(&re, s), "emitted {:?} on {:?}", c.source, s);
+            assert_eq!(
+                got == '1',
+                regress_match(&re, s),
+                "emitted {:?} on {:?}",
+                c.source,
+                s
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -20,8 +20,14 @@ const MAX_NFA_STATES: usize = 20_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
     Eps,
+    /// Passable only before the first character.
     Start,
+    /// Passable only once the input has ended.
     End,
+    /// Passable anywhere but before the first character.
+    NotStart,
+    /// Passable only when another character follows.
+    NotEnd,
     Set(usize),
 }
 
@@ -73,12 +79,13 @@ impl Nfa {
                 self.edge(from, Label::Set(id), to);
                 Ok(to)
             }
-            Node::Start | Node::End => {
+            Node::Start | Node::End | Node::NotStart | Node::NotEnd => {
                 let to = self.new_state()?;
-                let label = if matches!(node, Node::Start) {
-                    Label::Start
-                } else {
-                    Label::End
+                let label = match node {
+                    Node::Start => Label::Start,
+                    Node::End => Label::End,
+                    Node::NotStart => Label::NotStart,
+                    _ => Label::NotEnd,
                 };
                 self.edge(from, label, to);
                 Ok(to)
@@ -169,25 +176,36 @@ fn alphabet(sets: &[CharSet]) -> Vec<(u32, u32)> {
 struct Builder<'a> {
     nfa: &'a Nfa,
     accept: usize,
+    /// Visit marks for `closure`, stamped with `generation` so the array is
+    /// reused instead of reallocated for every closure.
+    seen: Vec<u32>,
+    generation: u32,
+    stack: Vec<usize>,
 }
 
 impl Builder<'_> {
-    /// States reachable from `seeds` through epsilon edges (plus `^` edges
-    /// when `at_start`, plus `$` edges when `at_end`), keeping only those that
-    /// matter later: ones with character or `$` edges, and the accept state.
-    fn closure(&self, seeds: &[usize], at_start: bool, at_end: bool) -> Vec<usize> {
-        let mut seen = vec![false; self.nfa.edges.len()];
-        let mut stack: Vec<usize> = Vec::new();
+    /// States reachable from `seeds` through epsilon edges and the assertion
+    /// edges that hold: `^` when `at_start`, `(?!^)` otherwise, `$` when
+    /// `at_end`, `(?!$)` when `not_end`. Keeps only the states that matter
+    /// later: ones with character or `$` edges, and the accept state.
+    fn closure(&mut self, seeds: &[usize], at_start: bool, at_end: bool, not_end: bool) -> Vec<usize> {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.seen.iter_mut().for_each(|g| *g = 0);
+            self.generation = 1;
+        }
+        let generation = self.generation;
+        self.stack.clear();
         for &s in seeds {
-            if let Some(flag) = seen.get_mut(s) {
-                if !*flag {
-                    *flag = true;
-                    stack.push(s);
+            if let Some(mark) = self.seen.get_mut(s) {
+                if *mark != generation {
+                    *mark = generation;
+                    self.stack.push(s);
                 }
             }
         }
         let mut out = Vec::new();
-        while let Some(s) = stack.pop() {
+        while let Some(s) = self.stack.pop() {
             let edges = self.nfa.edges.get(s).map_or(&[][..], Vec::as_slice);
             let keep = s == self.accept
                 || edges
@@ -200,14 +218,16 @@ impl Builder<'_> {
                 let follow = match label {
                     Label::Eps => true,
                     Label::Start => at_start,
+                    Label::NotStart => !at_start,
                     Label::End => at_end,
+                    Label::NotEnd => not_end,
                     Label::Set(_) => false,
                 };
                 if follow {
-                    if let Some(flag) = seen.get_mut(to) {
-                        if !*flag {
-                            *flag = true;
-                            stack.push(to);
+                    if let Some(mark) = self.seen.get_mut(to) {
+                        if *mark != generation {
+                            *mark = generation;
+                            self.stack.push(to);
                         }
                     }
                 }
@@ -215,6 +235,28 @@ impl Builder<'_> {
         }
         out.sort_unstable();
         out
+    }
+
+    /// The closure before consuming another character, split in two: states
+    /// reached without passing a `(?!$)`, and the extra states reached only
+    /// through one (valid only if a character follows, which consuming one
+    /// proves, but not at the end of input).
+    fn step_closure(&mut self, seeds: &[usize], at_start: bool) -> (Vec<usize>, Vec<usize>) {
+        let plain = self.closure(seeds, at_start, false, false);
+        let all = self.closure(seeds, at_start, false, true);
+        let extra = all
+            .into_iter()
+            .filter(|s| plain.binary_search(s).is_err())
+            .filter(|&s| {
+                s == self.accept
+                    || self
+                        .nfa
+                        .edges
+                        .get(s)
+                        .is_some_and(|e| e.iter().any(|(l, _)| matches!(l, Label::Set(_))))
+            })
+            .collect();
+        (plain, extra)
     }
 }
 
@@ -230,88 +272,148 @@ pub(crate) enum DfaFail {
     TooLarge(String),
 }
 
+/// Sorted union of two sorted, deduplicated lists.
+fn union_sorted(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        if x < y {
+            out.push(x);
+            i += 1;
+        } else if y < x {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push(x);
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(a.get(i..).unwrap_or(&[]));
+    out.extend_from_slice(b.get(j..).unwrap_or(&[]));
+    out
+}
+
 pub(crate) fn build_dfa(node: &Node, max_states: usize) -> Result<Dfa, DfaFail> {
     let mut nfa = Nfa::default();
-    let start = nfa.new_state().map_err(|BuildFail::TooLarge(m)| DfaFail::TooLarge(m))?;
+    let start = nfa
+        .new_state()
+        .map_err(|BuildFail::TooLarge(m)| DfaFail::TooLarge(m))?;
     let accept = nfa
         .build(node, start)
         .map_err(|BuildFail::TooLarge(m)| DfaFail::TooLarge(m))?;
     let elements = alphabet(&nfa.sets);
-    // membership[set][element]
-    let membership: Vec<Vec<bool>> = nfa
+    // For each character set, the alphabet elements it contains.
+    let members: Vec<Vec<usize>> = nfa
         .sets
         .iter()
-        .map(|set| elements.iter().map(|&(lo, _)| set.contains(lo)).collect())
+        .map(|set| {
+            elements
+                .iter()
+                .enumerate()
+                .filter(|(_, &(lo, _))| set.contains(lo))
+                .map(|(e, _)| e)
+                .collect()
+        })
         .collect();
-    let b = Builder { nfa: &nfa, accept };
-    let restart = b.closure(&[start], false, false);
+    let mut b = Builder {
+        nfa: &nfa,
+        accept,
+        seen: vec![0; nfa.edges.len()],
+        generation: 0,
+        stack: Vec::new(),
+    };
+    // A new match attempt may start at every position; closures are unions,
+    // so this part is computed once and merged in.
+    let (restart, restart_extra) = b.step_closure(&[start], false);
+    let mut closed: HashMap<Vec<usize>, (Vec<usize>, Vec<usize>)> = HashMap::new();
 
-    // Key: (NFA state set, is the initial state). Only the initial state may
-    // follow `^` edges, so it is kept distinct even if its set recurs.
-    let mut index: HashMap<(Vec<usize>, bool), usize> = HashMap::new();
-    let mut sets: Vec<(Vec<usize>, bool)> = Vec::new();
+    // Key: (plain NFA states, states valid only if input goes on, is the
+    // initial state). Only the initial state sits before the first
+    // character, so it is kept distinct even if its sets recur.
+    type Key = (Vec<usize>, Vec<usize>, bool);
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut sets: Vec<Key> = Vec::new();
     let mut raw: Vec<RawState> = Vec::new();
-    let initial = (b.closure(&[start], true, false), true);
+    let (plain, extra) = b.step_closure(&[start], true);
+    let initial = (plain, extra, true);
     index.insert(initial.clone(), 0);
     sets.push(initial);
+    // The state for "matched": a match is certain whatever follows.
+    let matched: Key = (vec![accept], Vec::new(), false);
 
     let mut cursor = 0;
-    while cursor < sets.len() {
-        let (set, is_initial) = sets[cursor].clone();
+    while let Some((plain, extra, is_initial)) = sets.get(cursor).cloned() {
         cursor += 1;
-        let accept_now = set.contains(&accept);
-        let accept_at_end = accept_now || b.closure(&set, is_initial, true).contains(&accept);
+        let accept_now = plain.contains(&accept);
+        let accept_at_end =
+            accept_now || b.closure(&plain, is_initial, true, false).contains(&accept);
         let mut next = vec![None; elements.len()];
-        if !accept_now {
-            // Group elements by the NFA moves they allow, so each distinct
-            // successor set is closed once.
-            let mut by_moves: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
-            for e in 0..elements.len() {
-                let mut moves: Vec<usize> = Vec::new();
-                for &s in &set {
-                    for &(label, to) in nfa.edges.get(s).map_or(&[][..], Vec::as_slice) {
-                        if let Label::Set(id) = label {
-                            if membership
-                                .get(id)
-                                .and_then(|m| m.get(e))
-                                .copied()
-                                .unwrap_or(false)
-                            {
-                                moves.push(to);
+        let mut targets: Vec<(Key, Vec<usize>)> = Vec::new();
+        if accept_now {
+            // Terminal: nothing after a certain match matters.
+        } else if extra.contains(&accept) {
+            // Matched unless the input ends here: any character completes it.
+            targets.push((matched.clone(), (0..elements.len()).collect()));
+        } else {
+            // NFA moves per element, then grouped so each distinct successor
+            // set is closed once.
+            let mut moves: Vec<Vec<usize>> = vec![Vec::new(); elements.len()];
+            for &s in plain.iter().chain(&extra) {
+                for &(label, to) in nfa.edges.get(s).map_or(&[][..], Vec::as_slice) {
+                    if let Label::Set(id) = label {
+                        for &e in members.get(id).map_or(&[][..], Vec::as_slice) {
+                            if let Some(m) = moves.get_mut(e) {
+                                m.push(to);
                             }
                         }
                     }
                 }
-                moves.sort_unstable();
-                moves.dedup();
-                by_moves.entry(moves).or_default().push(e);
+            }
+            let mut by_moves: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+            for (e, mut m) in moves.into_iter().enumerate() {
+                m.sort_unstable();
+                m.dedup();
+                by_moves.entry(m).or_default().push(e);
             }
             for (moves, elems) in by_moves {
-                let mut seeds = moves;
-                seeds.extend_from_slice(&restart);
-                let target = b.closure(&seeds, false, false);
-                if target.is_empty() {
-                    continue;
-                }
-                let key = (target, false);
-                let id = match index.get(&key) {
-                    Some(&id) => id,
+                let (tp, te) = match closed.get(&moves) {
+                    Some(t) => t.clone(),
                     None => {
-                        if sets.len() >= max_states {
-                            return Err(DfaFail::TooLarge(format!(
-                                "DFA would exceed {max_states} states"
-                            )));
-                        }
-                        let id = sets.len();
-                        index.insert(key.clone(), id);
-                        sets.push(key);
-                        id
+                        let (p, e) = b.step_closure(&moves, false);
+                        let tp = union_sorted(&p, &restart);
+                        let te: Vec<usize> = union_sorted(&e, &restart_extra)
+                            .into_iter()
+                            .filter(|s| tp.binary_search(s).is_err())
+                            .collect();
+                        closed.insert(moves, (tp.clone(), te.clone()));
+                        (tp, te)
                     }
                 };
-                for e in elems {
-                    if let Some(slot) = next.get_mut(e) {
-                        *slot = Some(id);
+                if tp.is_empty() && te.is_empty() {
+                    continue;
+                }
+                targets.push(((tp, te, false), elems));
+            }
+        }
+        for (key, elems) in targets {
+            let id = match index.get(&key) {
+                Some(&id) => id,
+                None => {
+                    if sets.len() >= max_states {
+                        return Err(DfaFail::TooLarge(format!(
+                            "DFA would exceed {max_states} states"
+                        )));
                     }
+                    let id = sets.len();
+                    index.insert(key.clone(), id);
+                    sets.push(key);
+                    id
+                }
+            };
+            for e in elems {
+                if let Some(slot) = next.get_mut(e) {
+                    *slot = Some(id);
                 }
             }
         }
@@ -413,9 +515,7 @@ fn finish(mut raw: Vec<RawState>, elements: &[(u32, u32)]) -> Dfa {
                     continue;
                 };
                 match transitions.last_mut() {
-                    Some(last)
-                        if last.target == target && next_scalar(last.hi) == Some(lo) =>
-                    {
+                    Some(last) if last.target == target && next_scalar(last.hi) == Some(lo) => {
                         last.hi = hi;
                     }
                     _ => transitions.push(Transition { lo, hi, target }),

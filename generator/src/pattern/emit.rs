@@ -1,16 +1,21 @@
 //! Rust code for a compiled pattern.
 //!
-//! Shapes, from fastest to most general:
-//! * fixed length: an ASCII-only chain whose matches all have one length;
-//!   a length test plus slice comparisons;
-//! * linear: the DFA is a chain where each state only loops on itself or
-//!   moves on to the next one; straight-line code over bytes (ASCII-only) or
-//!   chars;
-//! * search: only the start state plus "matched" (unanchored single-class
-//!   patterns): an `any`;
+//! The DFA picks the shape, from fastest to most general:
+//! * literal / fixed length: an ASCII-only chain whose matches all have one
+//!   length: a string comparison, or a length test on a byte array plus
+//!   slice comparisons and folds;
+//! * head + tail: a fixed ASCII head then one class to the end
+//!   (`^[a-z][a-z0-9-]*$`): the tail is checked through a lookup table;
+//! * search: the start state waits until one character completes a match
+//!   (unanchored `[0-9]`): an `any`;
+//! * linear: each state only loops on itself or moves on to the next one:
+//!   straight-line code over bytes (ASCII-only) or chars;
 //! * byte loop: every state treats all non-ASCII characters alike, so the
 //!   input is scanned as bytes (UTF-8 continuation bytes keep the state);
-//! * char loop: anything else, over `s.chars()`.
+//! * char loop: anything else, a `match` per state over `s.chars()`.
+//!
+//! Output must compile warning-free (and clippy-clean) wherever it is placed,
+//! so catch-all arms are only added where values remain uncovered.
 
 use std::collections::BTreeMap;
 
@@ -77,8 +82,13 @@ fn dfa_body(dfa: &Dfa) -> TokenStream {
         return body;
     }
     if let Some(chain) = linear_chain(dfa) {
-        if ascii_only && is_fixed_length(&chain) {
-            return fixed_length_body(&chain);
+        if ascii_only {
+            if is_fixed_length(&chain) {
+                return fixed_length_body(&chain);
+            }
+            if let Some(body) = head_tail_body(&chain) {
+                return body;
+            }
         }
         return linear_body(&chain, unit);
     }
@@ -91,7 +101,7 @@ fn dfa_body(dfa: &Dfa) -> TokenStream {
 /// What emitted code iterates over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
-    /// `s.bytes()`: only valid when no non-ASCII character can ever match.
+    /// `s.bytes()`.
     Byte,
     Char,
 }
@@ -220,7 +230,11 @@ fn pattern(ranges: &[(u32, u32)], lit: fn(u32) -> TokenStream) -> TokenStream {
 
 /// A test that `value` is in `ranges`: the standard `is_ascii_*` method for
 /// the classes that have one (what clippy asks for), `matches!` otherwise.
-fn class_test(value: &TokenStream, ranges: &[(u32, u32)], lit: fn(u32) -> TokenStream) -> TokenStream {
+fn class_test(
+    value: &TokenStream,
+    ranges: &[(u32, u32)],
+    lit: fn(u32) -> TokenStream,
+) -> TokenStream {
     const D: (u32, u32) = (0x30, 0x39);
     const UP: (u32, u32) = (0x41, 0x5A);
     const LO: (u32, u32) = (0x61, 0x7A);
@@ -288,12 +302,20 @@ fn byte_arms(dfa: &Dfa, state: usize, non_ascii: Option<usize>) -> BTreeMap<Goto
     }
     if let Some(target) = non_ascii {
         // A UTF-8 lead byte stands for the whole character.
-        arms.entry(goto(dfa, target)).or_default().push((0xC0, 0xFF));
+        arms.entry(goto(dfa, target))
+            .or_default()
+            .push((0xC0, 0xFF));
     }
-    if dfa.states.iter().any(|st| st.transitions.iter().any(|t| !t.hi.is_ascii())) {
+    if dfa
+        .states
+        .iter()
+        .any(|st| st.transitions.iter().any(|t| !t.hi.is_ascii()))
+    {
         // Continuation bytes belong to the character whose lead byte already
         // moved the state; any state may have been entered that way.
-        arms.entry(Goto::State(state)).or_default().push((0x80, 0xBF));
+        arms.entry(Goto::State(state))
+            .or_default()
+            .push((0x80, 0xBF));
     }
     arms.into_iter().map(|(g, r)| (g, normalise(r))).collect()
 }
@@ -378,16 +400,19 @@ fn loop_states(dfa: &Dfa, arms_of: impl Fn(usize) -> Option<TokenStream>) -> Vec
         // A state without arms (only the end of input can still match from
         // there) is left to the catch-all `_ => return false`.
         .filter_map(|(i, _)| arms_of(i).map(|arms| (i, arms)))
-        .fold(Vec::<(Vec<u32>, TokenStream)>::new(), |mut groups, (i, arms)| {
-            // States that differ only in whether they may end share one arm.
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            let text = arms.to_string();
-            match groups.iter_mut().find(|(_, a)| a.to_string() == text) {
-                Some((states, _)) => states.push(i),
-                None => groups.push((vec![i], arms)),
-            }
-            groups
-        })
+        .fold(
+            Vec::<(Vec<u32>, TokenStream)>::new(),
+            |mut groups, (i, arms)| {
+                // States that differ only in whether they may end share one arm.
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                let text = arms.to_string();
+                match groups.iter_mut().find(|(_, a)| a.to_string() == text) {
+                    Some((states, _)) => states.push(i),
+                    None => groups.push((vec![i], arms)),
+                }
+                groups
+            },
+        )
         .into_iter()
         .map(|(states, arms)| {
             let ranges: Vec<(u32, u32)> = states.iter().map(|&n| (n, n)).collect();
@@ -483,7 +508,9 @@ fn linear_chain(dfa: &Dfa) -> Option<Vec<Link>> {
 }
 
 fn is_fixed_length(chain: &[Link]) -> bool {
-    chain.iter().all(|l| l.looping.is_empty() && !l.forward_matches)
+    chain
+        .iter()
+        .all(|l| l.looping.is_empty() && !l.forward_matches)
         && chain
             .iter()
             .enumerate()
@@ -592,61 +619,12 @@ fn fixed_length_body(chain: &[Link]) -> TokenStream {
     if len == 0 {
         return quote! { s.is_empty() };
     }
-    // Runs of equal single bytes become a slice comparison, runs of one class
-    // a fold over the run.
-    let mut conds = Vec::new();
-    let mut k = 0usize;
     let positions: Vec<&Vec<(u32, u32)>> = chain.iter().take(len).map(|l| &l.forward).collect();
-    let is_single = |r: &Vec<(u32, u32)>| matches!(r.as_slice(), [(lo, hi)] if lo == hi);
-    if positions.iter().all(|r| is_single(r)) {
-        let text: String = positions
-            .iter()
-            .filter_map(|r| r.first().and_then(|&(lo, _)| char::from_u32(lo)))
-            .collect();
+    if let Some(text) = literal_text(&positions) {
         let lit = Literal::string(&text);
         return quote! { s == #lit };
     }
-    while k < len {
-        let class = positions[k];
-        let mut end = k + 1;
-        if is_single(class) {
-            while end < len && is_single(positions[end]) {
-                end += 1;
-            }
-            if end - k == 1 {
-                let l = byte_lit(class.first().map_or(0, |r| r.0));
-                let at = ulit(k);
-                conds.push(quote! { b[#at] == #l });
-            } else {
-                let bytes: Vec<u8> = positions[k..end]
-                    .iter()
-                    .map(|r| r.first().map_or(0, |&(lo, _)| u8::try_from(lo).unwrap_or(0)))
-                    .collect();
-                let lit = Literal::byte_string(&bytes);
-                let (from, to) = (ulit(k), ulit(end));
-                conds.push(quote! { b[#from..#to] == *#lit });
-            }
-        } else {
-            while end < len && positions[end] == class {
-                end += 1;
-            }
-            let (from, to) = (ulit(k), ulit(end));
-            if end - k == 1 {
-                conds.push(class_test(&quote! { b[#from] }, class, byte_lit));
-            } else {
-                // A fold without early exit lets the compiler vectorise the
-                // check; the run is short and of known length.
-                let run = if k == 0 && end == len {
-                    quote! { b }
-                } else {
-                    quote! { b[#from..#to] }
-                };
-                let test = class_test(&quote! { c }, class, byte_lit);
-                conds.push(quote! { #run.iter().fold(true, |ok, &c| ok & #test) });
-            }
-        }
-        k = end;
-    }
+    let conds = fixed_conds(&positions, &quote! { b });
     let len = ulit(len);
     quote! {
         let Ok(b) = <&[u8; #len]>::try_from(s.as_bytes()) else {
@@ -654,6 +632,118 @@ fn fixed_length_body(chain: &[Link]) -> TokenStream {
         };
         #(#conds)&&*
     }
+}
+
+/// A fixed-length head followed by one class repeated to the end of input
+/// (`^[a-z][a-z0-9-]*$`, `^tgw-[0-9a-z]+$`): split the head off, then test
+/// the tail byte by byte.
+fn head_tail_body(chain: &[Link]) -> Option<TokenStream> {
+    let (tail, head) = chain.split_last()?;
+    let plain_head = head
+        .iter()
+        .all(|l| l.looping.is_empty() && !l.accept_at_end && !l.forward_matches);
+    if !plain_head || !tail.accept_at_end || !tail.forward.is_empty() {
+        return None;
+    }
+    // A lookup table built at compile time, folded without early exit: the
+    // fastest variant measured on both short and long values.
+    let member = class_test(&quote! { c }, &tail.looping, byte_lit);
+    let table = quote! {
+        // `i < 256`, so the cast is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        static TAIL: [bool; 256] = {
+            let mut t = [false; 256];
+            let mut i = 0;
+            while i < 256 {
+                let c = i as u8;
+                t[i] = #member;
+                i += 1;
+            }
+            t
+        };
+    };
+    if head.is_empty() {
+        return Some(quote! {
+            #table
+            s.bytes().fold(true, |ok, c| ok & TAIL[usize::from(c)])
+        });
+    }
+    let positions: Vec<&Vec<(u32, u32)>> = head.iter().map(|l| &l.forward).collect();
+    let conds = fixed_conds(&positions, &quote! { head });
+    let k = ulit(head.len());
+    Some(quote! {
+        #table
+        let Some((head, tail)) = s.as_bytes().split_first_chunk::<#k>() else {
+            return false;
+        };
+        #(#conds &&)* tail.iter().fold(true, |ok, &c| ok & TAIL[usize::from(c)])
+    })
+}
+
+fn is_single(r: &[(u32, u32)]) -> bool {
+    matches!(r, [(lo, hi)] if lo == hi)
+}
+
+/// The literal text when every position is a single character.
+fn literal_text(positions: &[&Vec<(u32, u32)>]) -> Option<String> {
+    positions
+        .iter()
+        .map(|r| match r.as_slice() {
+            [(lo, hi)] if lo == hi => char::from_u32(*lo),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Conditions on the fixed-size byte array `arr`, one class per position.
+/// Runs of single bytes become a slice comparison, runs of one class a fold
+/// (no early exit, so the compiler can vectorise it).
+fn fixed_conds(positions: &[&Vec<(u32, u32)>], arr: &TokenStream) -> Vec<TokenStream> {
+    let len = positions.len();
+    let mut conds = Vec::new();
+    let mut k = 0usize;
+    while let Some(&class) = positions.get(k) {
+        let mut end = k + 1;
+        let from = ulit(k);
+        if is_single(class) {
+            while positions.get(end).is_some_and(|r| is_single(r)) {
+                end += 1;
+            }
+            if end - k == 1 {
+                let l = byte_lit(class.first().map_or(0, |r| r.0));
+                conds.push(quote! { #arr[#from] == #l });
+            } else {
+                let bytes: Vec<u8> = positions[k..end]
+                    .iter()
+                    .map(|r| {
+                        r.first()
+                            .map_or(0, |&(lo, _)| u8::try_from(lo).unwrap_or(0))
+                    })
+                    .collect();
+                let lit = Literal::byte_string(&bytes);
+                let to = ulit(end);
+                conds.push(quote! { #arr[#from..#to] == *#lit });
+            }
+        } else {
+            while positions.get(end).is_some_and(|r| *r == class) {
+                end += 1;
+            }
+            if end - k == 1 {
+                conds.push(class_test(&quote! { #arr[#from] }, class, byte_lit));
+            } else {
+                let run = if k == 0 && end == len {
+                    quote! { #arr }
+                } else {
+                    let to = ulit(end);
+                    quote! { #arr[#from..#to] }
+                };
+                let test = class_test(&quote! { c }, class, byte_lit);
+                conds.push(quote! { #run.iter().fold(true, |ok, &c| ok & #test) });
+            }
+        }
+        k = end;
+    }
+    conds
 }
 
 fn ulit(n: usize) -> Literal {

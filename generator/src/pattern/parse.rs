@@ -30,6 +30,10 @@ pub(crate) enum Node {
     Start,
     /// `$`: only at the very end of the input (no `m` flag).
     End,
+    /// `(?!^)`: anywhere but the start.
+    NotStart,
+    /// `(?!$)`: anywhere but the very end.
+    NotEnd,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,7 +254,11 @@ impl Parser {
             return None;
         }
         let min = self.decimal()?;
-        let max = if self.eat(',') { self.decimal() } else { Some(min) };
+        let max = if self.eat(',') {
+            self.decimal()
+        } else {
+            Some(min)
+        };
         if !self.eat('}') {
             return None;
         }
@@ -269,6 +277,19 @@ impl Parser {
     }
 
     fn group(&mut self) -> Result<Node, ParseFail> {
+        // Lookarounds of a bare anchor only test the position, which the DFA
+        // can do exactly (`\.(?!$)` is common in IP address patterns).
+        let anchor_lookahead = match (self.peek(), self.peek_at(1), self.peek_at(2), self.peek_at(3)) {
+            (Some('?'), Some('='), Some('^'), Some(')')) => Some(Node::Start),
+            (Some('?'), Some('='), Some('$'), Some(')')) => Some(Node::End),
+            (Some('?'), Some('!'), Some('^'), Some(')')) => Some(Node::NotStart),
+            (Some('?'), Some('!'), Some('$'), Some(')')) => Some(Node::NotEnd),
+            _ => None,
+        };
+        if let Some(node) = anchor_lookahead {
+            self.pos += 4;
+            return Ok(node);
+        }
         if self.peek() == Some('?') {
             if self.eat_str("?=") {
                 return unsupported("lookahead (?=...)");
@@ -485,7 +506,10 @@ mod tests {
         let n = parse(r"[a-]").unwrap();
         assert_eq!(set(&n), vec![(0x2D, 0x2D), (0x61, 0x61)]);
         let n = parse(r"[\p{L}]").unwrap();
-        assert_eq!(set(&n), vec![(0x4C, 0x4C), (0x70, 0x70), (0x7B, 0x7B), (0x7D, 0x7D)]);
+        assert_eq!(
+            set(&n),
+            vec![(0x4C, 0x4C), (0x70, 0x70), (0x7B, 0x7B), (0x7D, 0x7D)]
+        );
         let n = parse(r"\x4").unwrap();
         assert!(matches!(n, Node::Cat(ref v) if v.len() == 2));
     }
@@ -493,20 +517,33 @@ mod tests {
     #[test]
     fn unsupported_constructs() {
         for (src, reason) in [
-            ("(?!$)", "negative lookahead (?!...)"),
+            ("(?!a)", "negative lookahead (?!...)"),
             (r"\bfoo", "word boundary \\b"),
             (r"(a)\1", "backreference or legacy octal escape"),
             (r"\u{41}", "\\u{...} or signed \\u escape"),
         ] {
-            assert_eq!(parse(src), Err(ParseFail::Unsupported(reason.into())), "{src}");
+            assert_eq!(
+                parse(src),
+                Err(ParseFail::Unsupported(reason.into())),
+                "{src}"
+            );
         }
     }
 
     #[test]
     fn syntax_offsets() {
-        assert!(matches!(parse("("), Err(ParseFail::Syntax { offset: 1, .. })));
-        assert!(matches!(parse("a)"), Err(ParseFail::Syntax { offset: 1, .. })));
+        assert!(matches!(
+            parse("("),
+            Err(ParseFail::Syntax { offset: 1, .. })
+        ));
+        assert!(matches!(
+            parse("a)"),
+            Err(ParseFail::Syntax { offset: 1, .. })
+        ));
         assert!(matches!(parse("[z-a]"), Err(ParseFail::Syntax { .. })));
-        assert!(matches!(parse("*"), Err(ParseFail::Syntax { offset: 0, .. })));
+        assert!(matches!(
+            parse("*"),
+            Err(ParseFail::Syntax { offset: 0, .. })
+        ));
     }
 }
