@@ -9,12 +9,12 @@
 //!
 //! ```text
 //! error[reference]: `$ref: #/components/schemas/Missing` points to nothing
-//!  --> spec.yaml:9:9 (#/components/schemas/Job/properties/owner)
-//!   |
-//! 8 |       properties:
-//! 9 |         owner:
-//!   |         ^^^^^^
-//!   = help: the closest names: Mission
+//!   --> spec.yaml:10:11 (#/components/schemas/Job/properties/owner/$ref)
+//!    |
+//!  9 |         owner:
+//! 10 |           $ref: '#/components/schemas/Missing'
+//!    |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+//!    = help: the closest names: Mission
 //! ```
 //!
 //! The renderer is hand-written (about a hundred lines) rather than miette or

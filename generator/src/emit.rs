@@ -1171,9 +1171,9 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
         let wire = lit(&p.wire);
         let s = param_str(&p.ty, &quote! { value }, enums);
         if p.required {
-            quote! { { let value = &self.#f; headers.push((#wire, #s.to_owned())); } }
+            quote! { { let value = &self.#f; headers.push((#wire, (#s).to_owned())); } }
         } else {
-            quote! { if let Some(value) = &self.#f { headers.push((#wire, #s.to_owned())); } }
+            quote! { if let Some(value) = &self.#f { headers.push((#wire, (#s).to_owned())); } }
         }
     });
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);

@@ -137,7 +137,8 @@ pub fn ref_name<'r>(spec: &Spec, reference: &'r str, section: &str, used_at: &st
 
 fn dangling(spec: &Spec, reference: &str, used_at: &str, names: Vec<&str>) -> Diagnostic {
     let name = reference.rsplit('/').next().map(unescape_pointer_token).unwrap_or_default();
-    let d = Diagnostic::error(Code::Reference, spec.locate(used_at), format!("`$ref: {reference}` points to nothing"));
+    // At the `$ref` line itself (the pointer still names where it is used).
+    let d = Diagnostic::error(Code::Reference, spec.locate(&format!("{used_at}/$ref")), format!("`$ref: {reference}` points to nothing"));
     let close = closest(&name, &names, 3);
     if close.is_empty() {
         d
@@ -172,7 +173,7 @@ pub fn follow<'a>(spec: &'a Spec, first: &str, used_at: &str) -> Result<(&'a Sch
             seen.push(reference.to_owned());
             return Err(Diagnostic::error(
                 Code::Cycle,
-                spec.locate(used_at),
+                spec.locate(&format!("{used_at}/$ref")),
                 format!("`$ref` cycle with no schema in it: {}", seen.join(" -> ")),
             ));
         }
