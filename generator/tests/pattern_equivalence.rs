@@ -520,6 +520,14 @@ fn emitted_code_compiles_and_agrees() {
     };
     let dir = std::env::temp_dir().join(format!("atlasgen-pattern-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    // Removed however the test ends, failures included.
+    struct Cleanup(PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(dir.clone());
     let file = dir.join("matchers.rs");
     std::fs::write(&file, program.to_string()).expect("write program");
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
@@ -560,6 +568,5 @@ fn emitted_code_compiles_and_agrees() {
             );
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
     println!("emitted matchers checked: {}", compiled.len());
 }

@@ -188,7 +188,13 @@ impl Builder<'_> {
     /// edges that hold: `^` when `at_start`, `(?!^)` otherwise, `$` when
     /// `at_end`, `(?!$)` when `not_end`. Keeps only the states that matter
     /// later: ones with character or `$` edges, and the accept state.
-    fn closure(&mut self, seeds: &[usize], at_start: bool, at_end: bool, not_end: bool) -> Vec<usize> {
+    fn closure(
+        &mut self,
+        seeds: &[usize],
+        at_start: bool,
+        at_end: bool,
+        not_end: bool,
+    ) -> Vec<usize> {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.seen.iter_mut().for_each(|g| *g = 0);

@@ -279,7 +279,12 @@ impl Parser {
     fn group(&mut self) -> Result<Node, ParseFail> {
         // Lookarounds of a bare anchor only test the position, which the DFA
         // can do exactly (`\.(?!$)` is common in IP address patterns).
-        let anchor_lookahead = match (self.peek(), self.peek_at(1), self.peek_at(2), self.peek_at(3)) {
+        let anchor_lookahead = match (
+            self.peek(),
+            self.peek_at(1),
+            self.peek_at(2),
+            self.peek_at(3),
+        ) {
             (Some('?'), Some('='), Some('^'), Some(')')) => Some(Node::Start),
             (Some('?'), Some('='), Some('$'), Some(')')) => Some(Node::End),
             (Some('?'), Some('!'), Some('^'), Some(')')) => Some(Node::NotStart),
