@@ -56,26 +56,9 @@ fn regress_match(re: &regress::Regex, s: &str) -> bool {
     re.find(s).is_some()
 }
 
-/// Small deterministic PRNG for example generation (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A character in `lo..=hi`, preferring the ends (where off-by-one bugs live).
 fn pick_in(rng: &mut Rng, lo: char, hi: char) -> char {

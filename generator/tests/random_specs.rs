@@ -16,33 +16,9 @@ use std::process::Command;
 
 use serde_json::{json, Map, Value};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Property and parameter names that are Rust keywords, start with digits,
 /// hold symbols or collide after conversion.
@@ -82,16 +58,16 @@ struct Gen {
 
 impl Gen {
     fn name(&mut self) -> String {
-        self.rng.pick(NAMES).to_owned()
+        self.rng.pick_copy(NAMES).to_owned()
     }
 
     fn string_schema(&mut self) -> Value {
         match self.rng.below(6) {
-            0 => json!({"type": "string", "pattern": self.rng.pick(PATTERNS)}),
-            1 => json!({"type": "string", "format": self.rng.pick(&["date-time", "uuid", "password", "date", "byte", "email"])}),
+            0 => json!({"type": "string", "pattern": self.rng.pick_copy(PATTERNS)}),
+            1 => json!({"type": "string", "format": self.rng.pick_copy(&["date-time", "uuid", "password", "date", "byte", "email"])}),
             2 => {
                 let n = 1 + self.rng.below(5);
-                let values: Vec<&str> = (0..n).map(|_| self.rng.pick(ENUM_VALUES)).collect();
+                let values: Vec<&str> = (0..n).map(|_| self.rng.pick_copy(ENUM_VALUES)).collect();
                 json!({"type": "string", "enum": values})
             }
             3 => json!({"type": "string", "minLength": 1, "maxLength": 64}),
@@ -102,10 +78,10 @@ impl Gen {
     fn leaf(&mut self) -> Value {
         match self.rng.below(7) {
             0 | 1 => self.string_schema(),
-            2 => json!({"type": "integer", "format": self.rng.pick(&["int32", "int64"]), "minimum": 0}),
-            3 => json!({"type": "number", "format": self.rng.pick(&["float", "double"])}),
+            2 => json!({"type": "integer", "format": self.rng.pick_copy(&["int32", "int64"]), "minimum": 0}),
+            3 => json!({"type": "number", "format": self.rng.pick_copy(&["float", "double"])}),
             4 => json!({"type": "boolean"}),
-            5 if !self.names.is_empty() => json!({"$ref": format!("#/components/schemas/{}", self.rng.pick(&self.names.iter().map(String::as_str).collect::<Vec<_>>()))}),
+            5 if !self.names.is_empty() => json!({"$ref": format!("#/components/schemas/{}", self.rng.pick_copy(&self.names.iter().map(String::as_str).collect::<Vec<_>>()))}),
             _ => json!({}),
         }
     }
@@ -146,7 +122,7 @@ impl Gen {
             o["required"] = json!(required);
         }
         if self.rng.chance(20) {
-            o["title"] = json!(self.rng.pick(&["Shared Title", "Item", "Self"]));
+            o["title"] = json!(self.rng.pick_copy(&["Shared Title", "Item", "Self"]));
         }
         o
     }
@@ -154,7 +130,7 @@ impl Gen {
     /// Named schemas, some recursive, some unions with discriminators.
     fn components(&mut self, prefix: &str, count: usize) {
         for i in 0..count {
-            let name = format!("{prefix}{}{i}", self.rng.pick(&["Job", "job_", "Self", "Type", "Box", "Item"]));
+            let name = format!("{prefix}{}{i}", self.rng.pick_copy(&["Job", "job_", "Self", "Type", "Box", "Item"]));
             self.names.push(name.clone());
             let mut schema = self.object(1);
             if self.rng.chance(30) {
@@ -185,11 +161,11 @@ impl Gen {
     fn parameter(&mut self, location: &str, name: &str) -> Value {
         let schema = match (location, self.rng.below(4)) {
             ("path", 0) => json!({"type": "integer", "format": "int64"}),
-            ("path", _) => json!({"type": "string", "pattern": self.rng.pick(&PATTERNS[..3])}),
+            ("path", _) => json!({"type": "string", "pattern": self.rng.pick_copy(&PATTERNS[..3])}),
             (_, 0) => json!({"type": "boolean"}),
             (_, 1) => json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 500}),
             (_, 2) => {
-                let values: Vec<&str> = (0..3).map(|_| self.rng.pick(ENUM_VALUES)).collect();
+                let values: Vec<&str> = (0..3).map(|_| self.rng.pick_copy(ENUM_VALUES)).collect();
                 json!({"type": "string", "enum": values})
             }
             _ => json!({"type": "string"}),
@@ -201,8 +177,8 @@ impl Gen {
         let mut params: Vec<Value> = path_params.iter().map(|p| self.parameter("path", p)).collect();
         let mut used: Vec<String> = path_params.to_vec();
         for _ in 0..self.rng.below(4) {
-            let location = self.rng.pick(&["query", "header"]);
-            let name = if location == "header" { self.rng.pick(&["X-Request-Id", "x-request-id", "If-Match", "X-Type"]).to_owned() } else { self.name() };
+            let location = self.rng.pick_copy(&["query", "header"]);
+            let name = if location == "header" { self.rng.pick_copy(&["X-Request-Id", "x-request-id", "If-Match", "X-Type"]).to_owned() } else { self.name() };
             if used.contains(&name) {
                 continue;
             }
@@ -216,12 +192,12 @@ impl Gen {
                 responses.insert("204".to_owned(), json!({"description": "No Content"}));
             }
             _ => {
-                let media = self.rng.pick(&["application/json", "application/vnd.atlas.2023-01-01+json"]);
+                let media = self.rng.pick_copy(&["application/json", "application/vnd.atlas.2023-01-01+json"]);
                 responses.insert("200".to_owned(), json!({"description": "OK", "content": {media: {"schema": body}}}));
             }
         }
         responses.insert("404".to_owned(), json!({"description": "Not Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}));
-        let mut op = json!({"operationId": id, "parameters": params, "responses": responses, "tags": [self.rng.pick(&["Jobs", "Self Tests", "type", "1st Area"])]});
+        let mut op = json!({"operationId": id, "parameters": params, "responses": responses, "tags": [self.rng.pick_copy(&["Jobs", "Self Tests", "type", "1st Area"])]});
         if self.rng.chance(30) {
             op["requestBody"] = json!({"required": self.rng.chance(50), "content": {"application/json": {"schema": self.schema(1)}}});
         }
@@ -245,14 +221,14 @@ fn random_spec(seed: u64) -> Value {
         let count = 2 + g.rng.below(4);
         g.components(part, count);
         for i in 0..2 + g.rng.below(3) {
-            let mut id = format!("{}{part}{i}", g.rng.pick(OPERATION_IDS));
+            let mut id = format!("{}{part}{i}", g.rng.pick_copy(OPERATION_IDS));
             if ids.contains(&id) {
                 id.push('x');
             }
             ids.push(id.clone());
-            let params: Vec<String> = (0..g.rng.below(3)).map(|k| format!("{}{k}", g.rng.pick(&["groupId", "type", "self", "name"]))).collect();
+            let params: Vec<String> = (0..g.rng.below(3)).map(|k| format!("{}{k}", g.rng.pick_copy(&["groupId", "type", "self", "name"]))).collect();
             let path: String = std::iter::once(format!("/{part}/{i}")).chain(params.iter().map(|p| format!("/{{{p}}}"))).collect();
-            let method = g.rng.pick(&["get", "post", "put", "delete", "patch"]);
+            let method = g.rng.pick_copy(&["get", "post", "put", "delete", "patch"]);
             let op = g.operation(&id, &params);
             paths.insert(path, json!({ method: op }));
         }
