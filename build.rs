@@ -20,7 +20,10 @@ fn main() {
                     }
                 }
                 Err(e) => {
-                    println!("cargo:error=cannot write {}: {e}", generated.out_dir.display());
+                    println!(
+                        "cargo:error=cannot write {}: {e}",
+                        generated.out_dir.display()
+                    );
                     std::process::exit(1);
                 }
             }

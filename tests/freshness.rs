@@ -16,18 +16,41 @@ fn generated_crate_is_fresh() {
         Ok(o) => o,
         Err(e) => panic!("cannot read {}: {e}", generated.out_dir.display()),
     };
-    let mut problems: Vec<String> = outcome.changed.iter().map(|p| format!("stale: {}", p.display())).collect();
-    problems.extend(outcome.extra.iter().map(|p| format!("no longer generated: {}", p.display())));
-    assert!(problems.is_empty(), "generated/ does not match spec/:\n{}\n\nrun from the workspace root:\n    {FIX}\n", problems.join("\n"));
+    let mut problems: Vec<String> = outcome
+        .changed
+        .iter()
+        .map(|p| format!("stale: {}", p.display()))
+        .collect();
+    problems.extend(
+        outcome
+            .extra
+            .iter()
+            .map(|p| format!("no longer generated: {}", p.display())),
+    );
+    assert!(
+        problems.is_empty(),
+        "generated/ does not match spec/:\n{}\n\nrun from the workspace root:\n    {FIX}\n",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn every_generated_file_says_it_is_generated_and_how_to_regenerate() {
-    let generated = atlasgen::generate_from_config(&config_path()).map(|g| g.files).unwrap_or_default();
+    let generated = atlasgen::generate_from_config(&config_path())
+        .map(|g| g.files)
+        .unwrap_or_default();
     assert!(!generated.is_empty());
     for f in generated {
         let head: String = f.contents.lines().take(2).collect::<Vec<_>>().join("\n");
-        assert!(head.contains("@generated"), "{} has no @generated header", f.path);
-        assert!(head.contains(FIX), "{} does not name the command that regenerates it", f.path);
+        assert!(
+            head.contains("@generated"),
+            "{} has no @generated header",
+            f.path
+        );
+        assert!(
+            head.contains(FIX),
+            "{} does not name the command that regenerates it",
+            f.path
+        );
     }
 }

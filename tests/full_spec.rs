@@ -10,7 +10,9 @@ const JUNE_2025: &str = "atlas-api-2025-06-30.yaml";
 
 #[test]
 fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
-    let Some(spec) = published_spec(JUNE_2025) else { return };
+    let Some(spec) = published_spec(JUNE_2025) else {
+        return;
+    };
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("legacy-restore-job-crate");
     let runtime = workspace_root().join("runtime");
     let config = atlasgen::Config {
@@ -25,15 +27,26 @@ fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
             tag_features: false,
             example_tests: false,
         },
-        select: atlasgen::config::Selection { operation_ids: vec!["getLegacyBackupRestoreJob".to_owned()], ..Default::default() },
+        select: atlasgen::config::Selection {
+            operation_ids: vec!["getLegacyBackupRestoreJob".to_owned()],
+            ..Default::default()
+        },
         ..Default::default()
     };
     let generated = match atlasgen::generate(&config) {
         Ok(g) => g,
         Err(failure) => panic!("generation failed:\n{failure}"),
     };
-    let models = generated.files.iter().find(|f| f.path == "src/models.rs").map(|f| f.contents.clone()).unwrap_or_default();
-    assert!(models.contains("pub struct BackupRestoreJob"), "the published schema name survives");
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/models.rs")
+        .map(|f| f.contents.clone())
+        .unwrap_or_default();
+    assert!(
+        models.contains("pub struct BackupRestoreJob"),
+        "the published schema name survives"
+    );
     if let Err(e) = atlasgen::write::write(&dir, &generated.files) {
         panic!("cannot write {}: {e}", dir.display());
     }
@@ -45,7 +58,12 @@ fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
     let _ = std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"));
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates-target");
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--no-default-features", "--manifest-path"])
+        .args([
+            "check",
+            "--quiet",
+            "--no-default-features",
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")
@@ -54,12 +72,18 @@ fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
         Ok(o) => o,
         Err(e) => panic!("cannot run cargo: {e}"),
     };
-    assert!(output.status.success(), "the generated crate does not compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the generated crate does not compile:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn the_whole_spec_generates_without_panicking_and_reports_its_coverage() {
-    let Some(spec) = published_spec(JUNE_2025) else { return };
+    let Some(spec) = published_spec(JUNE_2025) else {
+        return;
+    };
     let report = match atlasgen::coverage::report_file(&spec) {
         Ok(r) => r,
         Err(failure) => panic!("the whole spec does not load:\n{failure}"),
@@ -78,7 +102,9 @@ fn the_whole_spec_generates_without_panicking_and_reports_its_coverage() {
 
 #[test]
 fn the_coverage_report_names_how_each_known_trap_is_handled() {
-    let Some(spec) = published_spec(JUNE_2025) else { return };
+    let Some(spec) = published_spec(JUNE_2025) else {
+        return;
+    };
     let report = match atlasgen::coverage::report_file(&spec) {
         Ok(r) => r,
         Err(failure) => panic!("the whole spec does not load:\n{failure}"),
@@ -104,7 +130,10 @@ fn the_coverage_report_names_how_each_known_trap_is_handled() {
                 }
                 assert!(!t.handling.is_empty(), "no handling stated for `{name}`");
             }
-            None => panic!("the report does not mention the trap `{name}`:\n{}", report.to_text()),
+            None => panic!(
+                "the report does not mention the trap `{name}`:\n{}",
+                report.to_text()
+            ),
         }
     }
 }

@@ -36,7 +36,9 @@ struct RawServer {
 
 impl RawServer {
     async fn start(answer: Vec<u8>) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local address").port();
         let task = tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
@@ -46,7 +48,9 @@ impl RawServer {
                     let mut seen = Vec::new();
                     let mut buf = [0u8; 4096];
                     while !seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.len() < 64 * 1024 {
-                        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await {
+                        match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+                            .await
+                        {
                             Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
                             _ => return,
                         }
@@ -68,7 +72,10 @@ impl Drop for RawServer {
 
 /// A full HTTP/1.1 response with a correct `Content-Length`.
 fn response(status: &str, content_type: Option<&str>, body: &[u8]) -> Vec<u8> {
-    let mut head = format!("HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
     if let Some(t) = content_type {
         head.push_str(&format!("content-type: {t}\r\n"));
     }
@@ -100,12 +107,19 @@ fn operation() -> GetGroupClusterRestoreJob {
 async fn call(answer: Vec<u8>, max_body: u64) -> Result<BackupRestoreJob, Error<ApiError>> {
     let server = RawServer::start(answer).await;
     let client = client(&server, max_body);
-    tokio::time::timeout(CALL_TIMEOUT, client.get_group_cluster_restore_job(&operation()))
-        .await
-        .expect("the client answers within the timeout")
+    tokio::time::timeout(
+        CALL_TIMEOUT,
+        client.get_group_cluster_restore_job(&operation()),
+    )
+    .await
+    .expect("the client answers within the timeout")
 }
 
-async fn call_with(status: &str, content_type: Option<&str>, body: &[u8]) -> Result<BackupRestoreJob, Error<ApiError>> {
+async fn call_with(
+    status: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<BackupRestoreJob, Error<ApiError>> {
     call(response(status, content_type, body), 1024 * 1024).await
 }
 
@@ -117,13 +131,23 @@ fn assert_undecodable(result: Result<BackupRestoreJob, Error<ApiError>>, status:
         Err(e) => e,
     };
     assert!(matches!(error, Error::Undecodable { .. }), "{error:?}");
-    assert_eq!(error.status(), Some(StatusCode::from_u16(status).expect("a status")));
+    assert_eq!(
+        error.status(),
+        Some(StatusCode::from_u16(status).expect("a status"))
+    );
     assert_eq!(error.body_bytes(), Some(body));
     let debug = format!("{error:?}");
-    assert!(debug.len() < 2_000, "Debug is bounded, got {} bytes", debug.len());
+    assert!(
+        debug.len() < 2_000,
+        "Debug is bounded, got {} bytes",
+        debug.len()
+    );
     // Display names the status and the size, and never dumps the body.
     let display = error.to_string();
-    assert!(display.contains(&status.to_string()) && display.contains(&format!("{} bytes", body.len())), "{display}");
+    assert!(
+        display.contains(&status.to_string()) && display.contains(&format!("{} bytes", body.len())),
+        "{display}"
+    );
 }
 
 fn transport_kind(result: Result<BackupRestoreJob, Error<ApiError>>) -> TransportErrorKind {
@@ -145,7 +169,10 @@ async fn truncated_json_is_undecodable_and_keeps_status_and_bytes() {
 async fn a_body_shorter_than_its_content_length_is_a_transport_error() {
     let mut answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5000\r\nconnection: close\r\n\r\n".to_vec();
     answer.extend_from_slice(MINIMAL_JOB);
-    assert_eq!(transport_kind(call(answer, 1024 * 1024).await), TransportErrorKind::Io);
+    assert_eq!(
+        transport_kind(call(answer, 1024 * 1024).await),
+        TransportErrorKind::Io
+    );
 }
 
 #[tokio::test]
@@ -154,14 +181,18 @@ async fn a_body_longer_than_its_content_length_is_cut_at_the_declared_length() {
     let mut answer = format!("HTTP/1.1 200 OK\r\ncontent-type: {JOB_TYPE}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", MINIMAL_JOB.len()).into_bytes();
     answer.extend_from_slice(MINIMAL_JOB);
     answer.extend_from_slice(b"GARBAGE AFTER THE BODY");
-    let job = call(answer, 1024 * 1024).await.expect("the declared body decodes");
+    let job = call(answer, 1024 * 1024)
+        .await
+        .expect("the declared body decodes");
     assert_eq!(job.delivery.method_name, DeliveryMethod::Http);
 }
 
 #[tokio::test]
 async fn a_wrong_content_type_does_not_stop_a_json_body_from_decoding() {
     // Leniency: the body is what counts; proxies mislabel.
-    let job = call_with("200 OK", Some("text/plain; charset=latin1"), MINIMAL_JOB).await.expect("decodes");
+    let job = call_with("200 OK", Some("text/plain; charset=latin1"), MINIMAL_JOB)
+        .await
+        .expect("decodes");
     assert_eq!(job.delivery.method_name, DeliveryMethod::Http);
 }
 
@@ -178,7 +209,11 @@ async fn an_html_error_page_sent_with_200_is_undecodable_and_names_its_content_t
 #[tokio::test]
 async fn an_html_page_with_a_documented_error_status_is_undecodable_with_that_status() {
     let body = b"<html><body><h1>404 Not Found</h1></body></html>";
-    assert_undecodable(call_with("404 Not Found", Some("text/html"), body).await, 404, body);
+    assert_undecodable(
+        call_with("404 Not Found", Some("text/html"), body).await,
+        404,
+        body,
+    );
 }
 
 #[tokio::test]
@@ -213,7 +248,8 @@ async fn deeply_nested_json_is_undecodable_without_overflowing_the_stack() {
     assert_undecodable(call_with("200 OK", Some(JOB_TYPE), &body).await, 200, &body);
     // The same depth inside a field the model leaves open (`parameters: [{}]`).
     let inner = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    let error_body = format!(r#"{{"error": 400, "errorCode": "X", "parameters": [{inner}]}}"#).into_bytes();
+    let error_body =
+        format!(r#"{{"error": 400, "errorCode": "X", "parameters": [{inner}]}}"#).into_bytes();
     let result = call_with("400 Bad Request", Some("application/json"), &error_body).await;
     assert_undecodable(result, 400, &error_body);
 }
@@ -226,7 +262,12 @@ async fn invalid_utf8_in_a_string_is_undecodable() {
 
 #[tokio::test]
 async fn null_where_an_object_is_required_is_undecodable() {
-    for body in [&b"null"[..], br#"{"delivery": null}"#, br#"[]"#, br#""job""#] {
+    for body in [
+        &b"null"[..],
+        br#"{"delivery": null}"#,
+        br#"[]"#,
+        br#""job""#,
+    ] {
         assert_undecodable(call_with("200 OK", Some(JOB_TYPE), body).await, 200, body);
     }
 }
@@ -237,31 +278,59 @@ async fn a_missing_required_field_is_undecodable() {
         assert_undecodable(call_with("200 OK", Some(JOB_TYPE), body).await, 200, body);
     }
     let error_body = br#"{"error": 404}"#;
-    assert_undecodable(call_with("404 Not Found", Some("application/json"), error_body).await, 404, error_body);
+    assert_undecodable(
+        call_with("404 Not Found", Some("application/json"), error_body).await,
+        404,
+        error_body,
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_enum_value_is_kept_as_unknown() {
     let body = br#"{"delivery": {"methodName": "CARRIER_PIGEON"}, "statusName": "EXPLODED"}"#;
-    let job = call_with("200 OK", Some(JOB_TYPE), body).await.expect("open enums decode");
-    assert_eq!(job.delivery.method_name, DeliveryMethod::Unknown("CARRIER_PIGEON".to_owned()));
-    assert_eq!(job.status_name, Some(RestoreJobStatus::Unknown("EXPLODED".to_owned())));
+    let job = call_with("200 OK", Some(JOB_TYPE), body)
+        .await
+        .expect("open enums decode");
+    assert_eq!(
+        job.delivery.method_name,
+        DeliveryMethod::Unknown("CARRIER_PIGEON".to_owned())
+    );
+    assert_eq!(
+        job.status_name,
+        Some(RestoreJobStatus::Unknown("EXPLODED".to_owned()))
+    );
 }
 
 #[tokio::test]
 async fn unknown_extra_fields_are_ignored() {
     let body = br#"{"delivery": {"methodName": "HTTP", "newField": [1, {"a": null}]}, "surprise": {"deep": {"er": true}}, "id": "5a0a1e7e0f2912c554080adc"}"#;
-    let job = call_with("200 OK", Some(JOB_TYPE), body).await.expect("unknown fields are ignored");
+    let job = call_with("200 OK", Some(JOB_TYPE), body)
+        .await
+        .expect("unknown fields are ignored");
     assert!(matches!(job.id, Some(Checked::Valid(_))), "{:?}", job.id);
 }
 
 #[tokio::test]
 async fn a_value_breaking_its_pattern_or_format_is_kept_as_invalid() {
     let body = br#"{"delivery": {"methodName": "HTTP", "expires": "yesterday"}, "groupId": "../../etc/passwd", "masterKeyUUID": 42}"#;
-    let job = call_with("200 OK", Some(JOB_TYPE), body).await.expect("lenient on server values");
-    assert!(matches!(job.group_id, Some(Checked::Invalid(_))), "{:?}", job.group_id);
-    assert!(matches!(job.master_key_uuid, Some(Checked::Invalid(_))), "{:?}", job.master_key_uuid);
-    assert!(matches!(job.delivery.expires, Some(Checked::Invalid(_))), "{:?}", job.delivery.expires);
+    let job = call_with("200 OK", Some(JOB_TYPE), body)
+        .await
+        .expect("lenient on server values");
+    assert!(
+        matches!(job.group_id, Some(Checked::Invalid(_))),
+        "{:?}",
+        job.group_id
+    );
+    assert!(
+        matches!(job.master_key_uuid, Some(Checked::Invalid(_))),
+        "{:?}",
+        job.master_key_uuid
+    );
+    assert!(
+        matches!(job.delivery.expires, Some(Checked::Invalid(_))),
+        "{:?}",
+        job.delivery.expires
+    );
 }
 
 #[tokio::test]
@@ -278,28 +347,50 @@ async fn a_number_out_of_its_range_is_undecodable() {
 #[tokio::test]
 async fn an_undocumented_status_keeps_status_headers_and_body() {
     let body = b"I'm a teapot";
-    let error = call_with("418 I'm a teapot", Some("text/plain"), body).await.expect_err("418 is not documented");
+    let error = call_with("418 I'm a teapot", Some("text/plain"), body)
+        .await
+        .expect_err("418 is not documented");
     assert!(matches!(error, Error::UnexpectedStatus { .. }), "{error:?}");
     assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
     assert_eq!(error.body_bytes(), Some(&body[..]));
-    assert_eq!(error.headers().and_then(|h| h.get("content-type")).map(|v| v.as_bytes()), Some(&b"text/plain"[..]));
+    assert_eq!(
+        error
+            .headers()
+            .and_then(|h| h.get("content-type"))
+            .map(|v| v.as_bytes()),
+        Some(&b"text/plain"[..])
+    );
 }
 
 #[tokio::test]
 async fn a_huge_error_body_is_kept_whole_but_debug_shows_only_its_start() {
     let detail = "x".repeat(200_000);
     let body = format!("<html>{detail}</html>").into_bytes();
-    let error = call_with("500 Internal Server Error", Some("text/html"), &body).await.expect_err("HTML is not ApiError");
+    let error = call_with("500 Internal Server Error", Some("text/html"), &body)
+        .await
+        .expect_err("HTML is not ApiError");
     assert_eq!(error.body_bytes().map(<[u8]>::len), Some(body.len()));
     let debug = format!("{error:?}");
-    assert!(debug.len() < 2_000 && debug.contains("<html>xxx") && debug.contains("200013 bytes"), "{debug}");
+    assert!(
+        debug.len() < 2_000 && debug.contains("<html>xxx") && debug.contains("200013 bytes"),
+        "{debug}"
+    );
 }
 
 #[tokio::test]
 async fn an_answer_that_is_not_http_is_a_transport_error() {
-    for answer in [&b"SSH-2.0-OpenSSH_9.6\r\n"[..], b"\x00\x01\x02\xff", b"HTTP/1.1 999999 Nope\r\n\r\n", b""] {
+    for answer in [
+        &b"SSH-2.0-OpenSSH_9.6\r\n"[..],
+        b"\x00\x01\x02\xff",
+        b"HTTP/1.1 999999 Nope\r\n\r\n",
+        b"",
+    ] {
         let result = call(answer.to_vec(), 1024 * 1024).await;
-        assert!(matches!(result, Err(Error::Transport(_))), "{:?}: {result:?}", String::from_utf8_lossy(answer));
+        assert!(
+            matches!(result, Err(Error::Transport(_))),
+            "{:?}: {result:?}",
+            String::from_utf8_lossy(answer)
+        );
     }
 }
 

@@ -24,8 +24,34 @@ const JOB: &str = "5a0a1e7e0f2912c554080adc";
 /// Values that would leave their segment, end the path, start a query or
 /// fragment, or split the request, were they written into a URL as is.
 const HOSTILE: &[&str] = &[
-    "..", ".", "/", "a/b", "../../admin", "%2F", "a%2Fb", "%2e%2e", "?", "a?b=c", "#", "a#frag", "&x=1", "a\r\nb", "\r\n",
-    "\n", "a\0b", "\0", "", " ", "a b", "é", "a\\b", "a;b", "Cluster0\n", "\u{2028}", "%", "%zz",
+    "..",
+    ".",
+    "/",
+    "a/b",
+    "../../admin",
+    "%2F",
+    "a%2Fb",
+    "%2e%2e",
+    "?",
+    "a?b=c",
+    "#",
+    "a#frag",
+    "&x=1",
+    "a\r\nb",
+    "\r\n",
+    "\n",
+    "a\0b",
+    "\0",
+    "",
+    " ",
+    "a b",
+    "é",
+    "a\\b",
+    "a;b",
+    "Cluster0\n",
+    "\u{2028}",
+    "%",
+    "%zz",
 ];
 
 #[test]
@@ -34,11 +60,21 @@ fn the_validated_path_types_refuse_every_delimiter() {
         let group = GroupId::new(*value);
         let cluster = ClusterName::new(*value);
         let job = JobId::new(*value);
-        assert!(group.is_err() && cluster.is_err() && job.is_err(), "{value:?} was accepted");
+        assert!(
+            group.is_err() && cluster.is_err() && job.is_err(),
+            "{value:?} was accepted"
+        );
         assert!(value.parse::<ClusterName>().is_err(), "{value:?} parsed");
-        assert!(serde_json::from_value::<ClusterName>(serde_json::json!(value)).is_err(), "{value:?} deserialized");
+        assert!(
+            serde_json::from_value::<ClusterName>(serde_json::json!(value)).is_err(),
+            "{value:?} deserialized"
+        );
         let error = cluster.err().map(|e| (e.role(), e.rule().clone()));
-        assert_eq!(error, Some(("ClusterName", Rule::Pattern(ClusterName::PATTERN))), "{value:?}");
+        assert_eq!(
+            error,
+            Some(("ClusterName", Rule::Pattern(ClusterName::PATTERN))),
+            "{value:?}"
+        );
     }
 }
 
@@ -72,10 +108,22 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
 /// decodes back to exactly the value.
 fn assert_one_segment(value: &str) {
     let encoded = encode_path_segment(value);
-    assert!(!encoded.contains(['/', '?', '#', '\\', ';', '&', '=']), "{value:?} -> {encoded}");
+    assert!(
+        !encoded.contains(['/', '?', '#', '\\', ';', '&', '=']),
+        "{value:?} -> {encoded}"
+    );
     assert!(encoded != "." && encoded != "..", "{value:?} -> {encoded}");
-    assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)), "{value:?} -> {encoded}");
-    assert_eq!(percent_decode(&encoded).as_deref(), Some(value.as_bytes()), "{value:?} -> {encoded}");
+    assert!(
+        encoded
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+        "{value:?} -> {encoded}"
+    );
+    assert_eq!(
+        percent_decode(&encoded).as_deref(),
+        Some(value.as_bytes()),
+        "{value:?} -> {encoded}"
+    );
 }
 
 #[test]
@@ -126,15 +174,30 @@ fn parts(path: String, headers: Vec<(&'static str, String)>) -> RequestParts<'st
 #[test]
 fn a_request_built_from_encoded_segments_has_exactly_its_segments_and_no_query() {
     for value in HOSTILE {
-        let path = format!("/api/groups/{}/clusters/{}", encode_path_segment(value), encode_path_segment(value));
-        let request = build_request(parts(path, Vec::new())).unwrap_or_else(|e| panic!("{value:?}: {e}"));
+        let path = format!(
+            "/api/groups/{}/clusters/{}",
+            encode_path_segment(value),
+            encode_path_segment(value)
+        );
+        let request =
+            build_request(parts(path, Vec::new())).unwrap_or_else(|e| panic!("{value:?}: {e}"));
         let uri = request.uri();
         assert_eq!(uri.query(), None, "{value:?}: {uri}");
         let segments: Vec<&str> = uri.path().split('/').collect();
         assert_eq!(segments.len(), 6, "{value:?}: {uri}");
-        assert_eq!((segments[1], segments[2], segments[4]), ("api", "groups", "clusters"), "{value:?}: {uri}");
-        assert_eq!(percent_decode(segments[3]).as_deref(), Some(value.as_bytes()));
-        assert_eq!(percent_decode(segments[5]).as_deref(), Some(value.as_bytes()));
+        assert_eq!(
+            (segments[1], segments[2], segments[4]),
+            ("api", "groups", "clusters"),
+            "{value:?}: {uri}"
+        );
+        assert_eq!(
+            percent_decode(segments[3]).as_deref(),
+            Some(value.as_bytes())
+        );
+        assert_eq!(
+            percent_decode(segments[5]).as_deref(),
+            Some(value.as_bytes())
+        );
     }
 }
 
@@ -155,25 +218,49 @@ fn the_operation_encodes_a_valid_but_odd_cluster_name_into_its_own_segment() {
             JobId::new(JOB).expect("job"),
         );
         let request = operation.pretty(true).to_request(&base()).expect("builds");
-        assert_eq!(request.uri().path(), format!("/api/atlas/v2/groups/{GROUP}/clusters/{cluster}/restoreJobs/{JOB}"));
+        assert_eq!(
+            request.uri().path(),
+            format!("/api/atlas/v2/groups/{GROUP}/clusters/{cluster}/restoreJobs/{JOB}")
+        );
         assert_eq!(request.uri().query(), Some("pretty=true"));
     }
 }
 
 #[test]
 fn header_values_with_cr_lf_or_nul_are_refused() {
-    for value in ["v\r\nX-Injected: 1", "v\nX-Injected: 1", "v\rX", "v\0", "\r\n\r\nGET / HTTP/1.1"] {
-        let error = build_request(parts("/a".to_owned(), vec![("X-Thing", value.to_owned())])).expect_err(value);
-        assert_eq!((error.role(), error.rule()), ("header", &Rule::ControlCharacter), "{value:?}");
+    for value in [
+        "v\r\nX-Injected: 1",
+        "v\nX-Injected: 1",
+        "v\rX",
+        "v\0",
+        "\r\n\r\nGET / HTTP/1.1",
+    ] {
+        let error = build_request(parts("/a".to_owned(), vec![("X-Thing", value.to_owned())]))
+            .expect_err(value);
+        assert_eq!(
+            (error.role(), error.rule()),
+            ("header", &Rule::ControlCharacter),
+            "{value:?}"
+        );
     }
 }
 
 #[test]
 fn client_headers_and_user_agents_with_cr_or_lf_fail_to_build() {
-    let built = atlas_runtime::client::Client::builder().with_header("X-Source", "app\r\nX-Injected: 1").build();
-    assert_eq!(built.map(|_| ()).map_err(|e| e.kind()), Err(TransportErrorKind::Config));
-    let built = atlas_runtime::client::Client::builder().user_agent("app/1\r\nX-Injected: 1").build();
-    assert_eq!(built.map(|_| ()).map_err(|e| e.kind()), Err(TransportErrorKind::Config));
+    let built = atlas_runtime::client::Client::builder()
+        .with_header("X-Source", "app\r\nX-Injected: 1")
+        .build();
+    assert_eq!(
+        built.map(|_| ()).map_err(|e| e.kind()),
+        Err(TransportErrorKind::Config)
+    );
+    let built = atlas_runtime::client::Client::builder()
+        .user_agent("app/1\r\nX-Injected: 1")
+        .build();
+    assert_eq!(
+        built.map(|_| ()).map_err(|e| e.kind()),
+        Err(TransportErrorKind::Config)
+    );
     assert!(BaseUrl::parse("https://cloud.mongodb.com/\r\nX-Injected: 1").is_err());
 }
 
@@ -190,13 +277,20 @@ async fn recording_server() -> (u16, Arc<Mutex<Vec<String>>>, tokio::task::JoinH
                 let mut head = Vec::new();
                 let mut buf = [0u8; 4096];
                 while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-                    match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await {
+                    match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await
+                    {
                         Ok(Ok(n)) if n > 0 => head.extend_from_slice(&buf[..n]),
                         _ => break,
                     }
                 }
-                seen.lock().map(|mut s| s.push(String::from_utf8_lossy(&head).into_owned())).ok();
-                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                seen.lock()
+                    .map(|mut s| s.push(String::from_utf8_lossy(&head).into_owned()))
+                    .ok();
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    )
+                    .await;
             });
         }
     });
@@ -215,15 +309,26 @@ async fn a_credential_with_cr_lf_never_puts_an_extra_header_on_the_wire() {
         .no_retries()
         .build();
     if let Ok(client) = built {
-        let request = GetGroupClusterRestoreJob::new(GroupId::new(GROUP).expect("group"), ClusterName::new("c").expect("cluster"), JobId::new(JOB).expect("job"))
-            .to_request(client.base_url())
-            .expect("builds");
-        let outcome = tokio::time::timeout(Duration::from_secs(10), client.send(request)).await.expect("answers in time");
+        let request = GetGroupClusterRestoreJob::new(
+            GroupId::new(GROUP).expect("group"),
+            ClusterName::new("c").expect("cluster"),
+            JobId::new(JOB).expect("job"),
+        )
+        .to_request(client.base_url())
+        .expect("builds");
+        let outcome = tokio::time::timeout(Duration::from_secs(10), client.send(request))
+            .await
+            .expect("answers in time");
         assert!(outcome.is_err(), "a token with CR/LF was sent: {outcome:?}");
     }
     let heads = heads.lock().map(|h| h.clone()).unwrap_or_default();
     task.abort();
-    assert!(heads.iter().all(|h| !h.to_ascii_lowercase().contains("x-injected")), "{heads:?}");
+    assert!(
+        heads
+            .iter()
+            .all(|h| !h.to_ascii_lowercase().contains("x-injected")),
+        "{heads:?}"
+    );
 }
 
 #[tokio::test]
@@ -238,12 +343,24 @@ async fn what_the_server_receives_is_the_encoded_path_and_nothing_else() {
     let hostile = "../../admin?x=1#y\r\n";
     let request = build_request(RequestParts {
         base_url: client.base_url(),
-        ..parts(format!("/groups/{}/jobs", encode_path_segment(hostile)), Vec::new())
+        ..parts(
+            format!("/groups/{}/jobs", encode_path_segment(hostile)),
+            Vec::new(),
+        )
     })
     .expect("an encoded path builds");
-    let _ = tokio::time::timeout(Duration::from_secs(10), client.send(request)).await.expect("answers in time");
+    let _ = tokio::time::timeout(Duration::from_secs(10), client.send(request))
+        .await
+        .expect("answers in time");
     let heads = heads.lock().map(|h| h.clone()).unwrap_or_default();
     task.abort();
-    let first_line = heads.first().and_then(|h| h.lines().next()).unwrap_or_default().to_owned();
-    assert_eq!(first_line, "GET /prefix/groups/..%2F..%2Fadmin%3Fx%3D1%23y%0D%0A/jobs HTTP/1.1");
+    let first_line = heads
+        .first()
+        .and_then(|h| h.lines().next())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        first_line,
+        "GET /prefix/groups/..%2F..%2Fadmin%3Fx%3D1%23y%0D%0A/jobs HTTP/1.1"
+    );
 }

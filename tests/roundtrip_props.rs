@@ -8,7 +8,9 @@
 // The spec marks the operation deprecated; these tests exercise it all the same.
 #![allow(deprecated)]
 
-use atlas_admin::{ApiError, BackupRestoreJob, ClusterName, Error, GetGroupClusterRestoreJob, GroupId, JobId};
+use atlas_admin::{
+    ApiError, BackupRestoreJob, ClusterName, Error, GetGroupClusterRestoreJob, GroupId, JobId,
+};
 use atlas_runtime::bytes::Bytes;
 use atlas_runtime::http;
 use proptest::prelude::*;
@@ -39,16 +41,31 @@ fn cluster_name() -> BoxedStrategy<Value> {
 /// `format: date-time`, written the way chrono writes it back (UTC, `Z`,
 /// whole seconds or milliseconds), or not a date at all.
 fn date_time() -> BoxedStrategy<Value> {
-    let valid = (1970i32..2100, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60, prop::option::of(1u32..1000)).prop_map(|(y, mo, d, h, mi, s, ms)| {
-        let fraction = ms.filter(|ms| ms % 10 != 0).map(|ms| format!(".{ms:03}")).unwrap_or_default();
-        Value::from(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{fraction}Z"))
-    });
+    let valid = (
+        1970i32..2100,
+        1u32..=12,
+        1u32..=28,
+        0u32..24,
+        0u32..60,
+        0u32..60,
+        prop::option::of(1u32..1000),
+    )
+        .prop_map(|(y, mo, d, h, mi, s, ms)| {
+            let fraction = ms
+                .filter(|ms| ms % 10 != 0)
+                .map(|ms| format!(".{ms:03}"))
+                .unwrap_or_default();
+            Value::from(format!(
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{fraction}Z"
+            ))
+        });
     prop_oneof![8 => valid, 1 => "[a-z ]{0,12}".prop_map(Value::from), 1 => Just(Value::from(20250504))].boxed()
 }
 
 /// `format: uuid`, lowercase as written back, or not a UUID.
 fn uuid() -> BoxedStrategy<Value> {
-    let valid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".prop_map(Value::from);
+    let valid =
+        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".prop_map(Value::from);
     prop_oneof![8 => valid, 1 => "[g-z]{0,10}".prop_map(Value::from)].boxed()
 }
 
@@ -79,7 +96,8 @@ fn any_json() -> BoxedStrategy<Value> {
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-            prop::collection::btree_map("[a-zA-Z]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map("[a-zA-Z]{1,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
     .boxed()
@@ -87,94 +105,179 @@ fn any_json() -> BoxedStrategy<Value> {
 
 /// An object from (name, optional value) pairs: `None` leaves the property out.
 fn object(fields: Vec<(&'static str, Option<Value>)>) -> Value {
-    let map: Map<String, Value> = fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect();
+    let map: Map<String, Value> = fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect();
     Value::Object(map)
 }
 
 // ----- the schemas --------------------------------------------------------------
 
 fn link() -> BoxedStrategy<Value> {
-    (prop::option::of(text()), prop::option::of(text())).prop_map(|(href, rel)| object(vec![("href", href), ("rel", rel)])).boxed()
+    (prop::option::of(text()), prop::option::of(text()))
+        .prop_map(|(href, rel)| object(vec![("href", href), ("rel", rel)]))
+        .boxed()
 }
 
 fn file_hash() -> BoxedStrategy<Value> {
-    (prop::option::of(text()), prop::option::of(text()), prop::option::of(prop::collection::vec(link(), 0..3)), prop::option::of(open_enum(&["SHA1"])))
+    (
+        prop::option::of(text()),
+        prop::option::of(text()),
+        prop::option::of(prop::collection::vec(link(), 0..3)),
+        prop::option::of(open_enum(&["SHA1"])),
+    )
         .prop_map(|(file_name, hash, links, type_name)| {
-            object(vec![("fileName", file_name), ("hash", hash), ("links", links.map(Value::from)), ("typeName", type_name)])
+            object(vec![
+                ("fileName", file_name),
+                ("hash", hash),
+                ("links", links.map(Value::from)),
+                ("typeName", type_name),
+            ])
         })
         .boxed()
 }
 
 fn delivery() -> BoxedStrategy<Value> {
-    let methods = &["CLIENT_PIT_HTTP", "QUERY", "AUTOMATED_RESTORE", "HTTP", "THIRD_PARTY_COPY", "CLIENT_PIT_SCP", "SCP"];
-    let statuses = &["NOT_STARTED", "IN_PROGRESS", "READY", "FAILED", "INTERRUPTED", "EXPIRED", "MAX_DOWNLOADS_EXCEEDED", "PENDING"];
+    let methods = &[
+        "CLIENT_PIT_HTTP",
+        "QUERY",
+        "AUTOMATED_RESTORE",
+        "HTTP",
+        "THIRD_PARTY_COPY",
+        "CLIENT_PIT_SCP",
+        "SCP",
+    ];
+    let statuses = &[
+        "NOT_STARTED",
+        "IN_PROGRESS",
+        "READY",
+        "FAILED",
+        "INTERRUPTED",
+        "EXPIRED",
+        "MAX_DOWNLOADS_EXCEEDED",
+        "PENDING",
+    ];
     (
-        (prop::option::of(text()), prop::option::of(text()), prop::option::of(int32()), prop::option::of(date_time()), prop::option::of(int32())),
-        (open_enum(methods), prop::option::of(open_enum(statuses)), prop::option::of(hex24()), prop::option::of(cluster_name()), prop::option::of(hex24())),
+        (
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(int32()),
+            prop::option::of(date_time()),
+            prop::option::of(int32()),
+        ),
+        (
+            open_enum(methods),
+            prop::option::of(open_enum(statuses)),
+            prop::option::of(hex24()),
+            prop::option::of(cluster_name()),
+            prop::option::of(hex24()),
+        ),
         (prop::option::of(text()), prop::option::of(text())),
     )
-        .prop_map(|((auth_header, auth_value, expiration_hours, expires, max_downloads), (method, status, target_cluster_id, target_cluster_name, target_group_id), (url, url_v2))| {
-            object(vec![
-                ("authHeader", auth_header),
-                ("authValue", auth_value),
-                ("expirationHours", expiration_hours),
-                ("expires", expires),
-                ("maxDownloads", max_downloads),
-                ("methodName", Some(method)),
-                ("statusName", status),
-                ("targetClusterId", target_cluster_id),
-                ("targetClusterName", target_cluster_name),
-                ("targetGroupId", target_group_id),
-                ("url", url),
-                ("urlV2", url_v2),
-            ])
-        })
+        .prop_map(
+            |(
+                (auth_header, auth_value, expiration_hours, expires, max_downloads),
+                (method, status, target_cluster_id, target_cluster_name, target_group_id),
+                (url, url_v2),
+            )| {
+                object(vec![
+                    ("authHeader", auth_header),
+                    ("authValue", auth_value),
+                    ("expirationHours", expiration_hours),
+                    ("expires", expires),
+                    ("maxDownloads", max_downloads),
+                    ("methodName", Some(method)),
+                    ("statusName", status),
+                    ("targetClusterId", target_cluster_id),
+                    ("targetClusterName", target_cluster_name),
+                    ("targetGroupId", target_group_id),
+                    ("url", url),
+                    ("urlV2", url_v2),
+                ])
+            },
+        )
         .boxed()
 }
 
 fn restore_job() -> BoxedStrategy<Value> {
     let statuses = &["IN_PROGRESS", "BROKEN", "KILLED", "FINISHED"];
-    let timestamp = (prop::option::of(date_time()), prop::option::of(int32())).prop_map(|(date, increment)| object(vec![("date", date), ("increment", increment)]));
+    let timestamp = (prop::option::of(date_time()), prop::option::of(int32()))
+        .prop_map(|(date, increment)| object(vec![("date", date), ("increment", increment)]));
     (
-        (prop::option::of(hex24()), prop::option::of(hex24()), prop::option::of(cluster_name()), prop::option::of(date_time()), delivery()),
-        (prop::option::of(any::<bool>()), prop::option::of(hex24()), prop::option::of(prop::collection::vec(file_hash(), 0..3)), prop::option::of(hex24())),
-        (prop::option::of(prop::collection::vec(link(), 0..3)), prop::option::of(uuid()), prop::option::of(hex24()), prop::option::of(open_enum(statuses)), prop::option::of(timestamp)),
+        (
+            prop::option::of(hex24()),
+            prop::option::of(hex24()),
+            prop::option::of(cluster_name()),
+            prop::option::of(date_time()),
+            delivery(),
+        ),
+        (
+            prop::option::of(any::<bool>()),
+            prop::option::of(hex24()),
+            prop::option::of(prop::collection::vec(file_hash(), 0..3)),
+            prop::option::of(hex24()),
+        ),
+        (
+            prop::option::of(prop::collection::vec(link(), 0..3)),
+            prop::option::of(uuid()),
+            prop::option::of(hex24()),
+            prop::option::of(open_enum(statuses)),
+            prop::option::of(timestamp),
+        ),
     )
-        .prop_map(|((batch_id, cluster_id, cluster_name, created, delivery), (encryption, group_id, hashes, id), (links, master_key, snapshot_id, status, timestamp))| {
-            object(vec![
-                ("batchId", batch_id),
-                ("clusterId", cluster_id),
-                ("clusterName", cluster_name),
-                ("created", created),
-                ("delivery", Some(delivery)),
-                ("encryptionEnabled", encryption.map(Value::from)),
-                ("groupId", group_id),
-                ("hashes", hashes.map(Value::from)),
-                ("id", id),
-                ("links", links.map(Value::from)),
-                ("masterKeyUUID", master_key),
-                ("snapshotId", snapshot_id),
-                ("statusName", status),
-                ("timestamp", timestamp),
-            ])
-        })
+        .prop_map(
+            |(
+                (batch_id, cluster_id, cluster_name, created, delivery),
+                (encryption, group_id, hashes, id),
+                (links, master_key, snapshot_id, status, timestamp),
+            )| {
+                object(vec![
+                    ("batchId", batch_id),
+                    ("clusterId", cluster_id),
+                    ("clusterName", cluster_name),
+                    ("created", created),
+                    ("delivery", Some(delivery)),
+                    ("encryptionEnabled", encryption.map(Value::from)),
+                    ("groupId", group_id),
+                    ("hashes", hashes.map(Value::from)),
+                    ("id", id),
+                    ("links", links.map(Value::from)),
+                    ("masterKeyUUID", master_key),
+                    ("snapshotId", snapshot_id),
+                    ("statusName", status),
+                    ("timestamp", timestamp),
+                ])
+            },
+        )
         .boxed()
 }
 
 fn api_error() -> BoxedStrategy<Value> {
-    let violation = (text(), text()).prop_map(|(description, field)| json!({"description": description, "field": field}));
-    let detail = prop::option::of(prop::collection::vec(violation, 0..3)).prop_map(|fields| object(vec![("fields", fields.map(Value::from))]));
-    (prop::option::of(detail), prop::option::of(text()), int32(), text(), prop::option::of(prop::collection::vec(any_json(), 0..4)), prop::option::of(text()))
-        .prop_map(|(bad_request_detail, detail, error, error_code, parameters, reason)| {
-            object(vec![
-                ("badRequestDetail", bad_request_detail),
-                ("detail", detail),
-                ("error", Some(error)),
-                ("errorCode", Some(error_code)),
-                ("parameters", parameters.map(Value::from)),
-                ("reason", reason),
-            ])
-        })
+    let violation = (text(), text())
+        .prop_map(|(description, field)| json!({"description": description, "field": field}));
+    let detail = prop::option::of(prop::collection::vec(violation, 0..3))
+        .prop_map(|fields| object(vec![("fields", fields.map(Value::from))]));
+    (
+        prop::option::of(detail),
+        prop::option::of(text()),
+        int32(),
+        text(),
+        prop::option::of(prop::collection::vec(any_json(), 0..4)),
+        prop::option::of(text()),
+    )
+        .prop_map(
+            |(bad_request_detail, detail, error, error_code, parameters, reason)| {
+                object(vec![
+                    ("badRequestDetail", bad_request_detail),
+                    ("detail", detail),
+                    ("error", Some(error)),
+                    ("errorCode", Some(error_code)),
+                    ("parameters", parameters.map(Value::from)),
+                    ("reason", reason),
+                ])
+            },
+        )
         .boxed()
 }
 
@@ -192,7 +295,10 @@ fn http_response(status: u16, content_type: &str, body: &Value) -> http::Respons
     let bytes = serde_json::to_vec(body).expect("JSON encodes");
     let mut response = http::Response::new(Bytes::from(bytes));
     *response.status_mut() = http::StatusCode::from_u16(status).expect("a status");
-    response.headers_mut().insert("content-type", http::HeaderValue::from_str(content_type).expect("a header"));
+    response.headers_mut().insert(
+        "content-type",
+        http::HeaderValue::from_str(content_type).expect("a header"),
+    );
     response
 }
 

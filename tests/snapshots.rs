@@ -58,5 +58,8 @@ fn generation_is_deterministic() {
     let first = atlasgen::generate_from_config(&config_path()).map(|g| g.files);
     let second = atlasgen::generate_from_config(&config_path()).map(|g| g.files);
     assert!(first.is_ok());
-    assert_eq!(first, second, "two runs on the same spec gave different bytes");
+    assert_eq!(
+        first, second,
+        "two runs on the same spec gave different bytes"
+    );
 }

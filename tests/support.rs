@@ -15,20 +15,29 @@ pub fn config_path() -> PathBuf {
 /// The published Atlas specs, beside the workspace; `None` (with the reason
 /// printed) when they are absent, so tests that need them skip.
 pub fn published_spec(name: &str) -> Option<PathBuf> {
-    let path = workspace_root().join("..").join("shared").join("atlas").join(name);
+    let path = workspace_root()
+        .join("..")
+        .join("shared")
+        .join("atlas")
+        .join(name);
     if path.is_file() {
         Some(path)
     } else {
-        println!("skipped: {} not found (the published specs are not beside this checkout)", path.display());
+        println!(
+            "skipped: {} not found (the published specs are not beside this checkout)",
+            path.display()
+        );
         None
     }
 }
 
 /// The documented 200 example of the operation, from `spec/openapi.yaml`.
 pub fn documented_example(status: &str) -> serde_json::Value {
-    let text = std::fs::read_to_string(workspace_root().join("spec").join("openapi.yaml")).unwrap_or_default();
+    let text = std::fs::read_to_string(workspace_root().join("spec").join("openapi.yaml"))
+        .unwrap_or_default();
     let spec: serde_json::Value = atlasgen_yaml_to_json(&text);
-    let op = &spec["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
+    let op = &spec["paths"]
+        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
     let response = &op["responses"][status];
     let response = match response.get("$ref").and_then(|r| r.as_str()) {
         Some(r) => {
@@ -38,7 +47,11 @@ pub fn documented_example(status: &str) -> serde_json::Value {
         None => response.clone(),
     };
     let content = response["content"].as_object().cloned().unwrap_or_default();
-    content.values().next().map(|m| m["example"].clone()).unwrap_or(serde_json::Value::Null)
+    content
+        .values()
+        .next()
+        .map(|m| m["example"].clone())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 fn atlasgen_yaml_to_json(text: &str) -> serde_json::Value {
@@ -51,8 +64,10 @@ pub const DOCUMENTED_ERROR_STATUSES: [u16; 5] = [400, 401, 403, 404, 500];
 /// `spec/openapi.yaml` as JSON; panics (naming the cause) if it cannot be read.
 pub fn spec() -> serde_json::Value {
     let path = workspace_root().join("spec").join("openapi.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-    atlasgen::load::yaml_to_json(&text).unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()))
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    atlasgen::load::yaml_to_json(&text)
+        .unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()))
 }
 
 /// The documented example of `status`, serialized as a response body.

@@ -91,14 +91,22 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, Diagnostic> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(Code::Io, Location::new(&file, ""), format!("cannot read the config: {e}"))
+            Diagnostic::error(
+                Code::Io,
+                Location::new(&file, ""),
+                format!("cannot read the config: {e}"),
+            )
         })?;
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let mut loc = Location::new(&file, "");
             if let Some(span) = e.span() {
                 loc.line = Some(line_col(&text, span.start));
             }
-            Diagnostic::error(Code::Config, loc, format!("invalid config: {}", e.message()))
+            Diagnostic::error(
+                Code::Config,
+                loc,
+                format!("invalid config: {}", e.message()),
+            )
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.spec = base.join(&config.spec);
@@ -116,6 +124,11 @@ impl Config {
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }

@@ -49,7 +49,11 @@ pub fn report(spec: &Spec) -> Report {
     let config = Config::default();
     let selected = resolve::all_operations(spec);
     let lowered = lower::lower(spec, &config, &selected, true);
-    let mut r = Report { spec: spec.file.clone(), operations_total: selected.len(), ..Report::default() };
+    let mut r = Report {
+        spec: spec.file.clone(),
+        operations_total: selected.len(),
+        ..Report::default()
+    };
 
     // A model is fully typed when neither it nor anything it uses degraded.
     let mut degraded_models: BTreeSet<String> = BTreeSet::new();
@@ -61,7 +65,9 @@ pub fn report(spec: &Spec) -> Report {
     loop {
         let before = degraded_models.len();
         for (name, node) in &lowered.graph {
-            if !degraded_models.contains(name) && node.uses.iter().any(|u| degraded_models.contains(u)) {
+            if !degraded_models.contains(name)
+                && node.uses.iter().any(|u| degraded_models.contains(u))
+            {
                 degraded_models.insert(name.clone());
             }
         }
@@ -70,9 +76,19 @@ pub fn report(spec: &Spec) -> Report {
         }
     }
     r.operations_generated = lowered.api.operations.len();
-    r.operations_fully_typed = lowered.api.operations.iter().filter(|op| !degraded_models.contains(&op.struct_name)).count();
+    r.operations_fully_typed = lowered
+        .api
+        .operations
+        .iter()
+        .filter(|op| !degraded_models.contains(&op.struct_name))
+        .count();
 
-    let error_pointers: Vec<&str> = lowered.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.location.pointer.as_str()).collect();
+    let error_pointers: Vec<&str> = lowered
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.location.pointer.as_str())
+        .collect();
     if let Some(components) = &spec.api.components {
         r.schemas_total = components.schemas.len();
         for name in components.schemas.keys() {
@@ -98,7 +114,11 @@ pub fn report(spec: &Spec) -> Report {
     for d in &lowered.diagnostics {
         match d.severity {
             Severity::Error => r.errors.push(d.to_string()),
-            Severity::Warning => *r.warnings_by_code.entry(d.code.as_str().to_owned()).or_default() += 1,
+            Severity::Warning => {
+                *r.warnings_by_code
+                    .entry(d.code.as_str().to_owned())
+                    .or_default() += 1
+            }
         }
     }
     r.traps = traps(spec);
@@ -123,7 +143,9 @@ impl Report {
             self.schemas_generated, self.schemas_total, self.schemas_fully_typed
         ));
         if !self.unsupported.is_empty() {
-            out.push_str("constructs not supported yet (degraded to serde_json::Value), by kind:\n");
+            out.push_str(
+                "constructs not supported yet (degraded to serde_json::Value), by kind:\n",
+            );
             for (k, n) in &self.unsupported {
                 out.push_str(&format!("  {n:>5}  {k}\n"));
             }

@@ -37,7 +37,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
-        Location { file: file.into(), pointer: pointer.into(), line: None }
+        Location {
+            file: file.into(),
+            pointer: pointer.into(),
+            line: None,
+        }
     }
 }
 
@@ -139,11 +143,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, location, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            location,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, code, location, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            location,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -162,7 +178,13 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}[{}]: {}\n  --> {}", self.code.as_str(), self.message, self.location)?;
+        write!(
+            f,
+            "{level}[{}]: {}\n  --> {}",
+            self.code.as_str(),
+            self.message,
+            self.location
+        )?;
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
         }
@@ -183,7 +205,11 @@ impl Diagnostic {
         self.render_indexed(source, &mut index)
     }
 
-    fn render_indexed(&self, source: Option<&str>, index: &mut Option<HashMap<String, usize>>) -> String {
+    fn render_indexed(
+        &self,
+        source: Option<&str>,
+        index: &mut Option<HashMap<String, usize>>,
+    ) -> String {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -193,12 +219,18 @@ impl Diagnostic {
             location.line = locate_in(text, &location.pointer, index);
         }
         let excerpt = match (location.line, source) {
-            (Some((line, col)), Some(text)) => excerpt(text, line, col, !location.pointer.is_empty()),
+            (Some((line, col)), Some(text)) => {
+                excerpt(text, line, col, !location.pointer.is_empty())
+            }
             _ => None,
         };
         let width = excerpt.as_ref().map(|e| e.gutter_width).unwrap_or(1);
         let pad = " ".repeat(width);
-        let mut out = format!("{level}[{}]: {}\n{pad}--> {location}", self.code.as_str(), self.message);
+        let mut out = format!(
+            "{level}[{}]: {}\n{pad}--> {location}",
+            self.code.as_str(),
+            self.message
+        );
         if let Some(e) = excerpt {
             out.push_str(&format!("\n{pad} |"));
             for (n, text) in &e.lines {
@@ -215,7 +247,11 @@ impl Diagnostic {
 
 /// The line (and the column of its first non-blank character) where a JSON
 /// pointer's node starts, falling back to the nearest enclosing node.
-fn locate_in(text: &str, pointer: &str, index: &mut Option<HashMap<String, usize>>) -> Option<(usize, usize)> {
+fn locate_in(
+    text: &str,
+    pointer: &str,
+    index: &mut Option<HashMap<String, usize>>,
+) -> Option<(usize, usize)> {
     if pointer.is_empty() {
         return None;
     }
@@ -265,24 +301,41 @@ fn excerpt(text: &str, line: usize, col: usize, construct: bool) -> Option<Excer
     let chars: Vec<char> = all[line - 1].chars().map(printable).collect();
     let col = col.min(chars.len() + 1);
     // A window around the column, so a minified document shows a line, not a megabyte.
-    let start = if chars.len() > EXCERPT_WIDTH { (col - 1).saturating_sub(EXCERPT_WIDTH / 3).min(chars.len() - EXCERPT_WIDTH) } else { 0 };
+    let start = if chars.len() > EXCERPT_WIDTH {
+        (col - 1)
+            .saturating_sub(EXCERPT_WIDTH / 3)
+            .min(chars.len() - EXCERPT_WIDTH)
+    } else {
+        0
+    };
     let end = (start + EXCERPT_WIDTH).min(chars.len());
     let lead = if start > 0 { "..." } else { "" };
     let tail = if end < chars.len() { "..." } else { "" };
     let shown: String = chars[start..end].iter().collect();
     let at = col - 1 - start + lead.len();
     let underline = if construct {
-        let content_end = chars[..end].iter().rposition(|c| !c.is_whitespace()).map(|i| i + 1).unwrap_or(0);
+        let content_end = chars[..end]
+            .iter()
+            .rposition(|c| !c.is_whitespace())
+            .map(|i| i + 1)
+            .unwrap_or(0);
         content_end.saturating_sub(col - 1).max(1)
     } else {
         1
     };
     let mut lines = Vec::new();
-    if line > 1 && !all[line - 2].trim().is_empty() && all[line - 2].chars().count() <= EXCERPT_WIDTH {
+    if line > 1
+        && !all[line - 2].trim().is_empty()
+        && all[line - 2].chars().count() <= EXCERPT_WIDTH
+    {
         lines.push((line - 1, all[line - 2].chars().map(printable).collect()));
     }
     lines.push((line, format!("{lead}{shown}{tail}")));
-    Some(Excerpt { lines, marker: format!("{}{}", " ".repeat(at), "^".repeat(underline)), gutter_width: line.to_string().len() })
+    Some(Excerpt {
+        lines,
+        marker: format!("{}{}", " ".repeat(at), "^".repeat(underline)),
+        gutter_width: line.to_string().len(),
+    })
 }
 
 /// Tabs and control characters as one visible column each, so the marker lines up.
@@ -298,12 +351,17 @@ fn printable(c: char) -> char {
 type Source = (Option<String>, Option<HashMap<String, usize>>);
 
 /// Renders diagnostics with excerpts, reading each file once through `load`.
-pub fn render_all<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>, mut load: impl FnMut(&str) -> Option<String>) -> String {
+pub fn render_all<'d>(
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
+    mut load: impl FnMut(&str) -> Option<String>,
+) -> String {
     let mut sources: HashMap<String, Source> = HashMap::new();
     let mut out = Vec::new();
     for d in diagnostics {
         let file = d.location.file.clone();
-        let (text, index) = sources.entry(file.clone()).or_insert_with(|| (if file.is_empty() { None } else { load(&file) }, None));
+        let (text, index) = sources
+            .entry(file.clone())
+            .or_insert_with(|| (if file.is_empty() { None } else { load(&file) }, None));
         out.push(d.render_indexed(text.as_deref(), index));
     }
     out.join("\n\n")
@@ -323,7 +381,9 @@ pub struct Failure {
 
 impl Failure {
     pub fn single(diagnostic: Diagnostic) -> Self {
-        Failure { diagnostics: vec![diagnostic] }
+        Failure {
+            diagnostics: vec![diagnostic],
+        }
     }
 
     /// The exit code of the first error.

@@ -110,7 +110,9 @@ pub fn diff_apis(old: &Api, new: &Api) -> Vec<Change> {
 /// The generator config a diff lowers with: the extract config's selection,
 /// and the names, secrets and version of the generator config it names.
 pub fn generator_config(config: Option<&ExtractConfig>) -> Result<Config, Failure> {
-    let Some(c) = config else { return Ok(Config::default()) };
+    let Some(c) = config else {
+        return Ok(Config::default());
+    };
     let mut gen = match &c.generator_config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
@@ -121,14 +123,25 @@ pub fn generator_config(config: Option<&ExtractConfig>) -> Result<Config, Failur
 
 /// Lowers the spec at `path` as the generated crate would see it: cut and
 /// pinned when an extract config is given. Returns the API and any notes.
-pub fn lower_file(path: &Path, config: Option<&ExtractConfig>, gen: &Config) -> Result<(Api, Vec<String>), Failure> {
+pub fn lower_file(
+    path: &Path,
+    config: Option<&ExtractConfig>,
+    gen: &Config,
+) -> Result<(Api, Vec<String>), Failure> {
     let file = path.display().to_string();
     let (spec, notes) = match config {
         Some(c) => {
             let (doc, _) = extract::read_document(path)?;
             let extracted = extract::extract(&file, &doc, c, None)?;
-            let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| file.clone());
-            let notes = extracted.warnings.iter().map(|w| format!("`{name}`: {}", w.message)).collect();
+            let name = path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.clone());
+            let notes = extracted
+                .warnings
+                .iter()
+                .map(|w| format!("`{name}`: {}", w.message))
+                .collect();
             (crate::load::load_str(&file, extracted.yaml)?, notes)
         }
         None => (crate::load::load_file(path)?, Vec::new()),
@@ -136,18 +149,28 @@ pub fn lower_file(path: &Path, config: Option<&ExtractConfig>, gen: &Config) -> 
     let selected = crate::resolve::select(&spec, &gen.select)?;
     let lowered = crate::lower::lower(&spec, gen, &selected, false);
     if lowered.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure { diagnostics: lowered.diagnostics });
+        return Err(Failure {
+            diagnostics: lowered.diagnostics,
+        });
     }
     Ok((lowered.api, notes))
 }
 
 /// The diff of two spec files.
-pub fn diff_files(old: &Path, new: &Path, config: Option<&ExtractConfig>) -> Result<Report, Failure> {
+pub fn diff_files(
+    old: &Path,
+    new: &Path,
+    config: Option<&ExtractConfig>,
+) -> Result<Report, Failure> {
     let gen = generator_config(config)?;
     let (old_api, mut notes) = lower_file(old, config, &gen)?;
     let (new_api, new_notes) = lower_file(new, config, &gen)?;
     notes.extend(new_notes);
-    let label = |p: &Path| p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
+    let label = |p: &Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
     Ok(Report {
         old_label: label(old),
         new_label: label(new),
@@ -171,15 +194,26 @@ impl Report {
 
     fn major_is_zero(&self) -> bool {
         // No version known: the generated crate is 0.x until it says otherwise.
-        self.version.as_deref().and_then(parse_version).is_none_or(|(major, _, _)| major == 0)
+        self.version
+            .as_deref()
+            .and_then(parse_version)
+            .is_none_or(|(major, _, _)| major == 0)
     }
 
     pub fn bump(&self) -> Bump {
         let zero = self.major_is_zero();
         if self.count(Impact::Breaking) > 0 {
-            if zero { Bump::Minor } else { Bump::Major }
+            if zero {
+                Bump::Minor
+            } else {
+                Bump::Major
+            }
         } else if self.count(Impact::NonBreaking) > 0 {
-            if zero { Bump::Patch } else { Bump::Minor }
+            if zero {
+                Bump::Patch
+            } else {
+                Bump::Minor
+            }
         } else if self.count(Impact::Documentation) > 0 {
             Bump::Patch
         } else {
@@ -221,7 +255,10 @@ impl Report {
     }
 
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("## API change for Rust users: `{}` → `{}`\n\n", self.old_label, self.new_label);
+        let mut out = format!(
+            "## API change for Rust users: `{}` → `{}`\n\n",
+            self.old_label, self.new_label
+        );
         let versions = match (&self.version, self.next_version()) {
             (Some(from), Some(to)) if self.bump() != Bump::None => format!(" ({from} → {to})"),
             (Some(from), _) => format!(" (stays {from})"),
@@ -250,10 +287,21 @@ impl Report {
         };
         section(&mut out, Impact::Breaking, "Breaking");
         section(&mut out, Impact::NonBreaking, "Non-breaking");
-        section(&mut out, Impact::Unchanged, "Renamed upstream, Rust names stable");
-        let docs: Vec<&Change> = self.changes.iter().filter(|c| c.impact == Impact::Documentation).collect();
+        section(
+            &mut out,
+            Impact::Unchanged,
+            "Renamed upstream, Rust names stable",
+        );
+        let docs: Vec<&Change> = self
+            .changes
+            .iter()
+            .filter(|c| c.impact == Impact::Documentation)
+            .collect();
         if !docs.is_empty() {
-            out.push_str(&format!("\n<details><summary>Documentation only ({})</summary>\n\n", docs.len()));
+            out.push_str(&format!(
+                "\n<details><summary>Documentation only ({})</summary>\n\n",
+                docs.len()
+            ));
             for c in docs {
                 out.push_str(&format!("- `{}`: {}\n", c.subject, c.message));
             }
@@ -284,5 +332,9 @@ const CLASSIFICATION: &str = "
 
 /// A diagnostic for a report that cannot be written.
 pub fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(Code::Io, Location::new(path.display().to_string(), ""), format!("cannot write the report: {e}"))
+    Diagnostic::error(
+        Code::Io,
+        Location::new(path.display().to_string(), ""),
+        format!("cannot write the report: {e}"),
+    )
 }

@@ -62,13 +62,18 @@ impl Gates {
             let mut out = BTreeSet::new();
             match &t.kind {
                 TypeKind::Struct(s) => s.fields.iter().for_each(|f| collect_names(&f.ty, &mut out)),
-                TypeKind::Union(u) => u.variants.iter().for_each(|v| collect_names(&v.ty, &mut out)),
+                TypeKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .for_each(|v| collect_names(&v.ty, &mut out)),
                 TypeKind::Enum(_) => {}
             }
             refs.insert(t.name.clone(), out);
         }
         for s in &api.strings {
-            refs.entry(s.name.clone()).or_default().insert(s.matcher.clone());
+            refs.entry(s.name.clone())
+                .or_default()
+                .insert(s.matcher.clone());
         }
         let mut by_item: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut all = BTreeSet::new();
@@ -76,14 +81,19 @@ impl Gates {
             let features = op_features(op);
             all.extend(features.iter().cloned());
             let mut roots = BTreeSet::new();
-            op.params.iter().for_each(|p| collect_names(&p.ty, &mut roots));
+            op.params
+                .iter()
+                .for_each(|p| collect_names(&p.ty, &mut roots));
             if let Some(b) = &op.body {
                 collect_names(&b.ty, &mut roots);
             }
             for t in op.success_type.iter().chain(op.error_type.iter()) {
                 collect_names(t, &mut roots);
             }
-            by_item.entry(op.struct_name.clone()).or_default().extend(features.iter().cloned());
+            by_item
+                .entry(op.struct_name.clone())
+                .or_default()
+                .extend(features.iter().cloned());
             let mut stack: Vec<String> = roots.into_iter().collect();
             while let Some(name) = stack.pop() {
                 let entry = by_item.entry(name.clone()).or_default();
@@ -96,7 +106,11 @@ impl Gates {
                 }
             }
         }
-        Gates { enabled, by_item, all }
+        Gates {
+            enabled,
+            by_item,
+            all,
+        }
     }
 
     /// `#[cfg(...)]` for an item; items no operation reaches need `full`.
@@ -115,7 +129,11 @@ impl Gates {
 
     /// Glob imports may go unused when only some features are on.
     fn allow_unused_imports(&self) -> TokenStream {
-        if self.enabled { quote! { #![allow(unused_imports)] } } else { quote! {} }
+        if self.enabled {
+            quote! { #![allow(unused_imports)] }
+        } else {
+            quote! {}
+        }
     }
 }
 
@@ -124,8 +142,10 @@ fn gate(tokens: TokenStream, cfg: &TokenStream) -> Result<TokenStream, String> {
     if cfg.is_empty() {
         return Ok(tokens);
     }
-    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()).map_err(|e| format!("internal error: bad cfg: {e}"))?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated item does not parse: {e}"))?;
+    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone())
+        .map_err(|e| format!("internal error: bad cfg: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated item does not parse: {e}"))?;
     for item in &mut file.items {
         let item_attrs = match item {
             syn::Item::Struct(i) => &mut i.attrs,
@@ -156,7 +176,11 @@ fn op_features(op: &Operation) -> BTreeSet<String> {
 pub fn tag_feature(tag: &str) -> String {
     use heck::ToKebabCase;
     let f = tag.to_kebab_case();
-    if f.is_empty() { "untagged".to_owned() } else { f }
+    if f.is_empty() {
+        "untagged".to_owned()
+    } else {
+        f
+    }
 }
 
 fn collect_names(t: &TypeRef, out: &mut BTreeSet<String>) {
@@ -164,7 +188,9 @@ fn collect_names(t: &TypeRef, out: &mut BTreeSet<String>) {
         TypeRef::Model(n) | TypeRef::Validated(n) => {
             out.insert(n.clone());
         }
-        TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Checked(i) | TypeRef::Boxed(i) => collect_names(i, out),
+        TypeRef::List(i) | TypeRef::Map(i) | TypeRef::Checked(i) | TypeRef::Boxed(i) => {
+            collect_names(i, out)
+        }
         _ => {}
     }
 }
@@ -176,11 +202,18 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
         settings.spec_name, settings.regenerate_command
     );
     let rust = |path: &str, tokens: TokenStream| -> Result<File, String> {
-        let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated {path} does not parse: {e}"))?;
-        Ok(File { path: path.to_owned(), contents: format!("{header}{}", space_items(&prettyplease::unparse(&file))) })
+        let file: syn::File = syn::parse2(tokens)
+            .map_err(|e| format!("internal error: generated {path} does not parse: {e}"))?;
+        Ok(File {
+            path: path.to_owned(),
+            contents: format!("{header}{}", space_items(&prettyplease::unparse(&file))),
+        })
     };
     let mut files = vec![
-        File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, settings, &gates) },
+        File {
+            path: "Cargo.toml".to_owned(),
+            contents: cargo_toml(api, settings, &gates),
+        },
         rust("src/lib.rs", lib_rs(api, settings.spec_source))?,
         rust("src/models.rs", models_rs(api, &gates)?)?,
         rust("src/validated.rs", validated_rs(api, &gates)?)?,
@@ -188,7 +221,10 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
         rust("src/client.rs", client_rs(api, &gates))?,
     ];
     if settings.example_tests {
-        files.push(rust("tests/spec_examples.rs", examples_test_rs(api, settings, &gates))?);
+        files.push(rust(
+            "tests/spec_examples.rs",
+            examples_test_rs(api, settings, &gates),
+        )?);
     }
     if settings.prism_tests() {
         files.push(rust("tests/prism_gets.rs", prism_gets_rs(api, settings))?);
@@ -203,8 +239,14 @@ fn space_items(text: &str) -> String {
     let mut prev: Option<&str> = None;
     for line in text.lines() {
         if let Some(p) = prev {
-            let top_level_start = !line.is_empty() && !line.starts_with(' ') && !line.starts_with('}') && !line.starts_with(')');
-            let after_item = p == "}" || p.ends_with("};") || p.starts_with("use ") || (p.starts_with("//!") && !line.starts_with("//!"));
+            let top_level_start = !line.is_empty()
+                && !line.starts_with(' ')
+                && !line.starts_with('}')
+                && !line.starts_with(')');
+            let after_item = p == "}"
+                || p.ends_with("};")
+                || p.starts_with("use ")
+                || (p.starts_with("//!") && !line.starts_with("//!"));
             let both_imports = p.starts_with("use ") && line.starts_with("use ");
             if top_level_start && after_item && !both_imports {
                 out.push('\n');
@@ -245,7 +287,11 @@ fn doc_attrs(doc: &Doc) -> TokenStream {
 fn lines_to_inner_doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         let l = l.trim_end();
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote! { #![doc = #l] }
     });
     quote! { #(#lines)* }
@@ -254,7 +300,11 @@ fn lines_to_inner_doc(text: &str) -> TokenStream {
 fn lines_to_doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         let l = l.trim_end();
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote! { #[doc = #l] }
     });
     quote! { #(#lines)* }
@@ -360,7 +410,9 @@ fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
         api.title.replace('"', "'"),
         api.version.replace('"', "'")
     ));
-    out.push_str("[lib]\n# Doc comments carry the spec's prose, not Rust examples.\ndoctest = false\n\n");
+    out.push_str(
+        "[lib]\n# Doc comments carry the spec's prose, not Rust examples.\ndoctest = false\n\n",
+    );
     if gates.enabled {
         let all: Vec<String> = gates.all.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str("[features]\ndefault = [\"client\", \"full\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
@@ -380,10 +432,15 @@ fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
         s.runtime_path
     ));
     if !s.regen_path.is_empty() {
-        out.push_str(&format!("atlasgen-regen = {{ path = \"{}\", optional = true }}\n", s.regen_path));
+        out.push_str(&format!(
+            "atlasgen-regen = {{ path = \"{}\", optional = true }}\n",
+            s.regen_path
+        ));
     }
     if s.prism_tests() {
-        out.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n");
+        out.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n",
+        );
     }
     out
 }
@@ -391,7 +448,10 @@ fn cargo_toml(api: &Api, s: &Settings<'_>, gates: &Gates) -> String {
 // ----- lib.rs ---------------------------------------------------------------
 
 fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
-    let mut doc = format!("Typed bindings for the {} (spec version {}).", api.title, api.version);
+    let mut doc = format!(
+        "Typed bindings for the {} (spec version {}).",
+        api.title, api.version
+    );
     if let Some(d) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(d.trim());
@@ -403,7 +463,14 @@ fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     doc.push_str("\n\n# Operations\n\n");
     for op in &api.operations {
         let summary = op.doc.summary.as_deref().unwrap_or("");
-        doc.push_str(&format!("- [`{}`]: `{} {}`{}{}\n", op.struct_name, op.method, op.path, if summary.is_empty() { "" } else { " — " }, summary));
+        doc.push_str(&format!(
+            "- [`{}`]: `{} {}`{}{}\n",
+            op.struct_name,
+            op.method,
+            op.path,
+            if summary.is_empty() { "" } else { " — " },
+            summary
+        ));
     }
     doc.push_str(
         "\nEach operation is a request value: build it from validated parameters, \
@@ -417,8 +484,12 @@ fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
                 SecurityScheme::HttpDigest { name } => format!("- `{name}`: HTTP Digest"),
                 SecurityScheme::HttpBearer { name } => format!("- `{name}`: HTTP Bearer"),
                 SecurityScheme::HttpBasic { name } => format!("- `{name}`: HTTP Basic"),
-                SecurityScheme::OAuth2ClientCredentials { name, token_url } => format!("- `{name}`: OAuth 2.0 client credentials, token URL `{token_url}`"),
-                SecurityScheme::ApiKey { name, header } => format!("- `{name}`: API key in the `{header}` header"),
+                SecurityScheme::OAuth2ClientCredentials { name, token_url } => {
+                    format!("- `{name}`: OAuth 2.0 client credentials, token URL `{token_url}`")
+                }
+                SecurityScheme::ApiKey { name, header } => {
+                    format!("- `{name}`: API key in the `{header}` header")
+                }
             };
             doc.push_str(&line);
             doc.push('\n');
@@ -432,7 +503,11 @@ fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     );
     let doc = lines_to_inner_doc(&doc);
     let server = api.default_server.clone().unwrap_or_default();
-    let server_doc = if server.is_empty() { "The spec declares no server; pass a base URL.".to_owned() } else { "The first server the spec declares.".to_owned() };
+    let server_doc = if server.is_empty() {
+        "The spec declares no server; pass a base URL.".to_owned()
+    } else {
+        "The first server the spec declares.".to_owned()
+    };
     let title = &api.title;
     let version = &api.version;
     let schemes: Vec<TokenStream> = api
@@ -564,7 +639,11 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                     serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
                     quote! { Option<#inner> }
                 };
-                let serde_attr = if serde_args.is_empty() { quote! {} } else { quote! { #[serde(#(#serde_args),*)] } };
+                let serde_attr = if serde_args.is_empty() {
+                    quote! {}
+                } else {
+                    quote! { #[serde(#(#serde_args),*)] }
+                };
                 quote! {
                     #fdoc
                     #fdep
@@ -573,9 +652,17 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 }
             });
             // Deprecated fields are still decoded; serde's derive reads them.
-            let allow = if s.fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { quote! {} };
+            let allow = if s.fields.iter().any(|f| f.deprecated) {
+                quote! { #[allow(deprecated)] }
+            } else {
+                quote! {}
+            };
             let has_secret = s.fields.iter().any(|f| f.secret);
-            let derive_debug = if has_secret { quote! {} } else { quote! { Debug, } };
+            let derive_debug = if has_secret {
+                quote! {}
+            } else {
+                quote! { Debug, }
+            };
             let debug_impl = if has_secret {
                 let entries = s.fields.iter().map(|f| {
                     let fname = ident(&f.name);
@@ -620,7 +707,13 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: &mut Uses) -> TokenStream {
+fn union_def(
+    name: &Ident,
+    doc: TokenStream,
+    dep: TokenStream,
+    u: &Union,
+    uses: &mut Uses,
+) -> TokenStream {
     let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<TokenStream> = u.variants.iter().map(|v| ty(&v.ty, uses)).collect();
     let unknown_variant = if u.open {
@@ -631,7 +724,11 @@ fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: 
     } else {
         quote! {}
     };
-    let unknown_ser = if u.open { quote! { Self::Unknown(value) => value.serialize(serializer), } } else { quote! {} };
+    let unknown_ser = if u.open {
+        quote! { Self::Unknown(value) => value.serialize(serializer), }
+    } else {
+        quote! {}
+    };
     let type_name = lit(&name.to_string());
     let fallback = if u.open {
         quote! { Ok(Self::Unknown(value)) }
@@ -672,9 +769,19 @@ fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: 
     let docs: Vec<String> = u
         .variants
         .iter()
-        .map(|v| if v.tags.is_empty() { String::new() } else { format!(" Selected by `{}`.", v.tags.join("`, `")) })
+        .map(|v| {
+            if v.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" Selected by `{}`.", v.tags.join("`, `"))
+            }
+        })
         .collect();
-    let non_exhaustive = if u.open { quote! { #[non_exhaustive] } } else { quote! {} };
+    let non_exhaustive = if u.open {
+        quote! { #[non_exhaustive] }
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
         #dep
@@ -706,9 +813,20 @@ fn union_def(name: &Ident, doc: TokenStream, dep: TokenStream, u: &Union, uses: 
 fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> TokenStream {
     let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<Literal> = e.variants.iter().map(|v| lit(&v.wire)).collect();
-    let variant_docs: Vec<String> = e.variants.iter().map(|v| format!(" `{}`", v.wire)).collect();
+    let variant_docs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.wire))
+        .collect();
     let type_name = lit(&name.to_string());
-    let expected = lit(&format!("one of {}", e.variants.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ")));
+    let expected = lit(&format!(
+        "one of {}",
+        e.variants
+            .iter()
+            .map(|v| format!("`{}`", v.wire))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     if e.open {
         quote! {
             #doc
@@ -839,10 +957,17 @@ fn validated_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
         .iter()
         .map(|m| {
             let f = ident(&m.fn_name);
-            gate(pattern::emit_matcher(&m.compiled, &f), &gates.cfg(&m.fn_name))
+            gate(
+                pattern::emit_matcher(&m.compiled, &f),
+                &gates.cfg(&m.fn_name),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let types = api.strings.iter().map(|s| gate(validated_type(s), &gates.cfg(&s.name))).collect::<Result<Vec<_>, _>>()?;
+    let types = api
+        .strings
+        .iter()
+        .map(|s| gate(validated_type(s), &gates.cfg(&s.name)))
+        .collect::<Result<Vec<_>, _>>()?;
     let allow = gates.allow_unused_imports();
     Ok(quote! {
         //! Validated strings: one type per value role that carries a pattern.
@@ -948,13 +1073,27 @@ fn validated_type(s: &ValidatedString) -> TokenStream {
 
 fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
     let mut uses = Uses::default();
-    let enums: BTreeSet<&str> = api.types.iter().filter(|t| matches!(t.kind, TypeKind::Enum(_))).map(|t| t.name.as_str()).collect();
+    let enums: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .map(|t| t.name.as_str())
+        .collect();
     let ops: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| gate(operation(op, &api.types, &enums, &mut uses), &gates.cfg(&op.struct_name)))
+        .map(|op| {
+            gate(
+                operation(op, &api.types, &enums, &mut uses),
+                &gates.cfg(&op.struct_name),
+            )
+        })
         .collect::<Result<_, _>>()?;
-    let dead_ok = if gates.enabled { quote! { #[allow(dead_code)] } } else { quote! {} };
+    let dead_ok = if gates.enabled {
+        quote! { #[allow(dead_code)] }
+    } else {
+        quote! {}
+    };
     let needs_param_string = api.operations.iter().flat_map(|op| &op.params).any(|p| {
         let inner = match &p.ty {
             TypeRef::List(i) => i.as_ref(),
@@ -1003,7 +1142,9 @@ fn param_str(t: &TypeRef, v: &TokenStream, enums: &BTreeSet<&str>) -> TokenStrea
         TypeRef::Validated(_) => quote! { #v.as_str() },
         TypeRef::Model(n) if enums.contains(n.as_str()) => quote! { #v.as_str() },
         TypeRef::Model(_) => quote! { &param_string(#v) },
-        TypeRef::DateTime => quote! { &#v.to_rfc3339_opts(atlas_runtime::chrono::SecondsFormat::AutoSi, true) },
+        TypeRef::DateTime => {
+            quote! { &#v.to_rfc3339_opts(atlas_runtime::chrono::SecondsFormat::AutoSi, true) }
+        }
         _ => quote! { &#v.to_string() },
     }
 }
@@ -1022,27 +1163,53 @@ fn success_type_tokens(op: &Operation, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenStream {
+fn operation(
+    op: &Operation,
+    types: &[TypeDef],
+    enums: &BTreeSet<&str>,
+    uses: &mut Uses,
+) -> TokenStream {
     let name = ident(&op.struct_name);
     let mut doc = op.doc.clone();
     doc.notes.push(format!("`{} {}`", op.method, op.path));
-    let media: Vec<String> = op.success.iter().filter_map(|c| c.media_type.clone()).collect();
+    let media: Vec<String> = op
+        .success
+        .iter()
+        .filter_map(|c| c.media_type.clone())
+        .collect();
     if !media.is_empty() {
         doc.notes.push(format!("Speaks `{}`.", media.join("`, `")));
     }
-    doc.notes.push(format!("Operation ID: `{}`.", op.operation_id));
+    doc.notes
+        .push(format!("Operation ID: `{}`.", op.operation_id));
     let doc = doc_attrs(&doc);
-    let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] } } else { quote! {} };
-    let allow_dep = if op.deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    let dep = if op.deprecated {
+        quote! { #[deprecated(note = "the API marks this operation deprecated")] }
+    } else {
+        quote! {}
+    };
+    let allow_dep = if op.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
 
-    let fields = op.params.iter().map(|p| {
-        let pdoc = doc_attrs(&p.doc);
-        let pname = ident(&p.name);
-        let inner = ty(&p.ty, uses);
-        let t = if p.required { inner } else { quote! { Option<#inner> } };
-        let pdep = deprecated_attr(p.deprecated);
-        quote! { #pdoc #pdep pub #pname: #t, }
-    }).collect::<Vec<_>>();
+    let fields = op
+        .params
+        .iter()
+        .map(|p| {
+            let pdoc = doc_attrs(&p.doc);
+            let pname = ident(&p.name);
+            let inner = ty(&p.ty, uses);
+            let t = if p.required {
+                inner
+            } else {
+                quote! { Option<#inner> }
+            };
+            let pdep = deprecated_attr(p.deprecated);
+            quote! { #pdoc #pdep pub #pname: #t, }
+        })
+        .collect::<Vec<_>>();
     let mut fields = fields;
     let pinnable: Vec<String> = {
         let mut v = op.versions.clone();
@@ -1059,7 +1226,11 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
     if let Some(b) = &op.body {
         let bdoc = doc_attrs(&b.doc);
         let inner = ty(&b.ty, uses);
-        let t = if b.required { inner } else { quote! { Option<#inner> } };
+        let t = if b.required {
+            inner
+        } else {
+            quote! { Option<#inner> }
+        };
         fields.push(quote! { #bdoc pub body: #t, });
     }
     if can_pin {
@@ -1068,11 +1239,14 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
     }
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
-    let new_args = required.iter().map(|p| {
-        let pname = ident(&p.name);
-        let t = ty(&p.ty, uses);
-        quote! { #pname: #t }
-    }).collect::<Vec<_>>();
+    let new_args = required
+        .iter()
+        .map(|p| {
+            let pname = ident(&p.name);
+            let t = ty(&p.ty, uses);
+            quote! { #pname: #t }
+        })
+        .collect::<Vec<_>>();
     let mut new_args = new_args;
     let mut new_fields: Vec<Ident> = required.iter().map(|p| ident(&p.name)).collect();
     let mut none_fields: Vec<Ident> = optional.iter().map(|p| ident(&p.name)).collect();
@@ -1112,18 +1286,21 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
             }
         });
     }
-    let setters = optional.iter().map(|p| {
-        let pname = ident(&p.name);
-        let t = ty(&p.ty, uses);
-        let d = lit(&format!(" Sets `{}`.", p.wire));
-        quote! {
-            #[doc = #d]
-            pub fn #pname(mut self, value: #t) -> Self {
-                self.#pname = Some(value);
-                self
+    let setters = optional
+        .iter()
+        .map(|p| {
+            let pname = ident(&p.name);
+            let t = ty(&p.ty, uses);
+            let d = lit(&format!(" Sets `{}`.", p.wire));
+            quote! {
+                #[doc = #d]
+                pub fn #pname(mut self, value: #t) -> Self {
+                    self.#pname = Some(value);
+                    self
+                }
             }
-        }
-    }).collect::<Vec<_>>();
+        })
+        .collect::<Vec<_>>();
 
     // Path: literal segments verbatim, parameters percent-encoded.
     let mut fmt = String::new();
@@ -1146,40 +1323,59 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
         fmt.push('/');
     }
     let fmt = lit(&fmt);
-    let query_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let f = ident(&p.name);
-        let wire = lit(&p.wire);
-        let v = quote! { value };
-        let push = match &p.ty {
-            TypeRef::List(inner) => {
-                let s = param_str(inner, &quote! { item }, enums);
-                quote! { for item in #v { query.push(#wire, #s); } }
+    let query_pushes = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let f = ident(&p.name);
+            let wire = lit(&p.wire);
+            let v = quote! { value };
+            let push = match &p.ty {
+                TypeRef::List(inner) => {
+                    let s = param_str(inner, &quote! { item }, enums);
+                    quote! { for item in #v { query.push(#wire, #s); } }
+                }
+                t => {
+                    let s = param_str(t, &v, enums);
+                    quote! { query.push(#wire, #s); }
+                }
+            };
+            if p.required {
+                quote! { { let value = &self.#f; #push } }
+            } else {
+                quote! { if let Some(value) = &self.#f { #push } }
             }
-            t => {
-                let s = param_str(t, &v, enums);
-                quote! { query.push(#wire, #s); }
+        });
+    let header_pushes = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let f = ident(&p.name);
+            let wire = lit(&p.wire);
+            let s = param_str(&p.ty, &quote! { value }, enums);
+            if p.required {
+                quote! { { let value = &self.#f; headers.push((#wire, (#s).to_owned())); } }
+            } else {
+                quote! { if let Some(value) = &self.#f { headers.push((#wire, (#s).to_owned())); } }
             }
-        };
-        if p.required {
-            quote! { { let value = &self.#f; #push } }
-        } else {
-            quote! { if let Some(value) = &self.#f { #push } }
-        }
-    });
-    let header_pushes = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let f = ident(&p.name);
-        let wire = lit(&p.wire);
-        let s = param_str(&p.ty, &quote! { value }, enums);
-        if p.required {
-            quote! { { let value = &self.#f; headers.push((#wire, (#s).to_owned())); } }
-        } else {
-            quote! { if let Some(value) = &self.#f { headers.push((#wire, (#s).to_owned())); } }
-        }
-    });
-    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
-    let headers_init = if has_headers { quote! { let mut headers = Vec::new(); } } else { quote! { let headers = Vec::new(); } };
+        });
+    let has_headers = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Header);
+    let headers_init = if has_headers {
+        quote! { let mut headers = Vec::new(); }
+    } else {
+        quote! { let headers = Vec::new(); }
+    };
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let query_init = if has_query { quote! { let mut query = Query::new(); } } else { quote! { let query = Query::new(); } };
+    let query_init = if has_query {
+        quote! { let mut query = Query::new(); }
+    } else {
+        quote! { let query = Query::new(); }
+    };
     let method = ident(&op.method);
     let accept = lit(&op.accept);
     let accept_expr = if can_pin && !op.versions.is_empty() {
@@ -1194,7 +1390,11 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
     let body_expr = match &op.body {
         None => quote! { let body = None; },
         Some(b) => {
-            let default_media = lit(b.media_types.first().map(String::as_str).unwrap_or("application/json"));
+            let default_media = lit(b
+                .media_types
+                .first()
+                .map(String::as_str)
+                .unwrap_or("application/json"));
             let content_type = if can_pin && b.media_types.len() > 1 {
                 let list = b.media_types.iter().map(|m| lit(m));
                 quote! { self.media_type.filter(|m| [#(#list),*].contains(m)).unwrap_or(#default_media) }
@@ -1244,16 +1444,33 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
     // Error bodies that differ by status form a union; each status decodes
     // its own variant.
     let error_union: Option<(&str, &Union)> = match &op.error_type {
-        Some(TypeRef::Model(n)) => types.iter().find(|t| &t.name == n).and_then(|t| match &t.kind {
-            TypeKind::Union(u) if op.errors.iter().filter_map(|c| c.body.as_ref()).any(|b| u.variants.iter().any(|v| &v.ty == b)) => Some((t.name.as_str(), u)),
-            _ => None,
-        }),
+        Some(TypeRef::Model(n)) => {
+            types
+                .iter()
+                .find(|t| &t.name == n)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Union(u)
+                        if op
+                            .errors
+                            .iter()
+                            .filter_map(|c| c.body.as_ref())
+                            .any(|b| u.variants.iter().any(|v| &v.ty == b)) =>
+                    {
+                        Some((t.name.as_str(), u))
+                    }
+                    _ => None,
+                })
+        }
         _ => None,
     };
     for s in error_statuses {
         let has_body = op.errors.iter().any(|c| c.status == s && c.body.is_some());
         let variant = error_union.and_then(|(name, u)| {
-            let body = op.errors.iter().find(|c| c.status == s).and_then(|c| c.body.as_ref())?;
+            let body = op
+                .errors
+                .iter()
+                .find(|c| c.status == s)
+                .and_then(|c| c.body.as_ref())?;
             u.variants.iter().find(|v| &v.ty == body).map(|v| (name, v))
         });
         let arm_body = if let Some((union_name, v)) = variant {
@@ -1275,7 +1492,9 @@ fn operation(op: &Operation, types: &[TypeDef], enums: &BTreeSet<&str>, uses: &m
             arms.push(quote! { #pat => #arm_body, });
         }
     }
-    let envelope = op.params.iter().find(|p| p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool);
+    let envelope = op.params.iter().find(|p| {
+        p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool
+    });
     let unwrap = match envelope {
         Some(p) => {
             let f = ident(&p.name);
@@ -1385,7 +1604,11 @@ fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenS
         .collect();
     let count = Literal::usize_unsuffixed(api.examples.len());
     let imports = uses.tokens(true, true);
-    let gate = if gates.enabled { quote! { #![cfg(feature = "full")] } } else { quote! {} };
+    let gate = if gates.enabled {
+        quote! { #![cfg(feature = "full")] }
+    } else {
+        quote! {}
+    };
     quote! {
         //! Conformance: every example the spec gives decodes into the type
         //! generated for it, and re-encodes without error. An example that
@@ -1435,8 +1658,18 @@ fn sample_request(api: &Api, op: &Operation) -> Option<TokenStream> {
         let arg = match &p.ty {
             TypeRef::String => quote! { "sample".to_owned() },
             TypeRef::Validated(name) => {
-                let matcher = api.strings.iter().find(|s| &s.name == name).map(|s| s.matcher.as_str())?;
-                let sample = api.matchers.iter().find(|m| m.fn_name == matcher)?.compiled.dfa()?.shortest_match()?;
+                let matcher = api
+                    .strings
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .map(|s| s.matcher.as_str())?;
+                let sample = api
+                    .matchers
+                    .iter()
+                    .find(|m| m.fn_name == matcher)?
+                    .compiled
+                    .dfa()?
+                    .shortest_match()?;
                 let sample = lit(&sample);
                 let n = ident(name);
                 quote! {
@@ -1571,15 +1804,35 @@ struct Paging<'a> {
 }
 
 fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
-    let page_param = op.params.iter().find(|p| p.wire == "pageNum" && p.location == ParamLocation::Query && matches!(p.ty, TypeRef::I32 | TypeRef::I64))?;
-    op.params.iter().find(|p| p.wire == "itemsPerPage" && p.location == ParamLocation::Query)?;
-    let Some(TypeRef::Model(name)) = &op.success_type else { return None };
+    let page_param = op.params.iter().find(|p| {
+        p.wire == "pageNum"
+            && p.location == ParamLocation::Query
+            && matches!(p.ty, TypeRef::I32 | TypeRef::I64)
+    })?;
+    op.params
+        .iter()
+        .find(|p| p.wire == "itemsPerPage" && p.location == ParamLocation::Query)?;
+    let Some(TypeRef::Model(name)) = &op.success_type else {
+        return None;
+    };
     let def = api.types.iter().find(|t| &t.name == name)?;
-    let TypeKind::Struct(s) = &def.kind else { return None };
+    let TypeKind::Struct(s) = &def.kind else {
+        return None;
+    };
     let results = s.fields.iter().find(|f| f.wire == "results")?;
-    let TypeRef::List(item) = &results.ty else { return None };
-    let total = s.fields.iter().find(|f| f.wire == "totalCount" && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
-    Some(Paging { page_param, results, item, total })
+    let TypeRef::List(item) = &results.ty else {
+        return None;
+    };
+    let total = s
+        .fields
+        .iter()
+        .find(|f| f.wire == "totalCount" && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+    Some(Paging {
+        page_param,
+        results,
+        item,
+        total,
+    })
 }
 
 fn pages_method(op: &Operation, p: &Paging<'_>, uses: &mut Uses, cfg: &TokenStream) -> TokenStream {
@@ -1593,18 +1846,33 @@ fn pages_method(op: &Operation, p: &Paging<'_>, uses: &mut Uses, cfg: &TokenStre
     let (first, set) = if p.page_param.required {
         (quote! { request.#page }, quote! { request.#page = number; })
     } else {
-        (quote! { request.#page.unwrap_or(1) }, quote! { request.#page = Some(number); })
+        (
+            quote! { request.#page.unwrap_or(1) },
+            quote! { request.#page = Some(number); },
+        )
     };
     let results = ident(&p.results.name);
-    let items = if p.results.required && !p.results.nullable { quote! { body.#results } } else { quote! { body.#results.unwrap_or_default() } };
+    let items = if p.results.required && !p.results.nullable {
+        quote! { body.#results }
+    } else {
+        quote! { body.#results.unwrap_or_default() }
+    };
     let total = match p.total {
         Some(t) => {
             let tn = ident(&t.name);
-            if t.required && !t.nullable { quote! { Some(i64::from(body.#tn)) } } else { quote! { body.#tn.map(i64::from) } }
+            if t.required && !t.nullable {
+                quote! { Some(i64::from(body.#tn)) }
+            } else {
+                quote! { body.#tn.map(i64::from) }
+            }
         }
         None => quote! { None },
     };
-    let dep = if op.deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    let dep = if op.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
     let d = lines_to_doc(&format!(
         "Every page of [`Client::{}`], as a stream of item lists, from the request's page on.\n\n\
          Lazy and bounded: a page is fetched when the stream is polled; the walk stops at an \

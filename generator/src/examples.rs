@@ -27,7 +27,11 @@ impl<'a> Checker<'a> {
         Checker {
             types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
             strings: api.strings.iter().map(|s| (s.name.as_str(), s)).collect(),
-            matchers: api.matchers.iter().map(|m| (m.fn_name.as_str(), m)).collect(),
+            matchers: api
+                .matchers
+                .iter()
+                .map(|m| (m.fn_name.as_str(), m))
+                .collect(),
         }
     }
 
@@ -42,28 +46,65 @@ impl<'a> Checker<'a> {
         }
         let fail = |what: &str| Err(format!("{path}: {what}, found {}", short(value)));
         match ty {
-            TypeRef::Bool => if value.is_boolean() { Ok(()) } else { fail("expected a boolean") },
+            TypeRef::Bool => {
+                if value.is_boolean() {
+                    Ok(())
+                } else {
+                    fail("expected a boolean")
+                }
+            }
             TypeRef::I32 => match value.as_i64() {
                 Some(n) if i32::try_from(n).is_ok() => Ok(()),
                 _ => fail("expected a 32-bit integer"),
             },
-            TypeRef::I64 => if value.is_i64() || value.is_u64() && value.as_i64().is_some() { Ok(()) } else { fail("expected an integer") },
-            TypeRef::F32 | TypeRef::F64 => if value.is_number() { Ok(()) } else { fail("expected a number") },
-            TypeRef::String => if value.is_string() { Ok(()) } else { fail("expected a string") },
+            TypeRef::I64 => {
+                if value.is_i64() || value.is_u64() && value.as_i64().is_some() {
+                    Ok(())
+                } else {
+                    fail("expected an integer")
+                }
+            }
+            TypeRef::F32 | TypeRef::F64 => {
+                if value.is_number() {
+                    Ok(())
+                } else {
+                    fail("expected a number")
+                }
+            }
+            TypeRef::String => {
+                if value.is_string() {
+                    Ok(())
+                } else {
+                    fail("expected a string")
+                }
+            }
             // Lenient: anything is kept, valid or not.
             TypeRef::Checked(_) | TypeRef::Json | TypeRef::Bytes => Ok(()),
-            TypeRef::DateTime | TypeRef::Uuid => if value.is_string() { Ok(()) } else { fail("expected a string") },
+            TypeRef::DateTime | TypeRef::Uuid => {
+                if value.is_string() {
+                    Ok(())
+                } else {
+                    fail("expected a string")
+                }
+            }
             TypeRef::Boxed(inner) => self.at(value, inner, path, depth + 1),
             TypeRef::List(inner) => match value.as_array() {
-                Some(items) => items.iter().enumerate().try_for_each(|(i, v)| self.at(v, inner, &format!("{path}[{i}]"), depth + 1)),
+                Some(items) => items
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, v)| self.at(v, inner, &format!("{path}[{i}]"), depth + 1)),
                 None => fail("expected an array"),
             },
             TypeRef::Map(inner) => match value.as_object() {
-                Some(map) => map.iter().try_for_each(|(k, v)| self.at(v, inner, &format!("{path}.{k}"), depth + 1)),
+                Some(map) => map
+                    .iter()
+                    .try_for_each(|(k, v)| self.at(v, inner, &format!("{path}.{k}"), depth + 1)),
                 None => fail("expected an object"),
             },
             TypeRef::Validated(name) => {
-                let Some(s) = value.as_str() else { return fail("expected a string") };
+                let Some(s) = value.as_str() else {
+                    return fail("expected a string");
+                };
                 let matches = self
                     .strings
                     .get(name.as_str())
@@ -84,10 +125,20 @@ impl<'a> Checker<'a> {
     fn model(&self, value: &Value, def: &TypeDef, path: &str, depth: usize) -> Result<(), String> {
         match &def.kind {
             TypeKind::Struct(s) => {
-                let Some(obj) = value.as_object() else { return Err(format!("{path}: expected an object, found {}", short(value))) };
+                let Some(obj) = value.as_object() else {
+                    return Err(format!(
+                        "{path}: expected an object, found {}",
+                        short(value)
+                    ));
+                };
                 for f in &s.fields {
                     match obj.get(&f.wire) {
-                        None if f.required && !f.nullable => return Err(format!("{path}: the required property `{}` is missing", f.wire)),
+                        None if f.required && !f.nullable => {
+                            return Err(format!(
+                                "{path}: the required property `{}` is missing",
+                                f.wire
+                            ))
+                        }
                         None => {}
                         Some(Value::Null) if f.nullable || !f.required => {}
                         Some(v) => self.at(v, &f.ty, &format!("{path}.{}", f.wire), depth + 1)?,
@@ -97,22 +148,40 @@ impl<'a> Checker<'a> {
             }
             TypeKind::Enum(e) => match value.as_str() {
                 Some(s) if e.open || e.variants.iter().any(|v| v.wire == s) => Ok(()),
-                Some(s) => Err(format!("{path}: `{s}` is not one of the values of {}", def.name)),
+                Some(s) => Err(format!(
+                    "{path}: `{s}` is not one of the values of {}",
+                    def.name
+                )),
                 None => Err(format!("{path}: expected a string, found {}", short(value))),
             },
             TypeKind::Union(u) => {
                 if let Some(prop) = &u.discriminator {
                     if let Some(tag) = value.get(prop).and_then(Value::as_str) {
-                        if let Some(v) = u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
+                        if let Some(v) = u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag))
+                        {
                             return self.at(value, &v.ty, path, depth + 1);
                         }
                     }
-                    return if u.open { Ok(()) } else { Err(format!("{path}: no variant of {} has this discriminator", def.name)) };
+                    return if u.open {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "{path}: no variant of {} has this discriminator",
+                            def.name
+                        ))
+                    };
                 }
-                if u.open || u.variants.iter().any(|v| self.at(value, &v.ty, path, depth + 1).is_ok()) {
+                if u.open
+                    || u.variants
+                        .iter()
+                        .any(|v| self.at(value, &v.ty, path, depth + 1).is_ok())
+                {
                     Ok(())
                 } else {
-                    Err(format!("{path}: no variant of {} accepts the value", def.name))
+                    Err(format!(
+                        "{path}: no variant of {} accepts the value",
+                        def.name
+                    ))
                 }
             }
         }

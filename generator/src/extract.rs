@@ -21,7 +21,9 @@ use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failu
 use crate::lower::RUST_NAME;
 use crate::naming::{type_name, value_name};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// The committed extraction config (`spec/extract.toml`).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -66,14 +68,23 @@ impl ExtractConfig {
     /// Reads the config; its paths become relative to its folder.
     pub fn load(path: &Path) -> Result<ExtractConfig, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::error(Code::Io, Location::new(&file, ""), format!("cannot read the extract config: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error(
+                Code::Io,
+                Location::new(&file, ""),
+                format!("cannot read the extract config: {e}"),
+            )
+        })?;
         let mut config: ExtractConfig = toml::from_str(&text).map_err(|e| {
             let mut loc = Location::new(&file, "");
             if let Some(span) = e.span() {
                 loc.line = Some(line_col(&text, span.start));
             }
-            Diagnostic::error(Code::Config, loc, format!("invalid extract config: {}", e.message()))
+            Diagnostic::error(
+                Code::Config,
+                loc,
+                format!("invalid extract config: {}", e.message()),
+            )
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.out = base.join(&config.out);
@@ -110,7 +121,10 @@ impl PinOutcome {
 
     /// The pin keeps a Rust name the published name alone would change.
     pub fn absorbs_rename(&self) -> bool {
-        self.derived.as_ref().is_some_and(|d| d != &self.rust_derived()) || self.previously.is_some()
+        self.derived
+            .as_ref()
+            .is_some_and(|d| d != &self.rust_derived())
+            || self.previously.is_some()
     }
 
     /// The Rust name as the generator spells it (operations go through snake case).
@@ -143,16 +157,29 @@ pub struct Extracted {
 
 /// The SHA-256 of a file's bytes, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Reads a spec (YAML or JSON) as an untyped document.
 pub fn read_document(path: &Path) -> Result<(Value, Vec<u8>), Diagnostic> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(Code::Io, Location::new(&file, ""), format!("cannot read the spec: {e}")))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| Diagnostic::error(Code::Syntax, Location::new(&file, ""), format!("the spec is not UTF-8: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            Location::new(&file, ""),
+            format!("cannot read the spec: {e}"),
+        )
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        Diagnostic::error(
+            Code::Syntax,
+            Location::new(&file, ""),
+            format!("the spec is not UTF-8: {e}"),
+        )
+    })?;
     let doc = parse_document(&file, text)?;
     Ok((doc, bytes))
 }
@@ -166,31 +193,64 @@ pub fn parse_document(file: &str, text: &str) -> Result<Value, Diagnostic> {
         }
         Diagnostic::error(Code::Syntax, loc, format!("cannot parse the spec: {e}"))
     })?;
-    let doc = serde_json::to_value(yaml)
-        .map_err(|e| Diagnostic::error(Code::Shape, Location::new(file, ""), format!("the spec is not a JSON-compatible document: {e}")))?;
+    let doc = serde_json::to_value(yaml).map_err(|e| {
+        Diagnostic::error(
+            Code::Shape,
+            Location::new(file, ""),
+            format!("the spec is not a JSON-compatible document: {e}"),
+        )
+    })?;
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(doc),
-        Some(v) => Err(Diagnostic::error(Code::Version, Location::new(file, "#/openapi"), format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"))),
-        None => Err(Diagnostic::error(Code::Version, Location::new(file, ""), "the document has no `openapi: 3.0.x` field")),
+        Some(v) => Err(Diagnostic::error(
+            Code::Version,
+            Location::new(file, "#/openapi"),
+            format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"),
+        )),
+        None => Err(Diagnostic::error(
+            Code::Version,
+            Location::new(file, ""),
+            "the document has no `openapi: 3.0.x` field",
+        )),
     }
 }
 
 /// Cuts the selection out of `doc`, pins the names, and renders it.
 /// `previous` is the last extraction, for reporting renames since then.
-pub fn extract(file: &str, doc: &Value, config: &ExtractConfig, previous: Option<&Value>) -> Result<Extracted, Failure> {
+pub fn extract(
+    file: &str,
+    doc: &Value,
+    config: &ExtractConfig,
+    previous: Option<&Value>,
+) -> Result<Extracted, Failure> {
     let ops = select(file, doc, &config.select)?;
     let mut document = cut(doc, &ops);
     prune_extensions(&mut document, &config.drop_extensions, false);
     let mut warnings = Vec::new();
     let pins = pin(file, &mut document, config, previous, &mut warnings)?;
-    let yaml = to_yaml(&document).map_err(|e| Failure::single(Diagnostic::error(Code::Shape, Location::new(file, ""), format!("cannot render the extracted spec: {e}"))))?;
-    Ok(Extracted { document, yaml, pins, warnings })
+    let yaml = to_yaml(&document).map_err(|e| {
+        Failure::single(Diagnostic::error(
+            Code::Shape,
+            Location::new(file, ""),
+            format!("cannot render the extracted spec: {e}"),
+        ))
+    })?;
+    Ok(Extracted {
+        document,
+        yaml,
+        pins,
+        warnings,
+    })
 }
 
 // ----- selection ------------------------------------------------------------
 
 /// `(path, method)` of each selected operation, in path then method order.
-fn select(file: &str, doc: &Value, selection: &Selection) -> Result<Vec<(String, &'static str)>, Failure> {
+fn select(
+    file: &str,
+    doc: &Value,
+    selection: &Selection,
+) -> Result<Vec<(String, &'static str)>, Failure> {
     let mut all = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
@@ -205,13 +265,19 @@ fn select(file: &str, doc: &Value, selection: &Selection) -> Result<Vec<(String,
     let key = |path: &str, method: &str| format!("{} {path}", method.to_uppercase());
     let loc = Location::new(file, "#/paths");
     let mut errors = Vec::new();
-    let ids: Vec<&str> = all.iter().filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str)).collect();
+    let ids: Vec<&str> = all
+        .iter()
+        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str))
+        .collect();
     for wanted in &selection.operation_ids {
         if !ids.contains(&wanted.as_str()) {
             errors.push(not_found("operationId", wanted, &ids, &loc));
         }
     }
-    let tags: BTreeSet<&str> = all.iter().flat_map(|(_, _, op)| strings(op.get("tags"))).collect();
+    let tags: BTreeSet<&str> = all
+        .iter()
+        .flat_map(|(_, _, op)| strings(op.get("tags")))
+        .collect();
     let tag_list: Vec<&str> = tags.iter().copied().collect();
     for wanted in &selection.tags {
         if !tags.contains(wanted.as_str()) {
@@ -222,39 +288,65 @@ fn select(file: &str, doc: &Value, selection: &Selection) -> Result<Vec<(String,
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     for wanted in &selection.paths {
         if !key_refs.iter().any(|k| k.eq_ignore_ascii_case(wanted)) {
-            errors.push(not_found("operation (method and path)", wanted, &key_refs, &loc));
+            errors.push(not_found(
+                "operation (method and path)",
+                wanted,
+                &key_refs,
+                &loc,
+            ));
         }
     }
     if !errors.is_empty() {
-        return Err(Failure { diagnostics: errors });
+        return Err(Failure {
+            diagnostics: errors,
+        });
     }
     Ok(all
         .iter()
         .filter(|(p, m, op)| {
             selection.is_everything()
-                || op.get("operationId").and_then(Value::as_str).is_some_and(|id| selection.operation_ids.iter().any(|w| w == id))
+                || op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| selection.operation_ids.iter().any(|w| w == id))
                 || strings(op.get("tags")).any(|t| selection.tags.iter().any(|w| w == t))
-                || selection.paths.iter().any(|w| w.eq_ignore_ascii_case(&key(p, m)))
+                || selection
+                    .paths
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(&key(p, m)))
         })
         .map(|(p, m, _)| (p.clone(), *m))
         .collect())
 }
 
 fn method_rank(m: &str) -> usize {
-    METHODS.iter().position(|x| *x == m).unwrap_or(METHODS.len())
+    METHODS
+        .iter()
+        .position(|x| *x == m)
+        .unwrap_or(METHODS.len())
 }
 
 fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> {
-    v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 fn not_found(what: &str, wanted: &str, candidates: &[&str], loc: &Location) -> Diagnostic {
-    let d = Diagnostic::error(Code::Selection, loc.clone(), format!("the selection names {what} `{wanted}`, which the spec does not have"));
+    let d = Diagnostic::error(
+        Code::Selection,
+        loc.clone(),
+        format!("the selection names {what} `{wanted}`, which the spec does not have"),
+    );
     let close = crate::resolve::closest(wanted, candidates, 3);
     if close.is_empty() {
         d
     } else {
-        d.with_help(format!("the closest names in the spec: {}", close.join(", ")))
+        d.with_help(format!(
+            "the closest names in the spec: {}",
+            close.join(", ")
+        ))
     }
 }
 
@@ -280,12 +372,25 @@ fn cut(doc: &Value, ops: &[(String, &'static str)]) -> Value {
     let mut schemes: BTreeSet<String> = BTreeSet::new();
     collect_security(doc.get("security"), &mut schemes);
     for (path, method) in ops {
-        let Some(item) = doc.get("paths").and_then(|p| p.get(path.as_str())).and_then(Value::as_object) else { continue };
+        let Some(item) = doc
+            .get("paths")
+            .and_then(|p| p.get(path.as_str()))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
         let entry = paths.entry(path.clone()).or_insert_with(|| {
             // The path item's own fields (shared parameters, summary), no other methods.
-            Value::Object(item.iter().filter(|(k, _)| !METHODS.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+            Value::Object(
+                item.iter()
+                    .filter(|(k, _)| !METHODS.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            )
         });
-        let Some(op) = item.get(*method) else { continue };
+        let Some(op) = item.get(*method) else {
+            continue;
+        };
         if let Some(e) = entry.as_object_mut() {
             e.insert((*method).to_owned(), op.clone());
         }
@@ -298,7 +403,15 @@ fn cut(doc: &Value, ops: &[(String, &'static str)]) -> Value {
     }
     out.insert("paths".to_owned(), Value::Object(paths));
     if let Some(tags) = doc.get("tags").and_then(Value::as_array) {
-        let kept: Vec<Value> = tags.iter().filter(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| used_tags.contains(n))).cloned().collect();
+        let kept: Vec<Value> = tags
+            .iter()
+            .filter(|t| {
+                t.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| used_tags.contains(n))
+            })
+            .cloned()
+            .collect();
         if !kept.is_empty() {
             out.insert("tags".to_owned(), Value::Array(kept));
         }
@@ -307,22 +420,46 @@ fn cut(doc: &Value, ops: &[(String, &'static str)]) -> Value {
     let mut components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     while let Some(reference) = pending.pop() {
-        let Some((section, name)) = component_of_ref(&reference) else { continue };
+        let Some((section, name)) = component_of_ref(&reference) else {
+            continue;
+        };
         if !seen.insert((section.clone(), name.clone())) {
             continue;
         }
-        if let Some(target) = doc.get("components").and_then(|c| c.get(section.as_str())).and_then(|s| s.get(name.as_str())) {
+        if let Some(target) = doc
+            .get("components")
+            .and_then(|c| c.get(section.as_str()))
+            .and_then(|s| s.get(name.as_str()))
+        {
             refs_in(target, &mut pending);
-            components.entry(section).or_default().insert(name, target.clone());
+            components
+                .entry(section)
+                .or_default()
+                .insert(name, target.clone());
         }
     }
     for scheme in schemes {
-        if let Some(target) = doc.get("components").and_then(|c| c.get("securitySchemes")).and_then(|s| s.get(scheme.as_str())) {
-            components.entry("securitySchemes".to_owned()).or_default().insert(scheme, target.clone());
+        if let Some(target) = doc
+            .get("components")
+            .and_then(|c| c.get("securitySchemes"))
+            .and_then(|s| s.get(scheme.as_str()))
+        {
+            components
+                .entry("securitySchemes".to_owned())
+                .or_default()
+                .insert(scheme, target.clone());
         }
     }
     if !components.is_empty() {
-        out.insert("components".to_owned(), Value::Object(components.into_iter().map(|(k, v)| (k, Value::Object(v))).collect()));
+        out.insert(
+            "components".to_owned(),
+            Value::Object(
+                components
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::Object(v)))
+                    .collect(),
+            ),
+        );
     }
     Value::Object(out)
 }
@@ -343,7 +480,12 @@ fn refs_in(v: &Value, out: &mut Vec<String>) {
                 match (k.as_str(), child) {
                     ("$ref", Value::String(r)) => out.push(r.clone()),
                     ("discriminator", Value::Object(d)) => {
-                        for target in d.get("mapping").and_then(Value::as_object).into_iter().flat_map(|m| m.values()) {
+                        for target in d
+                            .get("mapping")
+                            .and_then(Value::as_object)
+                            .into_iter()
+                            .flat_map(|m| m.values())
+                        {
                             if let Some(r) = target.as_str() {
                                 out.push(r.to_owned());
                             }
@@ -372,8 +514,22 @@ fn component_of_ref(reference: &str) -> Option<(String, String)> {
 /// Keys of these objects are names (of properties, paths, media types,
 /// headers), not OpenAPI fields, so an `x-` there is not an extension.
 const NAMED_MAPS: &[&str] = &[
-    "properties", "paths", "responses", "content", "headers", "schemas", "parameters", "requestBodies",
-    "securitySchemes", "examples", "links", "callbacks", "encoding", "mapping", "scopes", "variables",
+    "properties",
+    "paths",
+    "responses",
+    "content",
+    "headers",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "examples",
+    "links",
+    "callbacks",
+    "encoding",
+    "mapping",
+    "scopes",
+    "variables",
 ];
 /// Values that are data, left untouched.
 const DATA: &[&str] = &["example", "default", "enum", "value", "const"];
@@ -392,11 +548,17 @@ fn prune_extensions(v: &mut Value, patterns: &[String], names: bool) {
                 } else {
                     // `parameters` is a list in operations and a map in components;
                     // a list's items are objects either way.
-                    prune_extensions(child, patterns, NAMED_MAPS.contains(&k.as_str()) && child.is_object());
+                    prune_extensions(
+                        child,
+                        patterns,
+                        NAMED_MAPS.contains(&k.as_str()) && child.is_object(),
+                    );
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| prune_extensions(i, patterns, false)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| prune_extensions(i, patterns, false)),
         _ => {}
     }
 }
@@ -467,7 +629,12 @@ fn parse_position(text: &str) -> Result<(Anchor, Vec<Step>), String> {
         (Some("response"), Some(status)) => Anchor::Response(status.to_owned()),
         (Some("request"), Some("body")) => Anchor::RequestBody,
         (Some("param"), Some(name)) => Anchor::Param(name.to_owned()),
-        _ => return Err("a position starts with `response STATUS`, `request body` or `param NAME`".to_owned()),
+        _ => {
+            return Err(
+                "a position starts with `response STATUS`, `request body` or `param NAME`"
+                    .to_owned(),
+            )
+        }
     };
     let rest: String = words.collect::<Vec<_>>().join("");
     let mut steps = Vec::new();
@@ -521,7 +688,9 @@ fn schema_target(doc: &Value, pointer: &str) -> Option<String> {
     for _ in 0..64 {
         let s = ptr_get(doc, &at)?;
         let members = s.get("allOf").and_then(Value::as_array);
-        let alias = members.is_some_and(|m| m.len() == 1) && s.get("properties").is_none() && s.get("discriminator").is_none();
+        let alias = members.is_some_and(|m| m.len() == 1)
+            && s.get("properties").is_none()
+            && s.get("discriminator").is_none();
         if !alias {
             return Some(at);
         }
@@ -533,10 +702,18 @@ fn schema_target(doc: &Value, pointer: &str) -> Option<String> {
 /// The newest JSON media type's schema under `content` at `pointer`.
 fn content_schema(doc: &Value, pointer: &str) -> Option<String> {
     let content = ptr_get(doc, &format!("{pointer}/content"))?.as_object()?;
-    let mut media: Vec<&String> = content.keys().filter(|m| m.contains("json") && content.get(*m).is_some_and(|c| c.get("schema").is_some())).collect();
+    let mut media: Vec<&String> = content
+        .keys()
+        .filter(|m| {
+            m.contains("json") && content.get(*m).is_some_and(|c| c.get("schema").is_some())
+        })
+        .collect();
     media.sort();
     let newest = media.last()?;
-    Some(format!("{pointer}/content/{}/schema", pointer_token(newest)))
+    Some(format!(
+        "{pointer}/content/{}/schema",
+        pointer_token(newest)
+    ))
 }
 
 fn resolve_step(doc: &Value, schema: &str, step: &Step) -> Option<String> {
@@ -556,8 +733,14 @@ fn property(doc: &Value, schema: &str, name: &str, depth: usize) -> Option<Strin
     if depth > 16 {
         return None;
     }
-    let count = s.get("allOf").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
-    (0..count).find_map(|i| follow(doc, &format!("{schema}/allOf/{i}")).and_then(|m| property(doc, &m, name, depth + 1)))
+    let count = s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .unwrap_or(0);
+    (0..count).find_map(|i| {
+        follow(doc, &format!("{schema}/allOf/{i}")).and_then(|m| property(doc, &m, name, depth + 1))
+    })
 }
 
 /// The pointer of the operation `METHOD path` in `doc`.
@@ -565,7 +748,9 @@ fn operation_pointer(doc: &Value, key: &str) -> Option<String> {
     let (method, path) = key.trim().split_once(' ')?;
     let method = method.to_ascii_lowercase();
     let pointer = format!("#/paths/{}/{method}", pointer_token(path.trim()));
-    ptr_get(doc, &pointer).filter(|v| v.is_object()).map(|_| pointer)
+    ptr_get(doc, &pointer)
+        .filter(|v| v.is_object())
+        .map(|_| pointer)
 }
 
 /// Resolves a position within the operation at `op` to a schema pointer.
@@ -582,17 +767,21 @@ fn resolve_position(doc: &Value, op: &str, anchor: &Anchor, steps: &[Step]) -> O
         Anchor::Param(name) => {
             // The operation's own parameters, then the path item's shared ones.
             let item = op.rsplit_once('/').map(|(i, _)| i.to_owned())?;
-            [format!("{op}/parameters"), format!("{item}/parameters")].iter().find_map(|list| {
-                let count = ptr_get(doc, list)?.as_array()?.len();
-                (0..count).find_map(|i| {
-                    let p = follow(doc, &format!("{list}/{i}"))?;
-                    (ptr_get(doc, &p)?.get("name")?.as_str()? == name).then_some(p)
+            [format!("{op}/parameters"), format!("{item}/parameters")]
+                .iter()
+                .find_map(|list| {
+                    let count = ptr_get(doc, list)?.as_array()?.len();
+                    (0..count).find_map(|i| {
+                        let p = follow(doc, &format!("{list}/{i}"))?;
+                        (ptr_get(doc, &p)?.get("name")?.as_str()? == name).then_some(p)
+                    })
                 })
-            })
-            .and_then(|p| schema_target(doc, &format!("{p}/schema")))?
+                .and_then(|p| schema_target(doc, &format!("{p}/schema")))?
         }
     };
-    steps.iter().try_fold(start, |at, step| resolve_step(doc, &at, step))
+    steps
+        .iter()
+        .try_fold(start, |at, step| resolve_step(doc, &at, step))
 }
 
 /// The name a pointer gives a schema: its component name, if it is one.
@@ -604,7 +793,10 @@ fn component_name(pointer: &str) -> Option<String> {
 fn published_at(doc: &Value, op_key: &str, position: Option<&str>) -> Option<String> {
     let op = operation_pointer(doc, op_key)?;
     match position {
-        None => ptr_get(doc, &op)?.get("operationId")?.as_str().map(str::to_owned),
+        None => ptr_get(doc, &op)?
+            .get("operationId")?
+            .as_str()
+            .map(str::to_owned),
         Some(p) => {
             let (anchor, steps) = parse_position(p).ok()?;
             component_name(&resolve_position(doc, &op, &anchor, &steps)?)
@@ -612,20 +804,41 @@ fn published_at(doc: &Value, op_key: &str, position: Option<&str>) -> Option<Str
     }
 }
 
-fn pin(file: &str, doc: &mut Value, config: &ExtractConfig, previous: Option<&Value>, warnings: &mut Vec<Diagnostic>) -> Result<Vec<PinOutcome>, Failure> {
+fn pin(
+    file: &str,
+    doc: &mut Value,
+    config: &ExtractConfig,
+    previous: Option<&Value>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<PinOutcome>, Failure> {
     let mut outcomes = Vec::new();
     let mut errors = Vec::new();
     // Pointer -> (position, name), so two pins meeting on one schema must agree.
     let mut claimed: BTreeMap<String, (String, String)> = BTreeMap::new();
     for op_pins in &config.operations {
         let Some(op) = operation_pointer(doc, &op_pins.key) else {
-            warnings.push(Diagnostic::warning(Code::Selection, Location::new(file, "#/paths"), format!("names are pinned for `{}`, which the extracted spec does not have", op_pins.key)));
+            warnings.push(Diagnostic::warning(
+                Code::Selection,
+                Location::new(file, "#/paths"),
+                format!(
+                    "names are pinned for `{}`, which the extracted spec does not have",
+                    op_pins.key
+                ),
+            ));
             continue;
         };
         if let Some(rust_name) = &op_pins.rust_name {
-            let published = ptr_get(doc, &op).and_then(|o| o.get("operationId")).and_then(Value::as_str).map(str::to_owned);
-            let previously = previous.and_then(|p| published_at(p, &op_pins.key, None)).filter(|p| Some(p) != published.as_ref());
-            if let Some(obj) = doc.pointer_mut(op.trim_start_matches('#')).and_then(Value::as_object_mut) {
+            let published = ptr_get(doc, &op)
+                .and_then(|o| o.get("operationId"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let previously = previous
+                .and_then(|p| published_at(p, &op_pins.key, None))
+                .filter(|p| Some(p) != published.as_ref());
+            if let Some(obj) = doc
+                .pointer_mut(op.trim_start_matches('#'))
+                .and_then(Value::as_object_mut)
+            {
                 obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
             }
             outcomes.push(PinOutcome {
@@ -643,12 +856,20 @@ fn pin(file: &str, doc: &mut Value, config: &ExtractConfig, previous: Option<&Va
             let (anchor, steps) = match parse_position(position) {
                 Ok(p) => p,
                 Err(e) => {
-                    errors.push(Diagnostic::error(Code::Config, Location::new(file, ""), format!("pin `{full}`: {e}")));
+                    errors.push(Diagnostic::error(
+                        Code::Config,
+                        Location::new(file, ""),
+                        format!("pin `{full}`: {e}"),
+                    ));
                     continue;
                 }
             };
             let Some(target) = resolve_position(doc, &op, &anchor, &steps) else {
-                warnings.push(Diagnostic::warning(Code::Selection, Location::new(file, &op), format!("pin `{full}` = `{rust_name}` matches nothing in this spec")));
+                warnings.push(Diagnostic::warning(
+                    Code::Selection,
+                    Location::new(file, &op),
+                    format!("pin `{full}` = `{rust_name}` matches nothing in this spec"),
+                ));
                 continue;
             };
             if let Some((other, name)) = claimed.get(&target) {
@@ -659,8 +880,13 @@ fn pin(file: &str, doc: &mut Value, config: &ExtractConfig, previous: Option<&Va
             }
             claimed.insert(target.clone(), (full.clone(), rust_name.clone()));
             let published = component_name(&target);
-            let previously = previous.and_then(|p| published_at(p, &op_pins.key, Some(position))).filter(|p| Some(p) != published.as_ref());
-            if let Some(obj) = doc.pointer_mut(target.trim_start_matches('#')).and_then(Value::as_object_mut) {
+            let previously = previous
+                .and_then(|p| published_at(p, &op_pins.key, Some(position)))
+                .filter(|p| Some(p) != published.as_ref());
+            if let Some(obj) = doc
+                .pointer_mut(target.trim_start_matches('#'))
+                .and_then(Value::as_object_mut)
+            {
                 obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
             }
             outcomes.push(PinOutcome {
@@ -677,7 +903,9 @@ fn pin(file: &str, doc: &mut Value, config: &ExtractConfig, previous: Option<&Va
     if errors.is_empty() {
         Ok(outcomes)
     } else {
-        Err(Failure { diagnostics: errors })
+        Err(Failure {
+            diagnostics: errors,
+        })
     }
 }
 
@@ -692,9 +920,17 @@ pub fn pins_markdown(pins: &[PinOutcome], warnings: &[Diagnostic]) -> String {
     } else {
         out.push_str("Published names the pins keep out of the Rust API:\n\n");
         for p in &absorbed {
-            let what = if p.is_operation() { "operationId" } else { "schema" };
+            let what = if p.is_operation() {
+                "operationId"
+            } else {
+                "schema"
+            };
             let published = p.published.as_deref().unwrap_or("(inline)");
-            let at = p.position.as_deref().map(|r| format!(" at `{r}`")).unwrap_or_default();
+            let at = p
+                .position
+                .as_deref()
+                .map(|r| format!(" at `{r}`"))
+                .unwrap_or_default();
             match &p.previously {
                 Some(before) => out.push_str(&format!("- {what} `{before}` → `{published}` upstream since the previous extraction{at}: Rust {} stays\n", p.rust_text())),
                 None => out.push_str(&format!("- {what} `{published}`{at} would be `{}` in Rust; pinned as {}\n", p.derived.as_deref().unwrap_or("?"), p.rust_text())),
@@ -705,11 +941,24 @@ pub fn pins_markdown(pins: &[PinOutcome], warnings: &[Diagnostic]) -> String {
     let mut operations: Vec<&str> = pins.iter().map(|p| p.operation.as_str()).collect();
     operations.dedup();
     for op in operations {
-        out.push_str(&format!("`{op}`:\n\n| position | published name | Rust name |\n| --- | --- | --- |\n"));
+        out.push_str(&format!(
+            "`{op}`:\n\n| position | published name | Rust name |\n| --- | --- | --- |\n"
+        ));
         for p in pins.iter().filter(|p| p.operation == op) {
-            let position = p.position.as_deref().map(|r| format!("`{r}`")).unwrap_or_else(|| "the operation".to_owned());
-            let published = p.published.as_deref().map(|n| format!("`{n}`")).unwrap_or_else(|| "(inline)".to_owned());
-            out.push_str(&format!("| {position} | {published} | {} |\n", p.rust_text()));
+            let position = p
+                .position
+                .as_deref()
+                .map(|r| format!("`{r}`"))
+                .unwrap_or_else(|| "the operation".to_owned());
+            let published = p
+                .published
+                .as_deref()
+                .map(|n| format!("`{n}`"))
+                .unwrap_or_else(|| "(inline)".to_owned());
+            out.push_str(&format!(
+                "| {position} | {published} | {} |\n",
+                p.rust_text()
+            ));
         }
         out.push('\n');
     }
@@ -743,14 +992,23 @@ pub struct PinRecord {
 impl PinRecord {
     pub fn load(path: &Path) -> Result<PinRecord, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::error(Code::Io, Location::new(&file, ""), format!("cannot read the pinned spec record: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error(
+                Code::Io,
+                Location::new(&file, ""),
+                format!("cannot read the pinned spec record: {e}"),
+            )
+        })?;
         toml::from_str(&text).map_err(|e| {
             let mut loc = Location::new(&file, "");
             if let Some(span) = e.span() {
                 loc.line = Some(line_col(&text, span.start));
             }
-            Diagnostic::error(Code::Config, loc, format!("invalid pinned spec record: {}", e.message()))
+            Diagnostic::error(
+                Code::Config,
+                loc,
+                format!("invalid pinned spec record: {}", e.message()),
+            )
         })
     }
 
@@ -761,7 +1019,10 @@ impl PinRecord {
     /// One line for the generated crate's docs.
     pub fn describe(&self) -> String {
         if self.is_pinned() {
-            format!("Generated from the Atlas Administration API spec published {} (sha256 `{}`).", self.date, self.sha256)
+            format!(
+                "Generated from the Atlas Administration API spec published {} (sha256 `{}`).",
+                self.date, self.sha256
+            )
         } else if self.note.is_empty() {
             "No published spec is pinned.".to_owned()
         } else {
@@ -772,7 +1033,12 @@ impl PinRecord {
     pub fn to_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
         let mut out = String::from("# The published spec spec/ was extracted from. Written by `atlasgen extract`;\n# `atlasgen check --pinned FILE` verifies FILE and spec/ against it.\n");
-        out.push_str(&format!("date = {}\nsha256 = {}\nurl = {}\n", q(&self.date), q(&self.sha256), q(&self.url)));
+        out.push_str(&format!(
+            "date = {}\nsha256 = {}\nurl = {}\n",
+            q(&self.date),
+            q(&self.sha256),
+            q(&self.url)
+        ));
         if !self.note.is_empty() {
             out.push_str(&format!("note = {}\n", q(&self.note)));
         }
@@ -786,14 +1052,23 @@ pub fn date_in_name(path: &Path) -> Option<String> {
     let b = name.as_bytes();
     (0..b.len().saturating_sub(9)).find_map(|i| {
         let s = name.get(i..i + 10)?;
-        let ok = s.bytes().enumerate().all(|(j, c)| if j == 4 || j == 7 { c == b'-' } else { c.is_ascii_digit() });
+        let ok = s.bytes().enumerate().all(|(j, c)| {
+            if j == 4 || j == 7 {
+                c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
         ok.then(|| s.to_owned())
     })
 }
 
 /// Today's date (UTC), `YYYY-MM-DD`.
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = (secs / 86_400) as i64;
     // Civil date from days since 1970-01-01 (proleptic Gregorian).
     let z = days + 719_468;
@@ -822,12 +1097,24 @@ pub fn has_pointer(doc: &Value, pointer: &str) -> bool {
 /// Keys of the generator config (`[names]` pointers, `secrets`) that name
 /// nothing in the extracted spec: pins an upstream rename left behind.
 pub fn stale_config_keys(doc: &Value, config: &crate::Config, file: &str) -> Vec<Diagnostic> {
-    let names = config.names.keys().filter(|k| k.starts_with("#/")).map(|k| ("[names]", k));
+    let names = config
+        .names
+        .keys()
+        .filter(|k| k.starts_with("#/"))
+        .map(|k| ("[names]", k));
     let secrets = config.secrets.iter().map(|k| ("secrets", k));
     names
         .chain(secrets)
         .filter(|(_, k)| !has_pointer(doc, k))
-        .map(|(what, k)| Diagnostic::warning(Code::Config, Location::new(file, ""), format!("{what} key `{k}` names nothing in the extracted spec; it no longer applies")))
+        .map(|(what, k)| {
+            Diagnostic::warning(
+                Code::Config,
+                Location::new(file, ""),
+                format!(
+                    "{what} key `{k}` names nothing in the extracted spec; it no longer applies"
+                ),
+            )
+        })
         .collect()
 }
 
@@ -837,16 +1124,27 @@ mod tests {
 
     #[test]
     fn positions_parse_into_an_anchor_and_steps() {
-        let (a, s) = parse_position("response 200 .hashes[].typeName").unwrap_or((Anchor::RequestBody, vec![]));
+        let (a, s) = parse_position("response 200 .hashes[].typeName")
+            .unwrap_or((Anchor::RequestBody, vec![]));
         assert_eq!(a, Anchor::Response("200".to_owned()));
-        assert_eq!(s, vec![Step::Property("hashes".to_owned()), Step::Items, Step::Property("typeName".to_owned())]);
+        assert_eq!(
+            s,
+            vec![
+                Step::Property("hashes".to_owned()),
+                Step::Items,
+                Step::Property("typeName".to_owned())
+            ]
+        );
         assert!(parse_position("responses 200").is_err());
         assert!(parse_position("response 200 delivery").is_err());
     }
 
     #[test]
     fn dates_come_from_file_names() {
-        assert_eq!(date_in_name(Path::new("../x/atlas-api-2025-06-30.yaml")).as_deref(), Some("2025-06-30"));
+        assert_eq!(
+            date_in_name(Path::new("../x/atlas-api-2025-06-30.yaml")).as_deref(),
+            Some("2025-06-30")
+        );
         assert_eq!(date_in_name(Path::new("atlas-api.yaml")), None);
         assert_eq!(today().len(), 10);
     }
@@ -862,6 +1160,9 @@ mod tests {
     fn property_names_that_look_like_extensions_are_kept() {
         let mut v = serde_json::json!({"x-xgen-a": 1, "properties": {"x-xgen-b": {"type": "string", "x-xgen-c": 2}}, "example": {"x-xgen-d": 3}});
         prune_extensions(&mut v, &["x-xgen-*".to_owned()], false);
-        assert_eq!(v, serde_json::json!({"properties": {"x-xgen-b": {"type": "string"}}, "example": {"x-xgen-d": 3}}));
+        assert_eq!(
+            v,
+            serde_json::json!({"properties": {"x-xgen-b": {"type": "string"}}, "example": {"x-xgen-d": 3}})
+        );
     }
 }

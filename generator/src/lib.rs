@@ -54,7 +54,9 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
     let selected = timed("resolve", || resolve::select(spec, &config.select))?;
     let lowered = timed("lower", || lower::lower(spec, config, &selected, false));
     if lowered.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure { diagnostics: lowered.diagnostics });
+        return Err(Failure {
+            diagnostics: lowered.diagnostics,
+        });
     }
     let spec_name = spec_display_name(config);
     let settings = emit::Settings {
@@ -69,9 +71,17 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         spec_source: config.spec_source.as_deref(),
     };
     let files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
-        Failure::single(Diagnostic::error(diag::Code::Shape, diag::Location::new(&spec.file, ""), e))
+        Failure::single(Diagnostic::error(
+            diag::Code::Shape,
+            diag::Location::new(&spec.file, ""),
+            e,
+        ))
     })?;
-    Ok(Generated { files, warnings: lowered.diagnostics, out_dir: config.output.dir.clone() })
+    Ok(Generated {
+        files,
+        warnings: lowered.diagnostics,
+        out_dir: config.output.dir.clone(),
+    })
 }
 
 /// Runs `f`; with `ATLASGEN_TIMINGS` set, prints how long it took to stderr
@@ -82,7 +92,10 @@ pub fn timed<R>(phase: &str, f: impl FnOnce() -> R) -> R {
     }
     let start = std::time::Instant::now();
     let result = f();
-    eprintln!("atlasgen timing: {phase} {:.2} ms", start.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "atlasgen timing: {phase} {:.2} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
     result
 }
 
@@ -90,7 +103,10 @@ pub fn timed<R>(phase: &str, f: impl FnOnce() -> R) -> R {
 /// depend on where the generator was run from.
 fn spec_display_name(config: &Config) -> String {
     let canonical = std::fs::canonicalize(&config.spec).unwrap_or_else(|_| config.spec.clone());
-    let file = canonical.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = canonical
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     match canonical.parent().and_then(Path::file_name) {
         Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
         None => file,

@@ -42,14 +42,19 @@ impl Spec {
                 Format::Yaml => yaml_line_index(&self.text),
                 Format::Json => json_line_index(&self.text),
             };
-            let starts = std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            let starts = std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
             (index, starts)
         });
         // Fall back to the nearest enclosing node that the index knows.
         let mut p = pointer;
         loop {
             if let Some(line) = index.get(p) {
-                let text = starts.get(line - 1).and_then(|&at| self.text.get(at..)).unwrap_or("");
+                let text = starts
+                    .get(line - 1)
+                    .and_then(|&at| self.text.get(at..))
+                    .unwrap_or("");
                 let l = text.split('\n').next().unwrap_or("");
                 let l = l.strip_suffix('\r').unwrap_or(l);
                 let indent = l.len() - l.trim_start().len();
@@ -68,17 +73,30 @@ impl Spec {
 /// Reads and parses a spec file.
 pub fn load_file(path: &Path) -> Result<Spec, Diagnostic> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(Code::Io, Location::new(&file, ""), format!("cannot read the spec: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            Location::new(&file, ""),
+            format!("cannot read the spec: {e}"),
+        )
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(Code::Syntax, Location::new(&file, ""), format!("the spec is not UTF-8: {e}"))
+        Diagnostic::error(
+            Code::Syntax,
+            Location::new(&file, ""),
+            format!("the spec is not UTF-8: {e}"),
+        )
     })?;
     load_str(&file, text)
 }
 
 /// Parses spec text; `file` is only used in locations.
 pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
-    let format = if file.ends_with(".json") || text.trim_start().starts_with('{') { Format::Json } else { Format::Yaml };
+    let format = if file.ends_with(".json") || text.trim_start().starts_with('{') {
+        Format::Json
+    } else {
+        Format::Yaml
+    };
     check_version(file, &text, format)?;
     let value = parse_value(file, &text, format)?;
     let mut walk = Walk::default();
@@ -89,14 +107,29 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
     // Reading the tree is as fast as reading the text; the text is read
     // again only when the tree does not fit, for the error's line.
     if let Ok(api) = serde_yaml::from_value::<OpenAPI>(value) {
-        return Ok(Spec { file: file.to_owned(), text, format, api, ref_siblings, lines: OnceLock::new() });
+        return Ok(Spec {
+            file: file.to_owned(),
+            text,
+            format,
+            api,
+            ref_siblings,
+            lines: OnceLock::new(),
+        });
     }
     let parsed = match format {
         Format::Json => serde_json::from_str::<OpenAPI>(&text).map_err(|e| {
             let mut loc = Location::new(file, "");
             loc.line = Some((e.line(), e.column()));
-            let code = if e.is_syntax() || e.is_eof() { Code::Syntax } else { Code::Shape };
-            Diagnostic::error(code, loc, format!("cannot parse the spec as OpenAPI 3.0 JSON: {e}"))
+            let code = if e.is_syntax() || e.is_eof() {
+                Code::Syntax
+            } else {
+                Code::Shape
+            };
+            Diagnostic::error(
+                code,
+                loc,
+                format!("cannot parse the spec as OpenAPI 3.0 JSON: {e}"),
+            )
         }),
         Format::Yaml => serde_yaml::from_str::<OpenAPI>(&text).map_err(|e| {
             let mut loc = Location::new(file, "");
@@ -105,11 +138,31 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
             }
             // serde_yaml reports syntax and shape errors alike; its message says which.
             let msg = e.to_string();
-            let code = if msg.contains("did not find expected") || msg.contains("mapping values are not allowed") || msg.contains("found character") || msg.contains("while scanning") || msg.contains("while parsing") { Code::Syntax } else { Code::Shape };
-            Diagnostic::error(code, loc, format!("cannot parse the spec as OpenAPI 3.0 YAML: {msg}"))
+            let code = if msg.contains("did not find expected")
+                || msg.contains("mapping values are not allowed")
+                || msg.contains("found character")
+                || msg.contains("while scanning")
+                || msg.contains("while parsing")
+            {
+                Code::Syntax
+            } else {
+                Code::Shape
+            };
+            Diagnostic::error(
+                code,
+                loc,
+                format!("cannot parse the spec as OpenAPI 3.0 YAML: {msg}"),
+            )
         }),
     }?;
-    Ok(Spec { file: file.to_owned(), text, format, api: parsed, ref_siblings, lines: OnceLock::new() })
+    Ok(Spec {
+        file: file.to_owned(),
+        text,
+        format,
+        api: parsed,
+        ref_siblings,
+        lines: OnceLock::new(),
+    })
 }
 
 /// Inline schemas nested deeper than this are refused (the published Atlas
@@ -128,12 +181,20 @@ fn parse_value(file: &str, text: &str, format: Format) -> Result<serde_yaml::Val
         Format::Json => serde_json::from_str(text).map_err(|e| {
             let mut loc = Location::new(file, "");
             loc.line = Some((e.line(), e.column()));
-            Diagnostic::error(Code::Syntax, loc, format!("cannot parse the spec as JSON: {e}"))
+            Diagnostic::error(
+                Code::Syntax,
+                loc,
+                format!("cannot parse the spec as JSON: {e}"),
+            )
         }),
         Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
             let mut loc = Location::new(file, "");
             loc.line = e.location().map(|l| (l.line(), l.column()));
-            Diagnostic::error(Code::Syntax, loc, format!("cannot parse the spec as YAML: {e}"))
+            Diagnostic::error(
+                Code::Syntax,
+                loc,
+                format!("cannot parse the spec as YAML: {e}"),
+            )
         }),
     }
 }
@@ -149,7 +210,9 @@ struct Walk<'v> {
 fn key_text(k: &serde_yaml::Value) -> String {
     match k {
         serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).map(|s| s.trim_end().to_owned()).unwrap_or_default(),
+        other => serde_yaml::to_string(other)
+            .map(|s| s.trim_end().to_owned())
+            .unwrap_or_default(),
     }
 }
 
@@ -197,13 +260,18 @@ impl<'v> Walk<'v> {
     }
 
     fn schema(&mut self, v: &'v serde_yaml::Value, pointer: &mut String, depth: usize) {
-        let serde_yaml::Value::Mapping(m) = v else { return };
+        let serde_yaml::Value::Mapping(m) = v else {
+            return;
+        };
         self.note_ref(m, pointer);
         self.schemas.push((pointer.clone(), depth, v));
         if depth > MAX_SCHEMA_NESTING {
             return;
         }
-        let child = |walk: &mut Self, pointer: &mut String, suffix: String, value: &'v serde_yaml::Value| {
+        let child = |walk: &mut Self,
+                     pointer: &mut String,
+                     suffix: String,
+                     value: &'v serde_yaml::Value| {
             let len = pointer.len();
             pointer.push_str(&suffix);
             walk.schema(value, pointer, depth + 1);
@@ -212,10 +280,20 @@ impl<'v> Walk<'v> {
         for (k, value) in m {
             let key = key_text(k);
             match (key.as_str(), value) {
-                ("items" | "additionalProperties" | "not", _) => child(self, pointer, format!("/{key}"), value),
+                ("items" | "additionalProperties" | "not", _) => {
+                    child(self, pointer, format!("/{key}"), value)
+                }
                 ("properties", serde_yaml::Value::Mapping(props)) => {
                     for (name, p) in props {
-                        child(self, pointer, format!("/properties/{}", crate::diag::pointer_token(&key_text(name))), p);
+                        child(
+                            self,
+                            pointer,
+                            format!(
+                                "/properties/{}",
+                                crate::diag::pointer_token(&key_text(name))
+                            ),
+                            p,
+                        );
                     }
                 }
                 ("allOf" | "oneOf" | "anyOf", serde_yaml::Value::Sequence(items)) => {
@@ -233,16 +311,30 @@ impl<'v> Walk<'v> {
     fn check(&self, file: &str, text: &str) -> Result<(), Diagnostic> {
         let located = |pointer: &str| {
             let mut loc = Location::new(file, pointer);
-            let index = if text.trim_start().starts_with('{') { json_line_index(text) } else { yaml_line_index(text) };
+            let index = if text.trim_start().starts_with('{') {
+                json_line_index(text)
+            } else {
+                yaml_line_index(text)
+            };
             loc.line = index.get(pointer).map(|l| {
-                let indent = text.lines().nth(l - 1).map(|t| t.len() - t.trim_start().len()).unwrap_or(0);
+                let indent = text
+                    .lines()
+                    .nth(l - 1)
+                    .map(|t| t.len() - t.trim_start().len())
+                    .unwrap_or(0);
                 (*l, indent + 1)
             });
             loc
         };
         if let Some((pointer, _, _)) = self.schemas.iter().find(|s| s.1 > MAX_SCHEMA_NESTING) {
-            return Err(Diagnostic::error(Code::Shape, located(pointer), format!("inline schemas nested more than {MAX_SCHEMA_NESTING} deep"))
-                .with_help("move inner schemas to `components/schemas` and refer to them with `$ref`"));
+            return Err(Diagnostic::error(
+                Code::Shape,
+                located(pointer),
+                format!("inline schemas nested more than {MAX_SCHEMA_NESTING} deep"),
+            )
+            .with_help(
+                "move inner schemas to `components/schemas` and refer to them with `$ref`",
+            ));
         }
         if self.schemas.iter().all(|s| s.1 < INNERMOST_FIRST_FROM) {
             return Ok(());
@@ -250,8 +342,14 @@ impl<'v> Walk<'v> {
         let mut order: Vec<&(String, usize, &serde_yaml::Value)> = self.schemas.iter().collect();
         order.sort_by_key(|s| std::cmp::Reverse(s.1));
         for (pointer, _, value) in order {
-            if let Err(e) = serde_yaml::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>((*value).clone()) {
-                return Err(Diagnostic::error(Code::Shape, located(pointer), format!("not an OpenAPI 3.0 schema: {e}")));
+            if let Err(e) = serde_yaml::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(
+                (*value).clone(),
+            ) {
+                return Err(Diagnostic::error(
+                    Code::Shape,
+                    located(pointer),
+                    format!("not an OpenAPI 3.0 schema: {e}"),
+                ));
             }
         }
         Ok(())
@@ -281,7 +379,11 @@ fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnosti
             }
         }
     }
-    let lines = if found.is_none() { Some(line_offsets(text)) } else { None };
+    let lines = if found.is_none() {
+        Some(line_offsets(text))
+    } else {
+        None
+    };
     for (offset, line) in lines.into_iter().flatten() {
         let candidate = match format {
             // Top-level keys start in column 0.
@@ -290,12 +392,19 @@ fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnosti
         };
         for key in ["openapi", "swagger"] {
             let rest = match format {
-                Format::Yaml => candidate.strip_prefix(key).or_else(|| candidate.strip_prefix(&format!("\"{key}\"") as &str)).or_else(|| candidate.strip_prefix(&format!("'{key}'") as &str)),
+                Format::Yaml => candidate
+                    .strip_prefix(key)
+                    .or_else(|| candidate.strip_prefix(&format!("\"{key}\"") as &str))
+                    .or_else(|| candidate.strip_prefix(&format!("'{key}'") as &str)),
                 Format::Json => candidate.strip_prefix(&format!("\"{key}\"") as &str),
             };
             if let Some(rest) = rest {
                 if let Some(value) = rest.trim_start().strip_prefix(':') {
-                    let value = value.trim().trim_end_matches(',').trim().trim_matches(|c| c == '"' || c == '\'');
+                    let value = value
+                        .trim()
+                        .trim_end_matches(',')
+                        .trim()
+                        .trim_matches(|c| c == '"' || c == '\'');
                     found = Some((key, value.to_owned(), offset));
                     break;
                 }
@@ -326,7 +435,11 @@ fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnosti
         return Err(Diagnostic::error(Code::Version, loc, format!("this is an OpenAPI {version} document; only OpenAPI 3.0 is supported yet"))
             .with_help("OpenAPI 3.1 changes `nullable`, `exclusiveMinimum` and `$ref` siblings; publish or convert a 3.0 version of the spec"));
     }
-    Err(Diagnostic::error(Code::Version, loc, format!("unsupported OpenAPI version `{version}`; only 3.0.x is supported")))
+    Err(Diagnostic::error(
+        Code::Version,
+        loc,
+        format!("unsupported OpenAPI version `{version}`; only 3.0.x is supported"),
+    ))
 }
 
 fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -380,8 +493,15 @@ pub fn yaml_line_index(text: &str) -> HashMap<String, usize> {
         let mut indent = indent;
         let mut content = trimmed;
         // A sequence item, possibly with a mapping starting on the same line.
-        while let Some(rest) = content.strip_prefix("- ").or_else(|| if content == "-" { Some("") } else { None }) {
-            while stack.last().is_some_and(|f| f.indent > indent || (f.indent == indent && f.seq_index.is_none())) {
+        while let Some(rest) =
+            content
+                .strip_prefix("- ")
+                .or_else(|| if content == "-" { Some("") } else { None })
+        {
+            while stack
+                .last()
+                .is_some_and(|f| f.indent > indent || (f.indent == indent && f.seq_index.is_none()))
+            {
                 stack.pop();
             }
             let next = match stack.last() {
@@ -392,7 +512,11 @@ pub fn yaml_line_index(text: &str) -> HashMap<String, usize> {
                 }
                 _ => 0,
             };
-            stack.push(Frame { indent, token: next.to_string(), seq_index: Some(next) });
+            stack.push(Frame {
+                indent,
+                token: next.to_string(),
+                seq_index: Some(next),
+            });
             index.insert(pointer_of(&stack), line_no);
             let consumed = content.len() - rest.len();
             indent += consumed + (rest.len() - rest.trim_start().len());
@@ -405,7 +529,11 @@ pub fn yaml_line_index(text: &str) -> HashMap<String, usize> {
             while stack.last().is_some_and(|f| f.indent >= indent) {
                 stack.pop();
             }
-            stack.push(Frame { indent, token: key, seq_index: None });
+            stack.push(Frame {
+                indent,
+                token: key,
+                seq_index: None,
+            });
             index.insert(pointer_of(&stack), line_no);
             let v = value.trim();
             if v.starts_with('|') || v.starts_with('>') {
@@ -507,7 +635,10 @@ pub fn json_line_index(text: &str) -> HashMap<String, usize> {
                     }
                 }
                 // A string followed by `:` inside an object is a key.
-                while chars.peek().is_some_and(|(_, c)| c.is_whitespace() && *c != '\n') {
+                while chars
+                    .peek()
+                    .is_some_and(|(_, c)| c.is_whitespace() && *c != '\n')
+                {
                     chars.next();
                 }
                 if chars.peek().is_some_and(|(_, c)| *c == ':') {
@@ -532,9 +663,15 @@ mod tests {
         let text = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - $ref: '#/components/parameters/y'\n      description: |\n        text: not a key\n      operationId: op\n";
         let index = yaml_line_index(text);
         assert_eq!(index.get("#/paths/~1a~1{b}/get"), Some(&4));
-        assert_eq!(index.get("#/paths/~1a~1{b}/get/parameters/0/name"), Some(&6));
+        assert_eq!(
+            index.get("#/paths/~1a~1{b}/get/parameters/0/name"),
+            Some(&6)
+        );
         assert_eq!(index.get("#/paths/~1a~1{b}/get/parameters/0/in"), Some(&7));
-        assert_eq!(index.get("#/paths/~1a~1{b}/get/parameters/1/$ref"), Some(&8));
+        assert_eq!(
+            index.get("#/paths/~1a~1{b}/get/parameters/1/$ref"),
+            Some(&8)
+        );
         assert_eq!(index.get("#/paths/~1a~1{b}/get/operationId"), Some(&11));
         assert!(!index.contains_key("#/paths/~1a~1{b}/get/description/text"));
     }
@@ -549,21 +686,30 @@ mod tests {
 
     #[test]
     fn swagger_two_is_refused_with_advice() {
-        let err = load_str("x.yaml", "swagger: '2.0'\ninfo: {}\n".to_owned()).err().map(|d| d.to_string()).unwrap_or_default();
+        let err = load_str("x.yaml", "swagger: '2.0'\ninfo: {}\n".to_owned())
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         assert!(err.contains("Swagger 2.0"), "{err}");
         assert!(err.contains("x.yaml:1:1"), "{err}");
     }
 
     #[test]
     fn openapi_three_one_is_refused_with_advice() {
-        let err = load_str("x.json", "{\"openapi\": \"3.1.0\"}".to_owned()).err().map(|d| d.to_string()).unwrap_or_default();
+        let err = load_str("x.json", "{\"openapi\": \"3.1.0\"}".to_owned())
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         assert!(err.contains("OpenAPI 3.1.0"), "{err}");
     }
 
     #[test]
     fn malformed_yaml_is_located() {
         let d = load_str("x.yaml", "openapi: 3.0.3\ninfo: [\n".to_owned()).err();
-        assert!(d.as_ref().is_some_and(|d| d.location.line.is_some()), "{d:?}");
+        assert!(
+            d.as_ref().is_some_and(|d| d.location.line.is_some()),
+            "{d:?}"
+        );
     }
 }
 

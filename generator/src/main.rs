@@ -62,7 +62,10 @@ fn run() -> ExitCode {
         Err(failure) => {
             eprintln!("{}", failure.render(atlasgen::diag::read_source));
             let errors = failure.errors().count();
-            eprintln!("error: generation failed with {errors} error{}", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: generation failed with {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
             ExitCode::from(u8::try_from(failure.exit_code()).unwrap_or(1))
         }
     }
@@ -75,21 +78,34 @@ fn print_out(text: &str) {
 }
 
 fn config_arg(args: &[String]) -> PathBuf {
-    args.get(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"))
+    args.get(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"))
 }
 
 fn print_warnings(warnings: &[atlasgen::Diagnostic]) {
     if !warnings.is_empty() {
-        eprintln!("{}\n", atlasgen::diag::render_all(warnings, atlasgen::diag::read_source));
+        eprintln!(
+            "{}\n",
+            atlasgen::diag::render_all(warnings, atlasgen::diag::read_source)
+        );
     }
 }
 
 /// A selection naming what the spec lacks is a mistake in the config:
 /// point at the config line that names it.
 fn selection_in_config(mut failure: Failure, config: &Path) -> Failure {
-    let Ok(text) = std::fs::read_to_string(config) else { return failure };
-    for d in failure.diagnostics.iter_mut().filter(|d| d.code == atlasgen::diag::Code::Selection) {
-        let Some(wanted) = d.message.split('`').nth(1) else { continue };
+    let Ok(text) = std::fs::read_to_string(config) else {
+        return failure;
+    };
+    for d in failure
+        .diagnostics
+        .iter_mut()
+        .filter(|d| d.code == atlasgen::diag::Code::Selection)
+    {
+        let Some(wanted) = d.message.split('`').nth(1) else {
+            continue;
+        };
         if let Some(offset) = text.find(&format!("\"{wanted}\"")) {
             let mut loc = atlasgen::diag::Location::new(config.display().to_string(), "");
             loc.line = Some(atlasgen::config::line_col(&text, offset));
@@ -108,22 +124,33 @@ fn io_failure(path: &Path, e: std::io::Error) -> Failure {
 }
 
 fn generate(config: PathBuf) -> Result<u8, Failure> {
-    let generated = atlasgen::generate_from_config(&config).map_err(|f| selection_in_config(f, &config))?;
+    let generated =
+        atlasgen::generate_from_config(&config).map_err(|f| selection_in_config(f, &config))?;
     print_warnings(&generated.warnings);
-    let outcome = atlasgen::timed("write", || write::write(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
+    let outcome = atlasgen::timed("write", || {
+        write::write(&generated.out_dir, &generated.files)
+    })
+    .map_err(|e| io_failure(&generated.out_dir, e))?;
     for p in &outcome.changed {
         eprintln!("wrote {}", p.display());
     }
     for p in &outcome.extra {
         eprintln!("removed {}", p.display());
     }
-    eprintln!("{} files written, {} unchanged", outcome.changed.len(), outcome.unchanged.len());
+    eprintln!(
+        "{} files written, {} unchanged",
+        outcome.changed.len(),
+        outcome.unchanged.len()
+    );
     Ok(0)
 }
 
 /// Splits `--flag value` pairs from positional arguments; `None` for a flag
 /// without its value or one not in `known`.
-fn parse_flags<'a>(args: &'a [String], known: &[&str]) -> Option<(Vec<&'a str>, BTreeMap<&'a str, &'a str>)> {
+fn parse_flags<'a>(
+    args: &'a [String],
+    known: &[&str],
+) -> Option<(Vec<&'a str>, BTreeMap<&'a str, &'a str>)> {
     let mut positional = Vec::new();
     let mut flags = BTreeMap::new();
     let mut it = args.iter();
@@ -150,18 +177,30 @@ fn check(args: &[String]) -> Result<u8, Failure> {
         eprintln!("{USAGE}");
         return Ok(1);
     };
-    let config_path = positional.first().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"));
+    let config_path = positional
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"));
     let config = Config::load(&config_path)?;
     let mut stale = false;
     if let Some(published) = flags.get("--pinned") {
         let extract_path = flags
             .get("--extract-config")
             .map(PathBuf::from)
-            .unwrap_or_else(|| config_path.parent().unwrap_or(Path::new(".")).join("extract.toml"));
+            .unwrap_or_else(|| {
+                config_path
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join("extract.toml")
+            });
         stale |= !pinned_fresh(Path::new(published), &extract_path)?;
     }
-    let generated = atlasgen::generate(&config).map_err(|f| selection_in_config(f, &config_path))?;
-    let outcome = atlasgen::timed("check", || write::check(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
+    let generated =
+        atlasgen::generate(&config).map_err(|f| selection_in_config(f, &config_path))?;
+    let outcome = atlasgen::timed("check", || {
+        write::check(&generated.out_dir, &generated.files)
+    })
+    .map_err(|e| io_failure(&generated.out_dir, e))?;
     if outcome.is_fresh() {
         eprintln!("{} is fresh", generated.out_dir.display());
     } else {
@@ -171,7 +210,10 @@ fn check(args: &[String]) -> Result<u8, Failure> {
         for p in &outcome.extra {
             eprintln!("not generated any more: {}", p.display());
         }
-        eprintln!("the generated crate is stale; run:\n    {}", config.output.regenerate_command);
+        eprintln!(
+            "the generated crate is stale; run:\n    {}",
+            config.output.regenerate_command
+        );
         stale = true;
     }
     Ok(u8::from(stale))
@@ -182,7 +224,10 @@ fn check(args: &[String]) -> Result<u8, Failure> {
 fn pinned_fresh(published: &Path, extract_path: &Path) -> Result<bool, Failure> {
     let config = ExtractConfig::load(extract_path)?;
     let Some(record_path) = &config.pinned else {
-        eprintln!("{} names no `pinned` record; nothing to check against", extract_path.display());
+        eprintln!(
+            "{} names no `pinned` record; nothing to check against",
+            extract_path.display()
+        );
         return Ok(false);
     };
     let record = PinRecord::load(record_path)?;
@@ -190,7 +235,12 @@ fn pinned_fresh(published: &Path, extract_path: &Path) -> Result<bool, Failure> 
     let sha = extract::sha256_hex(&bytes);
     let update = format!("scripts/spec-update.sh {}", published.display());
     if !record.is_pinned() {
-        eprintln!("{} pins no published spec ({}); to pin {} run:\n    {update}", record_path.display(), record.describe(), published.display());
+        eprintln!(
+            "{} pins no published spec ({}); to pin {} run:\n    {update}",
+            record_path.display(),
+            record.describe(),
+            published.display()
+        );
         return Ok(false);
     }
     if record.sha256 != sha {
@@ -214,7 +264,12 @@ fn pinned_fresh(published: &Path, extract_path: &Path) -> Result<bool, Failure> 
         );
         return Ok(false);
     }
-    eprintln!("{} is the pinned spec (published {}), and {} is extracted from it", published.display(), record.date, config.out.display());
+    eprintln!(
+        "{} is the pinned spec (published {}), and {} is extracted from it",
+        published.display(),
+        record.date,
+        config.out.display()
+    );
     Ok(true)
 }
 
@@ -223,7 +278,11 @@ fn write_file(path: &Path, contents: &str) -> Result<bool, Failure> {
         return Ok(false);
     }
     let fail = |e: std::io::Error| {
-        Failure::single(atlasgen::Diagnostic::error(atlasgen::diag::Code::Io, atlasgen::diag::Location::new(path.display().to_string(), ""), format!("cannot write: {e}")))
+        Failure::single(atlasgen::Diagnostic::error(
+            atlasgen::diag::Code::Io,
+            atlasgen::diag::Location::new(path.display().to_string(), ""),
+            format!("cannot write: {e}"),
+        ))
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(fail)?;
@@ -233,11 +292,18 @@ fn write_file(path: &Path, contents: &str) -> Result<bool, Failure> {
 }
 
 fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
-    let Some((positional, flags)) = parse_flags(args, &["--config", "--spec", "--out", "--report", "--date", "--url"]) else {
+    let Some((positional, flags)) = parse_flags(
+        args,
+        &["--config", "--spec", "--out", "--report", "--date", "--url"],
+    ) else {
         eprintln!("{USAGE}");
         return Ok(1);
     };
-    let (Some(config_path), Some(spec_path), true) = (flags.get("--config"), flags.get("--spec"), positional.is_empty()) else {
+    let (Some(config_path), Some(spec_path), true) = (
+        flags.get("--config"),
+        flags.get("--spec"),
+        positional.is_empty(),
+    ) else {
         eprintln!("extract needs --config and --spec\n{USAGE}");
         return Ok(1);
     };
@@ -246,11 +312,23 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
     let (doc, bytes) = extract::read_document(spec_path)?;
     // Without --out, spec/ is updated in place: the extraction and its record.
     let in_place = !flags.contains_key("--out");
-    let out = flags.get("--out").map(PathBuf::from).unwrap_or_else(|| config.out.clone());
+    let out = flags
+        .get("--out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| config.out.clone());
     let previous = extract::previous_extraction(&out);
-    let extracted = extract::extract(&spec_path.display().to_string(), &doc, &config, previous.as_ref())?;
+    let extracted = extract::extract(
+        &spec_path.display().to_string(),
+        &doc,
+        &config,
+        previous.as_ref(),
+    )?;
     let changed = write_file(&out, &extracted.yaml)?;
-    eprintln!("{} {}", if changed { "wrote" } else { "unchanged:" }, out.display());
+    eprintln!(
+        "{} {}",
+        if changed { "wrote" } else { "unchanged:" },
+        out.display()
+    );
     if in_place {
         if let Some(record_path) = &config.pinned {
             let sha = extract::sha256_hex(&bytes);
@@ -258,36 +336,76 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
             let date = flags
                 .get("--date")
                 .map(|d| (*d).to_owned())
-                .or_else(|| existing.as_ref().filter(|r| r.sha256 == sha).map(|r| r.date.clone()))
+                .or_else(|| {
+                    existing
+                        .as_ref()
+                        .filter(|r| r.sha256 == sha)
+                        .map(|r| r.date.clone())
+                })
                 .or_else(|| extract::date_in_name(spec_path))
                 .unwrap_or_else(extract::today);
-            let url = flags.get("--url").map(|u| (*u).to_owned()).unwrap_or_else(|| config.upstream.clone());
-            let record = PinRecord { date, sha256: sha, url, note: String::new() };
+            let url = flags
+                .get("--url")
+                .map(|u| (*u).to_owned())
+                .unwrap_or_else(|| config.upstream.clone());
+            let record = PinRecord {
+                date,
+                sha256: sha,
+                url,
+                note: String::new(),
+            };
             let changed = write_file(record_path, &record.to_toml())?;
-            eprintln!("{} {}", if changed { "wrote" } else { "unchanged:" }, record_path.display());
+            eprintln!(
+                "{} {}",
+                if changed { "wrote" } else { "unchanged:" },
+                record_path.display()
+            );
         }
     }
     // After the record is written: the generator config reads it.
     let mut warnings = extracted.warnings.clone();
     if let Some(gen_path) = &config.generator_config {
         match Config::load(gen_path) {
-            Ok(gen) => warnings.extend(extract::stale_config_keys(&extracted.document, &gen, &gen_path.display().to_string())),
-            Err(d) => warnings.push(atlasgen::Diagnostic::warning(d.code, d.location, format!("cannot check the generator config's pins: {}", d.message))),
+            Ok(gen) => warnings.extend(extract::stale_config_keys(
+                &extracted.document,
+                &gen,
+                &gen_path.display().to_string(),
+            )),
+            Err(d) => warnings.push(atlasgen::Diagnostic::warning(
+                d.code,
+                d.location,
+                format!("cannot check the generator config's pins: {}", d.message),
+            )),
         }
     }
     print_warnings(&warnings);
     if let Some(report) = flags.get("--report") {
-        write_file(Path::new(report), &extract::pins_markdown(&extracted.pins, &warnings))?;
+        write_file(
+            Path::new(report),
+            &extract::pins_markdown(&extracted.pins, &warnings),
+        )?;
     }
     for p in extracted.pins.iter().filter(|p| p.absorbs_rename()) {
-        let at = p.position.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
-        eprintln!("pinned: {}{at}: `{}` stays {} in Rust", p.operation, p.published.as_deref().unwrap_or("(inline)"), p.rust_text());
+        let at = p
+            .position
+            .as_deref()
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        eprintln!(
+            "pinned: {}{at}: `{}` stays {} in Rust",
+            p.operation,
+            p.published.as_deref().unwrap_or("(inline)"),
+            p.rust_text()
+        );
     }
     Ok(0)
 }
 
 fn diff_cmd(args: &[String]) -> Result<u8, Failure> {
-    let Some((positional, flags)) = parse_flags(args, &["--config", "--format", "--old-label", "--new-label"]) else {
+    let Some((positional, flags)) = parse_flags(
+        args,
+        &["--config", "--format", "--old-label", "--new-label"],
+    ) else {
         eprintln!("{USAGE}");
         return Ok(1);
     };
@@ -384,7 +502,14 @@ fn generate_config(config: &Config) -> Result<u8, Failure> {
     let generated = atlasgen::generate(config)?;
     atlasgen::timed("warnings", || print_warnings(&generated.warnings));
     eprintln!("{} warnings", generated.warnings.len());
-    let outcome = atlasgen::timed("write", || write::write(&generated.out_dir, &generated.files)).map_err(|e| io_failure(&generated.out_dir, e))?;
-    eprintln!("{} files written, {} unchanged", outcome.changed.len(), outcome.unchanged.len());
+    let outcome = atlasgen::timed("write", || {
+        write::write(&generated.out_dir, &generated.files)
+    })
+    .map_err(|e| io_failure(&generated.out_dir, e))?;
+    eprintln!(
+        "{} files written, {} unchanged",
+        outcome.changed.len(),
+        outcome.unchanged.len()
+    );
     Ok(0)
 }

@@ -20,11 +20,11 @@ pub enum Case {
 
 /// Rust's strict and reserved keywords (2021 edition), plus `gen` (2024).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated code uses unqualified; a spec type named like
@@ -72,7 +72,11 @@ pub fn ident(raw: &str, case: Case) -> String {
     } else {
         // `<`, `>=`, `*`: spell the symbols so the name still says something.
         let words: Vec<&str> = raw.chars().filter_map(symbol_word).collect();
-        spelled = if words.is_empty() { "empty".to_owned() } else { words.join(" ") };
+        spelled = if words.is_empty() {
+            "empty".to_owned()
+        } else {
+            words.join(" ")
+        };
         &spelled
     };
     // Dots between digits (`4.4`) would vanish under heck; keep them apart.
@@ -84,7 +88,9 @@ pub fn ident(raw: &str, case: Case) -> String {
         Case::Type => cleaned.to_upper_camel_case(),
         Case::Value => cleaned.to_snake_case(),
     };
-    if source.chars().next().is_some_and(|c| c.is_ascii_digit()) || name.starts_with(|c: char| c.is_ascii_digit()) {
+    if source.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || name.starts_with(|c: char| c.is_ascii_digit())
+    {
         // Values like `4.4`, `3DES` or `1000_requests`: a letter in front,
         // adjacent numbers kept apart so `4.4` and `44` stay distinct.
         let tokens: Vec<String> = cleaned
@@ -96,7 +102,8 @@ pub fn ident(raw: &str, case: Case) -> String {
             .collect();
         let mut joined = String::new();
         for t in &tokens {
-            let digit_boundary = joined.ends_with(|c: char| c.is_ascii_digit()) && t.starts_with(|c: char| c.is_ascii_digit());
+            let digit_boundary = joined.ends_with(|c: char| c.is_ascii_digit())
+                && t.starts_with(|c: char| c.is_ascii_digit());
             if !joined.is_empty() && (digit_boundary || case == Case::Value) {
                 joined.push('_');
             }
@@ -173,7 +180,11 @@ impl Scope {
             self.taken.insert(wanted.to_owned(), owner.to_owned());
             return wanted.to_owned();
         }
-        let sep = if wanted.contains('_') || wanted.chars().next().is_some_and(char::is_lowercase) { "_" } else { "" };
+        let sep = if wanted.contains('_') || wanted.chars().next().is_some_and(char::is_lowercase) {
+            "_"
+        } else {
+            ""
+        };
         let mut n = 2;
         loop {
             let candidate = format!("{wanted}{sep}{n}");
@@ -201,7 +212,10 @@ mod tests {
     fn schema_names_become_upper_camel_case() {
         assert_eq!(type_name("BackupRestoreJob"), "BackupRestoreJob");
         assert_eq!(type_name("ApiBSONTimestampView"), "ApiBsonTimestampView");
-        assert_eq!(type_name("application/vnd.atlas.2023-01-01+json"), "ApplicationVndAtlas20230101Json");
+        assert_eq!(
+            type_name("application/vnd.atlas.2023-01-01+json"),
+            "ApplicationVndAtlas20230101Json"
+        );
     }
 
     #[test]
@@ -209,7 +223,10 @@ mod tests {
         assert_eq!(value_name("masterKeyUUID"), "master_key_uuid");
         assert_eq!(value_name("urlV2"), "url_v2");
         assert_eq!(value_name("batchId"), "batch_id");
-        assert_eq!(value_name("getGroupClusterRestoreJob"), "get_group_cluster_restore_job");
+        assert_eq!(
+            value_name("getGroupClusterRestoreJob"),
+            "get_group_cluster_restore_job"
+        );
     }
 
     #[test]

@@ -24,17 +24,35 @@ impl Selected<'_> {
     }
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// All operations of the spec, in path order then method order.
 pub fn all_operations(spec: &Spec) -> Vec<Selected<'_>> {
     let mut out = Vec::new();
     for (path, item) in &spec.api.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
-        let ops = [&item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace];
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let ops = [
+            &item.get,
+            &item.put,
+            &item.post,
+            &item.delete,
+            &item.options,
+            &item.head,
+            &item.patch,
+            &item.trace,
+        ];
         for (method, op) in METHODS.iter().zip(ops) {
             if let Some(operation) = op {
-                out.push(Selected { path, method, operation, path_params: &item.parameters });
+                out.push(Selected {
+                    path,
+                    method,
+                    operation,
+                    path_params: &item.parameters,
+                });
             }
         }
     }
@@ -49,33 +67,58 @@ pub fn select<'a>(spec: &'a Spec, selection: &Selection) -> Result<Vec<Selected<
     }
     let mut errors = Vec::new();
     let loc = spec.locate("#/paths");
-    let ids: Vec<&str> = all.iter().filter_map(|s| s.operation.operation_id.as_deref()).collect();
+    let ids: Vec<&str> = all
+        .iter()
+        .filter_map(|s| s.operation.operation_id.as_deref())
+        .collect();
     for wanted in &selection.operation_ids {
         if !ids.contains(&wanted.as_str()) {
             errors.push(not_found("operationId", wanted, &ids, loc.clone()));
         }
     }
-    let tags: Vec<&str> = spec.api.tags.iter().map(|t| t.name.as_str()).chain(all.iter().flat_map(|s| s.operation.tags.iter().map(String::as_str))).collect();
+    let tags: Vec<&str> = spec
+        .api
+        .tags
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(
+            all.iter()
+                .flat_map(|s| s.operation.tags.iter().map(String::as_str)),
+        )
+        .collect();
     for wanted in &selection.tags {
         if !tags.contains(&wanted.as_str()) {
             errors.push(not_found("tag", wanted, &tags, loc.clone()));
         }
     }
-    let keys: Vec<String> = all.iter().map(|s| format!("{} {}", s.method.to_uppercase(), s.path)).collect();
+    let keys: Vec<String> = all
+        .iter()
+        .map(|s| format!("{} {}", s.method.to_uppercase(), s.path))
+        .collect();
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     for wanted in &selection.paths {
         if !key_refs.iter().any(|k| k.eq_ignore_ascii_case(wanted)) {
-            errors.push(not_found("operation (method and path)", wanted, &key_refs, loc.clone()));
+            errors.push(not_found(
+                "operation (method and path)",
+                wanted,
+                &key_refs,
+                loc.clone(),
+            ));
         }
     }
     if !errors.is_empty() {
-        return Err(Failure { diagnostics: errors });
+        return Err(Failure {
+            diagnostics: errors,
+        });
     }
     Ok(all
         .into_iter()
         .zip(keys)
         .filter(|(s, key)| {
-            s.operation.operation_id.as_ref().is_some_and(|id| selection.operation_ids.contains(id))
+            s.operation
+                .operation_id
+                .as_ref()
+                .is_some_and(|id| selection.operation_ids.contains(id))
                 || s.operation.tags.iter().any(|t| selection.tags.contains(t))
                 || selection.paths.iter().any(|p| p.eq_ignore_ascii_case(key))
         })
@@ -83,24 +126,44 @@ pub fn select<'a>(spec: &'a Spec, selection: &Selection) -> Result<Vec<Selected<
         .collect())
 }
 
-fn not_found(what: &str, wanted: &str, candidates: &[&str], loc: crate::diag::Location) -> Diagnostic {
-    let d = Diagnostic::error(Code::Selection, loc, format!("the selection names {what} `{wanted}`, which the spec does not have"));
+fn not_found(
+    what: &str,
+    wanted: &str,
+    candidates: &[&str],
+    loc: crate::diag::Location,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        Code::Selection,
+        loc,
+        format!("the selection names {what} `{wanted}`, which the spec does not have"),
+    );
     let close = closest(wanted, candidates, 3);
     if close.is_empty() {
         d
     } else {
-        d.with_help(format!("the closest names in the spec: {}", close.join(", ")))
+        d.with_help(format!(
+            "the closest names in the spec: {}",
+            close.join(", ")
+        ))
     }
 }
 
 /// Up to `n` candidates nearest to `wanted` by edit distance (ignoring case).
 pub fn closest<'a>(wanted: &str, candidates: &[&'a str], n: usize) -> Vec<&'a str> {
     let w = wanted.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates.iter().map(|c| (edit_distance(&w, &c.to_lowercase()), *c)).collect();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (edit_distance(&w, &c.to_lowercase()), *c))
+        .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
     let limit = (wanted.chars().count() / 2).max(3);
-    scored.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, c)| c).collect()
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d <= limit)
+        .take(n)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -109,7 +172,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -117,7 +182,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The component name a local `$ref` points at, checked against `section`.
-pub fn ref_name<'r>(spec: &Spec, reference: &'r str, section: &str, used_at: &str) -> Result<&'r str, Diagnostic> {
+pub fn ref_name<'r>(
+    spec: &Spec,
+    reference: &'r str,
+    section: &str,
+    used_at: &str,
+) -> Result<&'r str, Diagnostic> {
     let prefix = format!("#/components/{section}/");
     match reference.strip_prefix(&prefix) {
         Some(name) if !name.contains('/') => Ok(name),
@@ -136,9 +206,17 @@ pub fn ref_name<'r>(spec: &Spec, reference: &'r str, section: &str, used_at: &st
 }
 
 fn dangling(spec: &Spec, reference: &str, used_at: &str, names: Vec<&str>) -> Diagnostic {
-    let name = reference.rsplit('/').next().map(unescape_pointer_token).unwrap_or_default();
+    let name = reference
+        .rsplit('/')
+        .next()
+        .map(unescape_pointer_token)
+        .unwrap_or_default();
     // At the `$ref` line itself (the pointer still names where it is used).
-    let d = Diagnostic::error(Code::Reference, spec.locate(&format!("{used_at}/$ref")), format!("`$ref: {reference}` points to nothing"));
+    let d = Diagnostic::error(
+        Code::Reference,
+        spec.locate(&format!("{used_at}/$ref")),
+        format!("`$ref: {reference}` points to nothing"),
+    );
     let close = closest(&name, &names, 3);
     if close.is_empty() {
         d
@@ -149,7 +227,11 @@ fn dangling(spec: &Spec, reference: &str, used_at: &str, names: Vec<&str>) -> Di
 
 /// Follows a schema reference (through chains of references) to the schema,
 /// returning the pointer of the final named target, if any.
-pub fn schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Schema>, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+pub fn schema<'a>(
+    spec: &'a Spec,
+    r: &'a ReferenceOr<Schema>,
+    used_at: &str,
+) -> Result<(&'a Schema, Option<String>), Diagnostic> {
     match r {
         ReferenceOr::Item(s) => Ok((s, None)),
         ReferenceOr::Reference { reference } => follow(spec, reference, used_at),
@@ -157,7 +239,11 @@ pub fn schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Schema>, used_at: &str) -> 
 }
 
 /// Same for a boxed schema reference (properties, items).
-pub fn boxed_schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Box<Schema>>, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+pub fn boxed_schema<'a>(
+    spec: &'a Spec,
+    r: &'a ReferenceOr<Box<Schema>>,
+    used_at: &str,
+) -> Result<(&'a Schema, Option<String>), Diagnostic> {
     match r {
         ReferenceOr::Item(s) => Ok((s, None)),
         ReferenceOr::Reference { reference } => follow(spec, reference, used_at),
@@ -165,7 +251,11 @@ pub fn boxed_schema<'a>(spec: &'a Spec, r: &'a ReferenceOr<Box<Schema>>, used_at
 }
 
 /// Follows a `$ref` string to its schema.
-pub fn follow<'a>(spec: &'a Spec, first: &str, used_at: &str) -> Result<(&'a Schema, Option<String>), Diagnostic> {
+pub fn follow<'a>(
+    spec: &'a Spec,
+    first: &str,
+    used_at: &str,
+) -> Result<(&'a Schema, Option<String>), Diagnostic> {
     let mut reference: &str = first;
     let mut seen: Vec<String> = Vec::new();
     loop {
@@ -181,17 +271,28 @@ pub fn follow<'a>(spec: &'a Spec, first: &str, used_at: &str) -> Result<(&'a Sch
         let name = unescape_pointer_token(ref_name(spec, reference, "schemas", used_at)?);
         let components = spec.api.components.as_ref();
         match components.and_then(|c| c.schemas.get(&name)) {
-            Some(ReferenceOr::Item(s)) => return Ok((s, Some(format!("#/components/schemas/{}", pointer_token(&name))))),
+            Some(ReferenceOr::Item(s)) => {
+                return Ok((
+                    s,
+                    Some(format!("#/components/schemas/{}", pointer_token(&name))),
+                ))
+            }
             Some(ReferenceOr::Reference { reference: next }) => reference = next,
             None => {
-                let names = components.map(|c| c.schemas.keys().map(String::as_str).collect()).unwrap_or_default();
+                let names = components
+                    .map(|c| c.schemas.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
                 return Err(dangling(spec, reference, used_at, names));
             }
         }
     }
 }
 
-pub fn parameter<'a>(spec: &'a Spec, r: &'a ReferenceOr<Parameter>, used_at: &str) -> Result<(&'a Parameter, String), Diagnostic> {
+pub fn parameter<'a>(
+    spec: &'a Spec,
+    r: &'a ReferenceOr<Parameter>,
+    used_at: &str,
+) -> Result<(&'a Parameter, String), Diagnostic> {
     match r {
         ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
         ReferenceOr::Reference { reference } => {
@@ -213,7 +314,11 @@ pub fn parameter<'a>(spec: &'a Spec, r: &'a ReferenceOr<Parameter>, used_at: &st
     }
 }
 
-pub fn response<'a>(spec: &'a Spec, r: &'a ReferenceOr<Response>, used_at: &str) -> Result<(&'a Response, String), Diagnostic> {
+pub fn response<'a>(
+    spec: &'a Spec,
+    r: &'a ReferenceOr<Response>,
+    used_at: &str,
+) -> Result<(&'a Response, String), Diagnostic> {
     match r {
         ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
         ReferenceOr::Reference { reference } => {
@@ -235,7 +340,11 @@ pub fn response<'a>(spec: &'a Spec, r: &'a ReferenceOr<Response>, used_at: &str)
     }
 }
 
-pub fn request_body<'a>(spec: &'a Spec, r: &'a ReferenceOr<openapiv3::RequestBody>, used_at: &str) -> Result<(&'a openapiv3::RequestBody, String), Diagnostic> {
+pub fn request_body<'a>(
+    spec: &'a Spec,
+    r: &'a ReferenceOr<openapiv3::RequestBody>,
+    used_at: &str,
+) -> Result<(&'a openapiv3::RequestBody, String), Diagnostic> {
     match r {
         ReferenceOr::Item(b) => Ok((b, used_at.to_owned())),
         ReferenceOr::Reference { reference } => {

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    AdditionalProperties, MediaType, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema,
-    SchemaKind, StatusCode, Type,
+    AdditionalProperties, MediaType, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
 };
 
 use crate::coverage::Trap;
@@ -19,7 +19,11 @@ use crate::resolve;
 pub fn find(spec: &Spec) -> Vec<Trap> {
     let every = every_schema(spec);
     let components = component_schemas(spec);
-    let trap = |name: &str, found: usize, handling: &str| Trap { name: name.to_owned(), found, handling: handling.to_owned() };
+    let trap = |name: &str, found: usize, handling: &str| Trap {
+        name: name.to_owned(),
+        found,
+        handling: handling.to_owned(),
+    };
     vec![
         trap(
             "parent lists children in oneOf, children include parent through allOf",
@@ -107,7 +111,13 @@ fn every_schema(spec: &Spec) -> Vec<&Schema> {
             }
         }
     }
-    for item in spec.api.paths.paths.values().filter_map(ReferenceOr::as_item) {
+    for item in spec
+        .api
+        .paths
+        .paths
+        .values()
+        .filter_map(ReferenceOr::as_item)
+    {
         for p in &item.parameters {
             param_roots(p, &mut roots);
         }
@@ -118,7 +128,12 @@ fn every_schema(spec: &Spec) -> Vec<&Schema> {
             if let Some(b) = op.request_body.as_ref().and_then(ReferenceOr::as_item) {
                 roots.extend(b.content.values().filter_map(|m| m.schema.as_ref()));
             }
-            for r in op.responses.responses.values().chain(op.responses.default.iter()) {
+            for r in op
+                .responses
+                .responses
+                .values()
+                .chain(op.responses.default.iter())
+            {
                 response_roots(r, &mut roots);
             }
         }
@@ -134,7 +149,9 @@ fn param_roots<'a>(p: &'a ReferenceOr<Parameter>, roots: &mut Vec<&'a ReferenceO
     let Some(p) = p.as_item() else { return };
     match &p.parameter_data_ref().format {
         ParameterSchemaOrContent::Schema(s) => roots.push(s),
-        ParameterSchemaOrContent::Content(c) => roots.extend(c.values().filter_map(|m| m.schema.as_ref())),
+        ParameterSchemaOrContent::Content(c) => {
+            roots.extend(c.values().filter_map(|m| m.schema.as_ref()))
+        }
     }
 }
 
@@ -149,7 +166,11 @@ fn response_roots<'a>(r: &'a ReferenceOr<Response>, roots: &mut Vec<&'a Referenc
 }
 
 fn component_schemas(spec: &Spec) -> Vec<&Schema> {
-    spec.api.components.iter().flat_map(|c| c.schemas.values().filter_map(ReferenceOr::as_item)).collect()
+    spec.api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.values().filter_map(ReferenceOr::as_item))
+        .collect()
 }
 
 /// Pushes `s` and every inline schema nested in it.
@@ -179,7 +200,9 @@ fn walk<'a>(s: &'a Schema, out: &mut Vec<&'a Schema>) {
         }
         SchemaKind::Type(Type::Array(a)) => a.items.iter().for_each(|i| boxed(i, out)),
         SchemaKind::Type(_) => {}
-        SchemaKind::OneOf { one_of: rs } | SchemaKind::AllOf { all_of: rs } | SchemaKind::AnyOf { any_of: rs } => plain(rs, out),
+        SchemaKind::OneOf { one_of: rs }
+        | SchemaKind::AllOf { all_of: rs }
+        | SchemaKind::AnyOf { any_of: rs } => plain(rs, out),
         SchemaKind::Not { not } => plain(std::slice::from_ref(not.as_ref()), out),
         SchemaKind::Any(a) => {
             a.properties.values().for_each(|p| boxed(p, out));
@@ -225,17 +248,23 @@ fn target(spec: &Spec, r: &ReferenceOr<Schema>) -> Option<String> {
 /// Component schemas P with a `oneOf` member C whose `allOf` refers back to P.
 /// A discriminator is not required: the cycle is the trap, with or without one.
 fn cyclic_parents(spec: &Spec) -> usize {
-    let Some(components) = &spec.api.components else { return 0 };
+    let Some(components) = &spec.api.components else {
+        return 0;
+    };
     components
         .schemas
         .iter()
         .filter(|(name, parent)| {
-            let Some(parent) = parent.as_item() else { return false };
+            let Some(parent) = parent.as_item() else {
+                return false;
+            };
             let pointer = format!("#/components/schemas/{}", pointer_token(name));
             one_of(parent).iter().any(|member| {
                 matches!(member, ReferenceOr::Reference { .. })
                     && resolve::schema(spec, member, "").is_ok_and(|(child, _)| {
-                        all_of(child).iter().any(|m| target(spec, m).as_deref() == Some(pointer.as_str()))
+                        all_of(child)
+                            .iter()
+                            .any(|m| target(spec, m).as_deref() == Some(pointer.as_str()))
                     })
             })
         })
@@ -248,8 +277,18 @@ fn symbol_enum_values(schemas: &[&Schema]) -> usize {
     schemas
         .iter()
         .map(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().filter(|v| symbolic(v)).count(),
-            SchemaKind::Any(a) => a.enumeration.iter().filter_map(|v| v.as_str()).filter(|v| symbolic(v)).count(),
+            SchemaKind::Type(Type::String(st)) => st
+                .enumeration
+                .iter()
+                .flatten()
+                .filter(|v| symbolic(v))
+                .count(),
+            SchemaKind::Any(a) => a
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter(|v| symbolic(v))
+                .count(),
             _ => 0,
         })
         .sum()
@@ -266,11 +305,15 @@ fn array_enums(schemas: &[&Schema]) -> usize {
 /// Inline string-enum properties of component schemas whose name equals the
 /// schema's, or whose derived `<Parent><Prop>` name is a component's name.
 fn enum_name_clashes(spec: &Spec) -> usize {
-    let Some(components) = &spec.api.components else { return 0 };
+    let Some(components) = &spec.api.components else {
+        return 0;
+    };
     let type_names: BTreeSet<String> = components.schemas.keys().map(|n| type_name(n)).collect();
     let mut found = 0;
     for (name, schema) in &components.schemas {
-        let Some(schema) = schema.as_item() else { continue };
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
         let properties = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => &o.properties,
             SchemaKind::Any(a) => &a.properties,
@@ -280,7 +323,9 @@ fn enum_name_clashes(spec: &Spec) -> usize {
         for (wire, prop) in properties {
             let Some(prop) = prop.as_item() else { continue };
             // Only these become named enums; other enum shapes degrade.
-            let SchemaKind::Type(Type::String(st)) = &prop.schema_kind else { continue };
+            let SchemaKind::Type(Type::String(st)) = &prop.schema_kind else {
+                continue;
+            };
             if st.enumeration.iter().flatten().next().is_none() {
                 continue;
             }
@@ -313,7 +358,9 @@ fn shared_titles(spec: &Spec, components: &[&Schema]) -> usize {
 }
 
 fn operations(spec: &Spec) -> impl Iterator<Item = &Operation> {
-    resolve::all_operations(spec).into_iter().map(|s| s.operation)
+    resolve::all_operations(spec)
+        .into_iter()
+        .map(|s| s.operation)
 }
 
 /// An operation's responses, resolved (`default` counts as an error), with their pointers.
@@ -328,7 +375,11 @@ fn responses<'a>(spec: &'a Spec, op: &'a Operation) -> Vec<(Kind, &'a Response, 
     });
     statuses
         .chain(op.responses.default.iter().map(|r| (Kind::Error, r)))
-        .filter_map(|(kind, r)| resolve::response(spec, r, "").ok().map(|(resp, at)| (kind, resp, at)))
+        .filter_map(|(kind, r)| {
+            resolve::response(spec, r, "")
+                .ok()
+                .map(|(resp, at)| (kind, resp, at))
+        })
         .collect()
 }
 
@@ -340,13 +391,30 @@ enum Kind {
 }
 
 /// The request body, through a `#/components/requestBodies/` reference.
-fn request_body<'a>(spec: &'a Spec, op: &'a Operation) -> Option<(&'a RequestBody, Option<String>)> {
+fn request_body<'a>(
+    spec: &'a Spec,
+    op: &'a Operation,
+) -> Option<(&'a RequestBody, Option<String>)> {
     match op.request_body.as_ref()? {
         ReferenceOr::Item(b) => Some((b, None)),
         ReferenceOr::Reference { reference } => {
-            let name = unescape_pointer_token(resolve::ref_name(spec, reference, "requestBodies", "").ok()?);
-            let body = spec.api.components.as_ref()?.request_bodies.get(&name)?.as_item()?;
-            Some((body, Some(format!("#/components/requestBodies/{}", pointer_token(&name)))))
+            let name = unescape_pointer_token(
+                resolve::ref_name(spec, reference, "requestBodies", "").ok()?,
+            );
+            let body = spec
+                .api
+                .components
+                .as_ref()?
+                .request_bodies
+                .get(&name)?
+                .as_item()?;
+            Some((
+                body,
+                Some(format!(
+                    "#/components/requestBodies/{}",
+                    pointer_token(&name)
+                )),
+            ))
         }
     }
 }
@@ -354,7 +422,11 @@ fn request_body<'a>(spec: &'a Spec, op: &'a Operation) -> Option<(&'a RequestBod
 fn mixed_error_bodies(spec: &Spec) -> usize {
     operations(spec)
         .filter(|op| {
-            let bodies: Vec<bool> = responses(spec, op).iter().filter(|(k, ..)| *k == Kind::Error).map(|(_, r, _)| !r.content.is_empty()).collect();
+            let bodies: Vec<bool> = responses(spec, op)
+                .iter()
+                .filter(|(k, ..)| *k == Kind::Error)
+                .map(|(_, r, _)| !r.content.is_empty())
+                .collect();
             bodies.contains(&true) && bodies.contains(&false)
         })
         .count()
@@ -362,7 +434,12 @@ fn mixed_error_bodies(spec: &Spec) -> usize {
 
 /// The media type without parameters, lowercased.
 fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Counted once per entry, however many operations share it through a `$ref`.
@@ -381,7 +458,10 @@ fn json_without_schema(spec: &Spec) -> usize {
             check(&r.content, &at);
         }
         if let Some((b, at)) = request_body(spec, sel.operation) {
-            check(&b.content, &at.unwrap_or_else(|| format!("{}/requestBody", sel.pointer())));
+            check(
+                &b.content,
+                &at.unwrap_or_else(|| format!("{}/requestBody", sel.pointer())),
+            );
         }
     }
     found.len()
@@ -390,20 +470,35 @@ fn json_without_schema(spec: &Spec) -> usize {
 /// `application/vnd.atlas.` followed by what comes before `+json`, if it is one.
 fn atlas_version(media_type: &str) -> Option<String> {
     let e = essence(media_type);
-    e.strip_prefix("application/vnd.atlas.")?.strip_suffix("+json").map(str::to_owned)
+    e.strip_prefix("application/vnd.atlas.")?
+        .strip_suffix("+json")
+        .map(str::to_owned)
 }
 
 /// `YYYY-MM-DD`, digits and dashes only (the calendar is not checked).
 fn is_date(v: &str) -> bool {
     let b = v.as_bytes();
-    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 fn vendor_media_types(spec: &Spec) -> usize {
-    let dated = |content: &indexmap::IndexMap<String, MediaType>| content.keys().any(|mt| atlas_version(mt).is_some_and(|v| is_date(&v)));
+    let dated = |content: &indexmap::IndexMap<String, MediaType>| {
+        content
+            .keys()
+            .any(|mt| atlas_version(mt).is_some_and(|v| is_date(&v)))
+    };
     operations(spec)
         .filter(|op| {
-            responses(spec, op).iter().any(|(k, r, _)| *k == Kind::Success && dated(&r.content))
+            responses(spec, op)
+                .iter()
+                .any(|(k, r, _)| *k == Kind::Success && dated(&r.content))
                 || request_body(spec, op).is_some_and(|(b, _)| dated(&b.content))
         })
         .count()
@@ -411,11 +506,19 @@ fn vendor_media_types(spec: &Spec) -> usize {
 
 fn several_versions(spec: &Spec) -> usize {
     let several = |content: &indexmap::IndexMap<String, MediaType>| {
-        content.keys().filter_map(|mt| atlas_version(mt)).collect::<BTreeSet<_>>().len() >= 2
+        content
+            .keys()
+            .filter_map(|mt| atlas_version(mt))
+            .collect::<BTreeSet<_>>()
+            .len()
+            >= 2
     };
     operations(spec)
         .filter(|op| {
-            responses(spec, op).iter().any(|(_, r, _)| several(&r.content)) || request_body(spec, op).is_some_and(|(b, _)| several(&b.content))
+            responses(spec, op)
+                .iter()
+                .any(|(_, r, _)| several(&r.content))
+                || request_body(spec, op).is_some_and(|(b, _)| several(&b.content))
         })
         .count()
 }
@@ -522,7 +625,8 @@ mod tests {
     }
 
     const MIXED: &str = "error responses mixing bodies and no bodies";
-    const ERR_BODY: &str = "            application/json:\n              schema:\n                type: object\n";
+    const ERR_BODY: &str =
+        "            application/json:\n              schema:\n                type: object\n";
 
     #[test]
     fn mixed_error_bodies_are_found_through_refs() {
@@ -552,7 +656,10 @@ mod tests {
 
     #[test]
     fn json_with_schema_is_fine() {
-        let spec = op(&format!("        '200':\n          description: ok\n          content:\n{ERR_BODY}"), "");
+        let spec = op(
+            &format!("        '200':\n          description: ok\n          content:\n{ERR_BODY}"),
+            "",
+        );
         assert_eq!(count(NO_SCHEMA, &spec), 0);
     }
 

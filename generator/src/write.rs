@@ -67,10 +67,14 @@ pub fn check(dir: &Path, files: &[File]) -> std::io::Result<Outcome> {
 fn extra_files(dir: &Path, files: &[File]) -> std::io::Result<Vec<PathBuf>> {
     let src = dir.join("src");
     let mut extra = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&src) else { return Ok(extra) };
+    let Ok(entries) = std::fs::read_dir(&src) else {
+        return Ok(extra);
+    };
     for entry in entries {
         let path = entry?.path();
-        let Ok(rel) = path.strip_prefix(dir) else { continue };
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if rel.ends_with(".rs") && !files.iter().any(|f| f.path == rel) {
             let head = std::fs::read_to_string(&path).unwrap_or_default();

@@ -39,7 +39,12 @@ struct Outcome {
 
 fn kind_of(d: &Diagnostic) -> String {
     // Numbers and quoted names vary; the first words say which check fired.
-    let words: Vec<&str> = d.message.split_whitespace().filter(|w| !w.contains('`') && !w.contains('#')).take(4).collect();
+    let words: Vec<&str> = d
+        .message
+        .split_whitespace()
+        .filter(|w| !w.contains('`') && !w.contains('#'))
+        .take(4)
+        .collect();
     format!("{:?}/{}/{}", d.severity, d.code.as_str(), words.join(" "))
 }
 
@@ -125,24 +130,157 @@ mod rng;
 use rng::Rng;
 
 const WEIRD_STRINGS: &[&str] = &[
-    "", " ", "type", "self", "Self", "crate", "super", "fn", "r#type", "_", "__", "1", "1abc", "-", "<", ">=", "a/b", "..", ".",
-    "%2F", "?", "#", "a\r\nb", "\0", "\u{7f}", "é", "日本語", "🦀", "Error", "Client", "Box", "Option", "String", "Result", "Vec",
-    "Unknown", "a b", "{", "}", "[", "(?<=a)b", "\\d", "\\\\d", "^(a+)+$", "[z-a]", "\\p{L}", "(?i)x", "$ref", "#/components/schemas/",
-    "~0~1", "'", "\"", "\\", "null", "true", "3.1.0", "2.0", "3.0.0", "default", "2XX", "999", "x-rust-name", "get", "GET /",
-    "application/json", "*/*", "text/html", "application/vnd.atlas.2023-01-01+json", "{id}", "/a/{b}", "/{", "int32", "uuid",
-    "date-time", "password", "binary", "ab\u{300}c", "\u{202e}rtl", "CamelCase", "snake_case", "SCREAMING_CASE", "kebab-case",
+    "",
+    " ",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "fn",
+    "r#type",
+    "_",
+    "__",
+    "1",
+    "1abc",
+    "-",
+    "<",
+    ">=",
+    "a/b",
+    "..",
+    ".",
+    "%2F",
+    "?",
+    "#",
+    "a\r\nb",
+    "\0",
+    "\u{7f}",
+    "é",
+    "日本語",
+    "🦀",
+    "Error",
+    "Client",
+    "Box",
+    "Option",
+    "String",
+    "Result",
+    "Vec",
+    "Unknown",
+    "a b",
+    "{",
+    "}",
+    "[",
+    "(?<=a)b",
+    "\\d",
+    "\\\\d",
+    "^(a+)+$",
+    "[z-a]",
+    "\\p{L}",
+    "(?i)x",
+    "$ref",
+    "#/components/schemas/",
+    "~0~1",
+    "'",
+    "\"",
+    "\\",
+    "null",
+    "true",
+    "3.1.0",
+    "2.0",
+    "3.0.0",
+    "default",
+    "2XX",
+    "999",
+    "x-rust-name",
+    "get",
+    "GET /",
+    "application/json",
+    "*/*",
+    "text/html",
+    "application/vnd.atlas.2023-01-01+json",
+    "{id}",
+    "/a/{b}",
+    "/{",
+    "int32",
+    "uuid",
+    "date-time",
+    "password",
+    "binary",
+    "ab\u{300}c",
+    "\u{202e}rtl",
+    "CamelCase",
+    "snake_case",
+    "SCREAMING_CASE",
+    "kebab-case",
 ];
 
 const SCHEMA_KEYS: &[&str] = &[
-    "type", "format", "pattern", "enum", "items", "properties", "additionalProperties", "required", "allOf", "oneOf", "anyOf",
-    "not", "nullable", "readOnly", "writeOnly", "discriminator", "minimum", "maximum", "exclusiveMinimum", "example", "default",
-    "x-rust-name", "title", "description", "minLength", "maxLength", "deprecated", "$ref", "minItems", "uniqueItems",
+    "type",
+    "format",
+    "pattern",
+    "enum",
+    "items",
+    "properties",
+    "additionalProperties",
+    "required",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "discriminator",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "example",
+    "default",
+    "x-rust-name",
+    "title",
+    "description",
+    "minLength",
+    "maxLength",
+    "deprecated",
+    "$ref",
+    "minItems",
+    "uniqueItems",
 ];
 
 const OTHER_KEYS: &[&str] = &[
-    "in", "name", "required", "schema", "content", "style", "explode", "operationId", "tags", "requestBody", "responses",
-    "parameters", "servers", "security", "securitySchemes", "components", "paths", "openapi", "swagger", "info", "examples",
-    "get", "put", "post", "delete", "patch", "head", "options", "trace", "mapping", "propertyName", "flows", "scheme",
+    "in",
+    "name",
+    "required",
+    "schema",
+    "content",
+    "style",
+    "explode",
+    "operationId",
+    "tags",
+    "requestBody",
+    "responses",
+    "parameters",
+    "servers",
+    "security",
+    "securitySchemes",
+    "components",
+    "paths",
+    "openapi",
+    "swagger",
+    "info",
+    "examples",
+    "get",
+    "put",
+    "post",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "trace",
+    "mapping",
+    "propertyName",
+    "flows",
+    "scheme",
 ];
 
 fn weird_string(rng: &mut Rng) -> String {
@@ -150,7 +288,9 @@ fn weird_string(rng: &mut Rng) -> String {
         0 => "x".repeat(rng.below(3000)),
         1 => {
             let len = rng.below(12);
-            (0..len).map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?')).collect()
+            (0..len)
+                .map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?'))
+                .collect()
         }
         2 => format!("{}{}", rng.pick(WEIRD_STRINGS), rng.pick(WEIRD_STRINGS)),
         _ => (*rng.pick(WEIRD_STRINGS)).to_owned(),
@@ -189,10 +329,16 @@ fn random_schema(rng: &mut Rng, depth: usize) -> Value {
         return match rng.below(7) {
             0 => json!({"type": "string", "pattern": weird_string(rng)}),
             1 => json!({"type": "string", "enum": [weird_string(rng), weird_string(rng)]}),
-            2 => json!({"type": "integer", "minimum": weird_number(rng), "format": rng.pick(&["int32", "int64", "weird"])}),
+            2 => {
+                json!({"type": "integer", "minimum": weird_number(rng), "format": rng.pick(&["int32", "int64", "weird"])})
+            }
             3 => json!({"$ref": format!("#/components/schemas/{}", weird_string(rng))}),
-            4 => json!({"type": rng.pick(&["string", "number", "boolean", "object", "array", "null", "weird"])}),
-            5 => json!({"type": "string", "format": rng.pick(&["date-time", "uuid", "password", "byte", "binary", "date", "weird"])}),
+            4 => {
+                json!({"type": rng.pick(&["string", "number", "boolean", "object", "array", "null", "weird"])})
+            }
+            5 => {
+                json!({"type": "string", "format": rng.pick(&["date-time", "uuid", "password", "byte", "binary", "date", "weird"])})
+            }
             _ => weird_scalar(rng),
         };
     }
@@ -206,8 +352,12 @@ fn random_schema(rng: &mut Rng, depth: usize) -> Value {
         }
         1 => json!({"type": "array", "items": random_schema(rng, depth + 1)}),
         2 => json!({"allOf": [random_schema(rng, depth + 1), random_schema(rng, depth + 1)]}),
-        3 => json!({"oneOf": [random_schema(rng, depth + 1), random_schema(rng, depth + 1)], "discriminator": {"propertyName": weird_string(rng)}}),
-        4 => json!({"anyOf": [random_schema(rng, depth + 1)], "properties": {"a": random_schema(rng, depth + 1)}}),
+        3 => {
+            json!({"oneOf": [random_schema(rng, depth + 1), random_schema(rng, depth + 1)], "discriminator": {"propertyName": weird_string(rng)}})
+        }
+        4 => {
+            json!({"anyOf": [random_schema(rng, depth + 1)], "properties": {"a": random_schema(rng, depth + 1)}})
+        }
         _ => json!({"type": "object", "additionalProperties": random_schema(rng, depth + 1)}),
     }
 }
@@ -274,14 +424,20 @@ fn pointer_of(path: &[Seg]) -> String {
 }
 
 fn component_names(doc: &Value, section: &str) -> Vec<String> {
-    doc.pointer(&format!("/components/{section}")).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    doc.pointer(&format!("/components/{section}"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
     let root = doc.as_object_mut()?;
     let components = root.entry("components").or_insert_with(|| json!({}));
     let components = components.as_object_mut()?;
-    components.entry("schemas").or_insert_with(|| json!({})).as_object_mut()
+    components
+        .entry("schemas")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
 }
 
 /// Applies one random mutation to the document tree.
@@ -328,7 +484,11 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
                 1 if !names.is_empty() => format!("#/components/schemas/{}", rng.pick(&names)),
                 2 => pointer_of(&target),
                 3 => "other.yaml#/components/schemas/X".to_owned(),
-                4 => format!("#/components/{}/{}", rng.pick(&["parameters", "responses", "requestBodies", "schemas", "x"]), weird_string(rng)),
+                4 => format!(
+                    "#/components/{}/{}",
+                    rng.pick(&["parameters", "responses", "requestBodies", "schemas", "x"]),
+                    weird_string(rng)
+                ),
                 5 => "#".to_owned(),
                 _ => weird_string(rng),
             };
@@ -350,11 +510,26 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
             let rb = format!("#/components/schemas/{b}");
             let (va, vb) = match rng.below(6) {
                 0 => (json!({"$ref": rb}), json!({"$ref": ra})),
-                1 => (json!({"type": "array", "items": {"$ref": ra}}), json!({"$ref": ra})),
-                2 => (json!({"allOf": [{"$ref": rb}]}), json!({"allOf": [{"$ref": ra}]})),
-                3 => (json!({"type": "object", "additionalProperties": {"$ref": rb}}), json!({"type": "array", "items": {"$ref": ra}})),
-                4 => (json!({"oneOf": [{"$ref": rb}]}), json!({"anyOf": [{"$ref": ra}]})),
-                _ => (json!({"type": "object", "properties": {"next": {"$ref": rb}}}), json!({"allOf": [{"$ref": ra}], "properties": {"prev": {"$ref": ra}}})),
+                1 => (
+                    json!({"type": "array", "items": {"$ref": ra}}),
+                    json!({"$ref": ra}),
+                ),
+                2 => (
+                    json!({"allOf": [{"$ref": rb}]}),
+                    json!({"allOf": [{"$ref": ra}]}),
+                ),
+                3 => (
+                    json!({"type": "object", "additionalProperties": {"$ref": rb}}),
+                    json!({"type": "array", "items": {"$ref": ra}}),
+                ),
+                4 => (
+                    json!({"oneOf": [{"$ref": rb}]}),
+                    json!({"anyOf": [{"$ref": ra}]}),
+                ),
+                _ => (
+                    json!({"type": "object", "properties": {"next": {"$ref": rb}}}),
+                    json!({"allOf": [{"$ref": ra}], "properties": {"prev": {"$ref": ra}}}),
+                ),
             };
             if let Some(schemas) = schemas_mut(doc) {
                 schemas.insert(a, va);
@@ -368,7 +543,11 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
         7 => {
             // Past the parsers' limit (128) sometimes; never so deep that the
             // harness's own recursive walks are what overflows.
-            let depth = if rng.chance(20) { rng.below(160) } else { rng.below(40) };
+            let depth = if rng.chance(20) {
+                rng.below(160)
+            } else {
+                rng.below(40)
+            };
             let kind = rng.below(4);
             if let Some(v) = get_mut(doc, &target) {
                 let mut node = v.take();
@@ -385,8 +564,16 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
         }
         // A schema keyword (or another spec key) with an odd value.
         8 | 9 => {
-            let key = if rng.chance(70) { *rng.pick(SCHEMA_KEYS) } else { *rng.pick(OTHER_KEYS) };
-            let value = if rng.chance(50) { random_schema(rng, 0) } else { weird_scalar(rng) };
+            let key = if rng.chance(70) {
+                *rng.pick(SCHEMA_KEYS)
+            } else {
+                *rng.pick(OTHER_KEYS)
+            };
+            let value = if rng.chance(50) {
+                random_schema(rng, 0)
+            } else {
+                weird_scalar(rng)
+            };
             if let Some(Value::Object(m)) = get_mut(doc, &target) {
                 m.insert(key.to_owned(), value);
             }
@@ -413,12 +600,19 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
         }
         // Duplicate an operation under another path (same operationId).
         12 => {
-            let paths_obj = doc.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
+            let paths_obj = doc
+                .get("paths")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             if let Some((_, item)) = paths_obj.iter().next() {
                 let new_path = match rng.below(3) {
                     0 => format!("/dup/{}", rng.below(100)),
                     1 => format!("/{}", weird_string(rng)),
-                    _ => "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}/".to_owned(),
+                    _ => {
+                        "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}/"
+                            .to_owned()
+                    }
                 };
                 if let Some(Value::Object(p)) = doc.get_mut("paths") {
                     p.insert(new_path, item.clone());
@@ -441,13 +635,18 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
         // A real schema from the published spec, with what it references.
         14 if !donors.is_empty() => {
             let donor = rng.pick(donors).clone();
-            if let (Some(Value::Object(d)), Some(schemas)) = (donor.get("schemas").cloned(), schemas_mut(doc)) {
+            if let (Some(Value::Object(d)), Some(schemas)) =
+                (donor.get("schemas").cloned(), schemas_mut(doc))
+            {
                 for (k, v) in d {
                     schemas.insert(k, v);
                 }
             }
             if let Some(first) = donor.get("root").and_then(Value::as_str) {
-                let reference = format!("#/components/schemas/{}", atlasgen::diag::pointer_token(first));
+                let reference = format!(
+                    "#/components/schemas/{}",
+                    atlasgen::diag::pointer_token(first)
+                );
                 if let Some(v) = get_mut(doc, &target) {
                     *v = json!({ "$ref": reference });
                 }
@@ -486,7 +685,23 @@ fn damage(rng: &mut Rng, text: &str) -> String {
             0 => bytes[at] ^= 1 << rng.below(8),
             1 => bytes.truncate(at),
             2 => {
-                const INSERTS: [&[u8]; 15] = [b"{", b"[", b":", b"- ", b"\t", b"\n  ", b"'", b"\"", b"&a", b"*a", b"!!binary ", b"\xff", b"#", b"? ", b"---\n"];
+                const INSERTS: [&[u8]; 15] = [
+                    b"{",
+                    b"[",
+                    b":",
+                    b"- ",
+                    b"\t",
+                    b"\n  ",
+                    b"'",
+                    b"\"",
+                    b"&a",
+                    b"*a",
+                    b"!!binary ",
+                    b"\xff",
+                    b"#",
+                    b"? ",
+                    b"---\n",
+                ];
                 let insert: &[u8] = INSERTS[rng.below(INSERTS.len())];
                 bytes.splice(at..at, insert.iter().copied());
             }
@@ -509,8 +724,20 @@ fn damage(rng: &mut Rng, text: &str) -> String {
 fn random_bytes(rng: &mut Rng) -> String {
     let len = rng.below(400);
     let alphabet = b"openapi: 3.0.3\n{}[]\"':-#&*!|>?,$ref/\\ \t\r0123456789abcxyz\x00\xff";
-    let bytes: Vec<u8> = (0..len).map(|_| if rng.chance(80) { alphabet[rng.below(alphabet.len())] } else { rng.next() as u8 }).collect();
-    let prefix = if rng.chance(50) { "openapi: 3.0.3\n" } else { "" };
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            if rng.chance(80) {
+                alphabet[rng.below(alphabet.len())]
+            } else {
+                rng.next() as u8
+            }
+        })
+        .collect();
+    let prefix = if rng.chance(50) {
+        "openapi: 3.0.3\n"
+    } else {
+        ""
+    };
     format!("{prefix}{}", String::from_utf8_lossy(&bytes))
 }
 
@@ -531,14 +758,26 @@ fn random_config(rng: &mut Rng, doc: &Value) -> Config {
         .flat_map(|p| p.values())
         .filter_map(Value::as_object)
         .flat_map(|item| item.values())
-        .filter_map(|op| op.get("operationId").and_then(Value::as_str).map(str::to_owned))
+        .filter_map(|op| {
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .collect();
     match rng.below(6) {
         0 | 1 => {}
         2 if !ids.is_empty() => selection.operation_ids.push(rng.pick(&ids).clone()),
         3 => selection.operation_ids.push(weird_string(rng)),
-        4 => selection.tags.push(if rng.chance(50) { "Legacy Backup".to_owned() } else { weird_string(rng) }),
-        _ => selection.paths.push(format!("{} {}", rng.pick(&["GET", "get", "POST", ""]), weird_string(rng))),
+        4 => selection.tags.push(if rng.chance(50) {
+            "Legacy Backup".to_owned()
+        } else {
+            weird_string(rng)
+        }),
+        _ => selection.paths.push(format!(
+            "{} {}",
+            rng.pick(&["GET", "get", "POST", ""]),
+            weird_string(rng)
+        )),
     }
     let mut names = Vec::new();
     let mut secrets = Vec::new();
@@ -557,7 +796,11 @@ fn random_config(rng: &mut Rng, doc: &Value) -> Config {
 
 fn make_case(rng: &mut Rng, seeds: &[Value], donors: &[Value]) -> Case {
     if rng.chance(8) {
-        return Case { file: "fuzz.yaml", text: random_bytes(rng), config: config(Selection::default(), Vec::new(), Vec::new()) };
+        return Case {
+            file: "fuzz.yaml",
+            text: random_bytes(rng),
+            config: config(Selection::default(), Vec::new(), Vec::new()),
+        };
     }
     let mut doc = rng.pick(seeds).clone();
     for _ in 0..1 + rng.below(6) {
@@ -568,7 +811,10 @@ fn make_case(rng: &mut Rng, seeds: &[Value], donors: &[Value]) -> Case {
     }
     let config = random_config(rng, &doc);
     let (file, mut text) = if rng.chance(25) {
-        ("fuzz.json", serde_json::to_string_pretty(&doc).unwrap_or_default())
+        (
+            "fuzz.json",
+            serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        )
     } else {
         ("fuzz.yaml", serde_yaml::to_string(&doc).unwrap_or_default())
     };
@@ -585,38 +831,62 @@ fn workdir() -> PathBuf {
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz").join("corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz")
+        .join("corpus")
 }
 
 /// The published specs, when beside the checkout: a source of real schemas.
 fn published_spec() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas/atlas-api-2025-06-30.yaml");
+    let p =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/atlas/atlas-api-2025-06-30.yaml");
     p.is_file().then_some(p)
 }
 
 fn seed_documents() -> Vec<Value> {
     let mut seeds = Vec::new();
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
-    if let Ok(v) = std::fs::read_to_string(&spec).map_err(|e| e.to_string()).and_then(|t| load::yaml_to_json(&t)) {
+    if let Ok(v) = std::fs::read_to_string(&spec)
+        .map_err(|e| e.to_string())
+        .and_then(|t| load::yaml_to_json(&t))
+    {
         seeds.push(v);
     }
     for entry in corpus_files() {
-        if let Ok(v) = std::fs::read_to_string(&entry).map_err(|e| e.to_string()).and_then(|t| load::yaml_to_json(&t)) {
+        if let Ok(v) = std::fs::read_to_string(&entry)
+            .map_err(|e| e.to_string())
+            .and_then(|t| load::yaml_to_json(&t))
+        {
             if v.is_object() {
                 seeds.push(v);
             }
         }
     }
-    assert!(!seeds.is_empty(), "no seed documents: spec/openapi.yaml is missing");
+    assert!(
+        !seeds.is_empty(),
+        "no seed documents: spec/openapi.yaml is missing"
+    );
     seeds
 }
 
 /// Component schemas of the published spec, each with the components it
 /// references (transitively, at most 40), keyed `schemas` and `root`.
 fn donor_schemas(rng: &mut Rng, count: usize) -> Vec<Value> {
-    let Some(path) = published_spec() else { return Vec::new() };
-    let Ok(doc) = std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| load::yaml_to_json(&t)) else { return Vec::new() };
-    let Some(all) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return Vec::new() };
+    let Some(path) = published_spec() else {
+        return Vec::new();
+    };
+    let Ok(doc) = std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| load::yaml_to_json(&t))
+    else {
+        return Vec::new();
+    };
+    let Some(all) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
     let names: Vec<&String> = all.keys().collect();
     let mut donors = Vec::new();
     for _ in 0..count {
@@ -627,10 +897,15 @@ fn donor_schemas(rng: &mut Rng, count: usize) -> Vec<Value> {
             if picked.len() >= 40 || picked.contains_key(&name) {
                 continue;
             }
-            let Some(schema) = all.get(&name) else { continue };
+            let Some(schema) = all.get(&name) else {
+                continue;
+            };
             let mut refs = Vec::new();
             collect_refs(schema, &mut refs);
-            todo.extend(refs.into_iter().filter_map(|r| r.strip_prefix("#/components/schemas/").map(atlasgen::diag::unescape_pointer_token)));
+            todo.extend(refs.into_iter().filter_map(|r| {
+                r.strip_prefix("#/components/schemas/")
+                    .map(atlasgen::diag::unescape_pointer_token)
+            }));
             picked.insert(name, schema.clone());
         }
         donors.push(json!({ "root": root, "schemas": picked }));
@@ -645,7 +920,12 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
                 out.push(r.clone());
             }
             if let Some(Value::Object(mapping)) = m.get("mapping") {
-                out.extend(mapping.values().filter_map(Value::as_str).map(str::to_owned));
+                out.extend(
+                    mapping
+                        .values()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned),
+                );
             }
             m.values().for_each(|c| collect_refs(c, out));
         }
@@ -656,7 +936,11 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
 
 fn corpus_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -674,7 +958,13 @@ fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     panic::set_hook(previous);
-    result.map_err(|_| PANIC_MESSAGE.lock().ok().and_then(|mut s| s.take()).unwrap_or_else(|| "panic".to_owned()))
+    result.map_err(|_| {
+        PANIC_MESSAGE
+            .lock()
+            .ok()
+            .and_then(|mut s| s.take())
+            .unwrap_or_else(|| "panic".to_owned())
+    })
 }
 
 /// The config, written as a comment line a replay can read back.
@@ -694,27 +984,70 @@ fn config_line(config: &Config) -> String {
 fn read_case(path: &Path) -> Case {
     let bytes = std::fs::read(path).unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let file = if path.extension().is_some_and(|e| e == "json") { "fuzz.json" } else { "fuzz.yaml" };
+    let file = if path.extension().is_some_and(|e| e == "json") {
+        "fuzz.json"
+    } else {
+        "fuzz.yaml"
+    };
     let mut cfg = config(Selection::default(), Vec::new(), Vec::new());
-    let header = text.lines().next().and_then(|l| l.strip_prefix("# atlasgen-fuzz-config: ")).map(str::to_owned);
+    let header = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# atlasgen-fuzz-config: "))
+        .map(str::to_owned);
     let sidecar = std::fs::read_to_string(path.with_extension("config")).ok();
-    if let Some(Ok(v)) = header.or(sidecar).map(|h| serde_json::from_str::<Value>(&h)) {
-        let strings = |k: &str| -> Vec<String> { v.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default() };
-        cfg.select = Selection { operation_ids: strings("operation_ids"), tags: strings("tags"), paths: strings("paths") };
+    if let Some(Ok(v)) = header
+        .or(sidecar)
+        .map(|h| serde_json::from_str::<Value>(&h))
+    {
+        let strings = |k: &str| -> Vec<String> {
+            v.get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        cfg.select = Selection {
+            operation_ids: strings("operation_ids"),
+            tags: strings("tags"),
+            paths: strings("paths"),
+        };
         cfg.secrets = strings("secrets");
         if let Some(m) = v.get("names").and_then(Value::as_object) {
-            cfg.names = m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect();
+            cfg.names = m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
+                .collect();
         }
     }
-    Case { file, text, config: cfg }
+    Case {
+        file,
+        text,
+        config: cfg,
+    }
 }
 
 fn save_case(dir: &Path, case: &Case, tag: &str) -> PathBuf {
     let _ = std::fs::create_dir_all(dir);
-    let ext = if case.file.ends_with(".json") { "json" } else { "yaml" };
+    let ext = if case.file.ends_with(".json") {
+        "json"
+    } else {
+        "yaml"
+    };
     let path = dir.join(format!("{tag}.{ext}"));
     if ext == "yaml" {
-        let _ = std::fs::write(&path, format!("# atlasgen-fuzz-config: {}\n{}", config_line(&case.config), case.text));
+        let _ = std::fs::write(
+            &path,
+            format!(
+                "# atlasgen-fuzz-config: {}\n{}",
+                config_line(&case.config),
+                case.text
+            ),
+        );
     } else {
         let _ = std::fs::write(&path, &case.text);
         let _ = std::fs::write(path.with_extension("config"), config_line(&case.config));
@@ -724,7 +1057,9 @@ fn save_case(dir: &Path, case: &Case, tag: &str) -> PathBuf {
 
 fn hash(s: &str) -> u64 {
     // FNV-1a: stable file names for saved inputs.
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 struct Findings {
@@ -749,12 +1084,25 @@ fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 fn fuzz(seed: u64, budget: Duration, max_runs: usize, save_new: bool) -> Findings {
     let mut rng = Rng(seed);
     let seeds = seed_documents();
-    let donors = if save_new { donor_schemas(&mut rng, 300) } else { Vec::new() };
+    let donors = if save_new {
+        donor_schemas(&mut rng, 300)
+    } else {
+        Vec::new()
+    };
     // The short run and the long one may run at once (`--include-ignored`).
-    let dir = if save_new { workdir() } else { workdir().join("short") };
+    let dir = if save_new {
+        workdir()
+    } else {
+        workdir().join("short")
+    };
     let _ = std::fs::create_dir_all(&dir);
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut findings = Findings { crashes: Vec::new(), slow: Vec::new(), runs: 0, new_kinds: 0 };
+    let mut findings = Findings {
+        crashes: Vec::new(),
+        slow: Vec::new(),
+        runs: 0,
+        new_kinds: 0,
+    };
     let start = Instant::now();
     while start.elapsed() < budget && findings.runs < max_runs {
         let case = make_case(&mut rng, &seeds, &donors);
@@ -766,21 +1114,37 @@ fn fuzz(seed: u64, budget: Duration, max_runs: usize, save_new: bool) -> Finding
         findings.runs += 1;
         match result {
             Ok(outcome) => {
-                let fresh: Vec<String> = outcome.kinds.into_iter().filter(|k| !seen.contains(k)).collect();
+                let fresh: Vec<String> = outcome
+                    .kinds
+                    .into_iter()
+                    .filter(|k| !seen.contains(k))
+                    .collect();
                 if !fresh.is_empty() && save_new && case.text.len() < 20_000 {
-                    save_case(&dir.join("new"), &case, &format!("{:016x}", hash(&case.text)));
+                    save_case(
+                        &dir.join("new"),
+                        &case,
+                        &format!("{:016x}", hash(&case.text)),
+                    );
                 }
                 findings.new_kinds += fresh.len();
                 seen.extend(fresh);
             }
             Err(message) => {
-                let saved = save_case(&dir.join("crashes"), &case, &format!("crash-{:016x}", hash(&case.text)));
+                let saved = save_case(
+                    &dir.join("crashes"),
+                    &case,
+                    &format!("crash-{:016x}", hash(&case.text)),
+                );
                 eprintln!("CRASH ({}): {message}", saved.display());
                 findings.crashes.push((saved, message));
             }
         }
         if took > Duration::from_secs(5) {
-            let saved = save_case(&dir.join("slow"), &case, &format!("slow-{:016x}", hash(&case.text)));
+            let saved = save_case(
+                &dir.join("slow"),
+                &case,
+                &format!("slow-{:016x}", hash(&case.text)),
+            );
             findings.slow.push((saved, took));
         }
         let _ = std::fs::remove_file(&current);
@@ -797,10 +1161,26 @@ fn report(findings: &Findings, seed: u64, elapsed: Duration) {
         findings.crashes.len(),
         findings.slow.len()
     );
-    let crashes: Vec<String> = findings.crashes.iter().map(|(p, m)| format!("{}: {m}", p.display())).collect();
-    let slow: Vec<String> = findings.slow.iter().map(|(p, d)| format!("{}: {:.1} s", p.display(), d.as_secs_f64())).collect();
-    assert!(crashes.is_empty(), "inputs that make the generator panic:\n{}", crashes.join("\n"));
-    assert!(slow.is_empty(), "inputs that take the generator more than 5 s:\n{}", slow.join("\n"));
+    let crashes: Vec<String> = findings
+        .crashes
+        .iter()
+        .map(|(p, m)| format!("{}: {m}", p.display()))
+        .collect();
+    let slow: Vec<String> = findings
+        .slow
+        .iter()
+        .map(|(p, d)| format!("{}: {:.1} s", p.display(), d.as_secs_f64()))
+        .collect();
+    assert!(
+        crashes.is_empty(),
+        "inputs that make the generator panic:\n{}",
+        crashes.join("\n")
+    );
+    assert!(
+        slow.is_empty(),
+        "inputs that take the generator more than 5 s:\n{}",
+        slow.join("\n")
+    );
 }
 
 // ----- the tests ------------------------------------------------------------
@@ -808,17 +1188,28 @@ fn report(findings: &Findings, seed: u64, elapsed: Duration) {
 #[test]
 fn every_corpus_input_goes_through_the_pipeline_without_panicking() {
     let files = corpus_files();
-    assert!(files.len() >= 10, "the committed corpus is missing: {}", corpus_dir().display());
+    assert!(
+        files.len() >= 10,
+        "the committed corpus is missing: {}",
+        corpus_dir().display()
+    );
     let failures = with_big_stack(move || {
         let mut failures = Vec::new();
-        for path in files.iter().filter(|p| p.extension().is_none_or(|e| e != "config")) {
+        for path in files
+            .iter()
+            .filter(|p| p.extension().is_none_or(|e| e != "config"))
+        {
             let case = read_case(path);
             let began = Instant::now();
             if let Err(message) = catching(|| pipeline(case.file, &case.text, &case.config)) {
                 failures.push(format!("{}: {message}", path.display()));
             }
             if began.elapsed() > Duration::from_secs(20) {
-                failures.push(format!("{}: took {:.1} s", path.display(), began.elapsed().as_secs_f64()));
+                failures.push(format!(
+                    "{}: took {:.1} s",
+                    path.display(),
+                    began.elapsed().as_secs_f64()
+                ));
             }
         }
         failures
@@ -838,10 +1229,17 @@ fn a_short_deterministic_fuzz_run_finds_nothing() {
 #[test]
 #[ignore = "bounded fuzz run; .ci/run runs it, or run it with --ignored"]
 fn fuzz_for_a_while() {
-    let seconds = std::env::var("ATLASGEN_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60u64);
-    let seed = std::env::var("ATLASGEN_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(6u64);
+    let seconds = std::env::var("ATLASGEN_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60u64);
+    let seed = std::env::var("ATLASGEN_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6u64);
     let started = Instant::now();
-    let findings = with_big_stack(move || fuzz(seed, Duration::from_secs(seconds), usize::MAX, true));
+    let findings =
+        with_big_stack(move || fuzz(seed, Duration::from_secs(seconds), usize::MAX, true));
     report(&findings, seed, started.elapsed());
 }
 
@@ -850,11 +1248,18 @@ fn fuzz_for_a_while() {
 #[test]
 #[ignore = "replays the file ATLASGEN_FUZZ_REPLAY names"]
 fn replay() {
-    let Some(path) = std::env::var_os("ATLASGEN_FUZZ_REPLAY").map(PathBuf::from) else { return };
+    let Some(path) = std::env::var_os("ATLASGEN_FUZZ_REPLAY").map(PathBuf::from) else {
+        return;
+    };
     let case = read_case(&path);
-    let outcome = with_big_stack(move || catching(|| pipeline(case.file, &case.text, &case.config)));
+    let outcome =
+        with_big_stack(move || catching(|| pipeline(case.file, &case.text, &case.config)));
     match outcome {
-        Ok(o) => println!("ok: emitted {}, diagnostics:\n{}", o.emitted, o.kinds.into_iter().collect::<Vec<_>>().join("\n")),
+        Ok(o) => println!(
+            "ok: emitted {}, diagnostics:\n{}",
+            o.emitted,
+            o.kinds.into_iter().collect::<Vec<_>>().join("\n")
+        ),
         Err(message) => panic!("{message}"),
     }
 }

@@ -23,16 +23,92 @@ use rng::Rng;
 /// Property and parameter names that are Rust keywords, start with digits,
 /// hold symbols or collide after conversion.
 const NAMES: &[&str] = &[
-    "type", "self", "Self", "match", "crate", "super", "fn", "async", "await", "dyn", "gen", "try", "1st", "2fa", "a-b", "a_b",
-    "aB", "AB", "<", ">=", "x.y", "name", "id", "ID", "Id", "value", "unknown", "Unknown", "none", "None", "Some", "Ok", "Err",
-    "Box", "String", "Vec", "Option", "Result", "new", "body", "path", "query", "media_type", "to_request", "parse_response",
-    "groupId", "group_id", "GroupID", "url", "authValue", "password", "token", "clientSecret", "Client", "Error", "éclair",
+    "type",
+    "self",
+    "Self",
+    "match",
+    "crate",
+    "super",
+    "fn",
+    "async",
+    "await",
+    "dyn",
+    "gen",
+    "try",
+    "1st",
+    "2fa",
+    "a-b",
+    "a_b",
+    "aB",
+    "AB",
+    "<",
+    ">=",
+    "x.y",
+    "name",
+    "id",
+    "ID",
+    "Id",
+    "value",
+    "unknown",
+    "Unknown",
+    "none",
+    "None",
+    "Some",
+    "Ok",
+    "Err",
+    "Box",
+    "String",
+    "Vec",
+    "Option",
+    "Result",
+    "new",
+    "body",
+    "path",
+    "query",
+    "media_type",
+    "to_request",
+    "parse_response",
+    "groupId",
+    "group_id",
+    "GroupID",
+    "url",
+    "authValue",
+    "password",
+    "token",
+    "clientSecret",
+    "Client",
+    "Error",
+    "éclair",
 ];
 
 /// Enum values: keywords, symbols, numbers as strings, case-only variants.
 const ENUM_VALUES: &[&str] = &[
-    "IN_PROGRESS", "in-progress", "InProgress", "<", ">", ">=", "", " ", "4.4", "44", "self", "Self", "type", "Unknown", "UNKNOWN",
-    "none", "a b", "a/b", "+", "-", "✓", "ok", "OK", "Ok", "3DES", "null",
+    "IN_PROGRESS",
+    "in-progress",
+    "InProgress",
+    "<",
+    ">",
+    ">=",
+    "",
+    " ",
+    "4.4",
+    "44",
+    "self",
+    "Self",
+    "type",
+    "Unknown",
+    "UNKNOWN",
+    "none",
+    "a b",
+    "a/b",
+    "+",
+    "-",
+    "✓",
+    "ok",
+    "OK",
+    "Ok",
+    "3DES",
+    "null",
 ];
 
 /// Patterns the validators honour: the DFA subset and engine-only ones.
@@ -48,7 +124,20 @@ const PATTERNS: &[&str] = &[
     "^(a|b|c){1,3}$",
 ];
 
-const OPERATION_IDS: &[&str] = &["type", "match", "self", "new", "getGroup", "get_group", "GetGroup", "list", "1stOperation", "client", "error", "toRequest"];
+const OPERATION_IDS: &[&str] = &[
+    "type",
+    "match",
+    "self",
+    "new",
+    "getGroup",
+    "get_group",
+    "GetGroup",
+    "list",
+    "1stOperation",
+    "client",
+    "error",
+    "toRequest",
+];
 
 struct Gen {
     rng: Rng,
@@ -64,7 +153,9 @@ impl Gen {
     fn string_schema(&mut self) -> Value {
         match self.rng.below(6) {
             0 => json!({"type": "string", "pattern": self.rng.pick_copy(PATTERNS)}),
-            1 => json!({"type": "string", "format": self.rng.pick_copy(&["date-time", "uuid", "password", "date", "byte", "email"])}),
+            1 => {
+                json!({"type": "string", "format": self.rng.pick_copy(&["date-time", "uuid", "password", "date", "byte", "email"])})
+            }
             2 => {
                 let n = 1 + self.rng.below(5);
                 let values: Vec<&str> = (0..n).map(|_| self.rng.pick_copy(ENUM_VALUES)).collect();
@@ -78,10 +169,14 @@ impl Gen {
     fn leaf(&mut self) -> Value {
         match self.rng.below(7) {
             0 | 1 => self.string_schema(),
-            2 => json!({"type": "integer", "format": self.rng.pick_copy(&["int32", "int64"]), "minimum": 0}),
+            2 => {
+                json!({"type": "integer", "format": self.rng.pick_copy(&["int32", "int64"]), "minimum": 0})
+            }
             3 => json!({"type": "number", "format": self.rng.pick_copy(&["float", "double"])}),
             4 => json!({"type": "boolean"}),
-            5 if !self.names.is_empty() => json!({"$ref": format!("#/components/schemas/{}", self.rng.pick_copy(&self.names.iter().map(String::as_str).collect::<Vec<_>>()))}),
+            5 if !self.names.is_empty() => {
+                json!({"$ref": format!("#/components/schemas/{}", self.rng.pick_copy(&self.names.iter().map(String::as_str).collect::<Vec<_>>()))})
+            }
             _ => json!({}),
         }
     }
@@ -116,7 +211,11 @@ impl Gen {
             }
             props.insert(name, schema);
         }
-        let required: Vec<String> = props.keys().filter(|_| self.rng.chance(40)).cloned().collect();
+        let required: Vec<String> = props
+            .keys()
+            .filter(|_| self.rng.chance(40))
+            .cloned()
+            .collect();
         let mut o = json!({"type": "object", "properties": props});
         if !required.is_empty() {
             o["required"] = json!(required);
@@ -130,7 +229,11 @@ impl Gen {
     /// Named schemas, some recursive, some unions with discriminators.
     fn components(&mut self, prefix: &str, count: usize) {
         for i in 0..count {
-            let name = format!("{prefix}{}{i}", self.rng.pick_copy(&["Job", "job_", "Self", "Type", "Box", "Item"]));
+            let name = format!(
+                "{prefix}{}{i}",
+                self.rng
+                    .pick_copy(&["Job", "job_", "Self", "Type", "Box", "Item"])
+            );
             self.names.push(name.clone());
             let mut schema = self.object(1);
             if self.rng.chance(30) {
@@ -142,9 +245,17 @@ impl Gen {
             self.schemas.insert(name, schema);
         }
         if count >= 2 && self.rng.chance(60) {
-            let (a, b) = (self.names[self.names.len() - 1].clone(), self.names[self.names.len() - 2].clone());
+            let (a, b) = (
+                self.names[self.names.len() - 1].clone(),
+                self.names[self.names.len() - 2].clone(),
+            );
             for n in [&a, &b] {
-                if let Some(props) = self.schemas.get_mut(n).and_then(|s| s.get_mut("properties")).and_then(Value::as_object_mut) {
+                if let Some(props) = self
+                    .schemas
+                    .get_mut(n)
+                    .and_then(|s| s.get_mut("properties"))
+                    .and_then(Value::as_object_mut)
+                {
                     props.insert("kind".to_owned(), json!({"type": "string"}));
                 }
             }
@@ -174,11 +285,20 @@ impl Gen {
     }
 
     fn operation(&mut self, id: &str, path_params: &[String]) -> Value {
-        let mut params: Vec<Value> = path_params.iter().map(|p| self.parameter("path", p)).collect();
+        let mut params: Vec<Value> = path_params
+            .iter()
+            .map(|p| self.parameter("path", p))
+            .collect();
         let mut used: Vec<String> = path_params.to_vec();
         for _ in 0..self.rng.below(4) {
             let location = self.rng.pick_copy(&["query", "header"]);
-            let name = if location == "header" { self.rng.pick_copy(&["X-Request-Id", "x-request-id", "If-Match", "X-Type"]).to_owned() } else { self.name() };
+            let name = if location == "header" {
+                self.rng
+                    .pick_copy(&["X-Request-Id", "x-request-id", "If-Match", "X-Type"])
+                    .to_owned()
+            } else {
+                self.name()
+            };
             if used.contains(&name) {
                 continue;
             }
@@ -192,8 +312,13 @@ impl Gen {
                 responses.insert("204".to_owned(), json!({"description": "No Content"}));
             }
             _ => {
-                let media = self.rng.pick_copy(&["application/json", "application/vnd.atlas.2023-01-01+json"]);
-                responses.insert("200".to_owned(), json!({"description": "OK", "content": {media: {"schema": body}}}));
+                let media = self
+                    .rng
+                    .pick_copy(&["application/json", "application/vnd.atlas.2023-01-01+json"]);
+                responses.insert(
+                    "200".to_owned(),
+                    json!({"description": "OK", "content": {media: {"schema": body}}}),
+                );
             }
         }
         responses.insert("404".to_owned(), json!({"description": "Not Found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}));
@@ -210,7 +335,11 @@ impl Gen {
 
 /// Three specs' worth of schemas and operations, in one document.
 fn random_spec(seed: u64) -> Value {
-    let mut g = Gen { rng: Rng(seed), schemas: Map::new(), names: Vec::new() };
+    let mut g = Gen {
+        rng: Rng(seed),
+        schemas: Map::new(),
+        names: Vec::new(),
+    };
     g.schemas.insert(
         "ApiError".to_owned(),
         json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "integer", "format": "int32"}, "detail": {"type": "string"}}}),
@@ -226,8 +355,17 @@ fn random_spec(seed: u64) -> Value {
                 id.push('x');
             }
             ids.push(id.clone());
-            let params: Vec<String> = (0..g.rng.below(3)).map(|k| format!("{}{k}", g.rng.pick_copy(&["groupId", "type", "self", "name"]))).collect();
-            let path: String = std::iter::once(format!("/{part}/{i}")).chain(params.iter().map(|p| format!("/{{{p}}}"))).collect();
+            let params: Vec<String> = (0..g.rng.below(3))
+                .map(|k| {
+                    format!(
+                        "{}{k}",
+                        g.rng.pick_copy(&["groupId", "type", "self", "name"])
+                    )
+                })
+                .collect();
+            let path: String = std::iter::once(format!("/{part}/{i}"))
+                .chain(params.iter().map(|p| format!("/{{{p}}}")))
+                .collect();
             let method = g.rng.pick_copy(&["get", "post", "put", "delete", "patch"]);
             let op = g.operation(&id, &params);
             paths.insert(path, json!({ method: op }));
@@ -248,14 +386,22 @@ fn workspace_root() -> PathBuf {
 
 #[test]
 fn random_specs_in_the_supported_subset_generate_crates_that_compile() {
-    let seed: u64 = std::env::var("ATLASGEN_RANDOM_SPEC_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let seed: u64 = std::env::var("ATLASGEN_RANDOM_SPEC_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("random-specs");
     let dir = root.join(format!("seed-{seed}"));
     let _ = std::fs::remove_dir_all(&dir);
     let spec_path = dir.join("openapi.json");
     let spec = random_spec(seed);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    std::fs::write(&spec_path, serde_json::to_string_pretty(&spec).unwrap_or_default()).unwrap_or_else(|e| panic!("cannot write the spec: {e}"));
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    std::fs::write(
+        &spec_path,
+        serde_json::to_string_pretty(&spec).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("cannot write the spec: {e}"));
 
     let out = dir.join("crate");
     let config = atlasgen::Config {
@@ -274,18 +420,31 @@ fn random_specs_in_the_supported_subset_generate_crates_that_compile() {
         ..Default::default()
     };
     let generated = atlasgen::generate(&config).unwrap_or_else(|failure| {
-        panic!("seed {seed}: a spec in the supported subset failed to generate ({}):\n{}", spec_path.display(), failure.render(|_| std::fs::read_to_string(&spec_path).ok()))
+        panic!(
+            "seed {seed}: a spec in the supported subset failed to generate ({}):\n{}",
+            spec_path.display(),
+            failure.render(|_| std::fs::read_to_string(&spec_path).ok())
+        )
     });
-    atlasgen::write::write(&out, &generated.files).unwrap_or_else(|e| panic!("cannot write the crate: {e}"));
+    atlasgen::write::write(&out, &generated.files)
+        .unwrap_or_else(|e| panic!("cannot write the crate: {e}"));
     // Stand-alone: not a member of this workspace, on this workspace's lock file.
     let manifest = out.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).unwrap_or_default();
     text.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", manifest.display()));
+    std::fs::write(&manifest, text)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", manifest.display()));
     let _ = std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock"));
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates-target");
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--no-default-features", "--features", "full", "--manifest-path"])
+        .args([
+            "check",
+            "--quiet",
+            "--no-default-features",
+            "--features",
+            "full",
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")

@@ -15,7 +15,9 @@ use atlasgen::diff::{self, Bump, Change, Impact, Report};
 use atlasgen::extract::{self, ExtractConfig};
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/diff").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/diff")
+        .join(name)
 }
 
 fn workspace() -> PathBuf {
@@ -27,7 +29,10 @@ fn published(name: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        println!("skipped: {} not found (the published specs are not beside this checkout)", path.display());
+        println!(
+            "skipped: {} not found (the published specs are not beside this checkout)",
+            path.display()
+        );
         None
     }
 }
@@ -42,15 +47,29 @@ fn diff_against_base(variant: &str) -> Report {
 
 /// The one change a variant makes, ignoring documentation-only entries.
 fn the_change(report: &Report) -> &Change {
-    let api: Vec<&Change> = report.changes.iter().filter(|c| c.impact != Impact::Documentation).collect();
-    assert_eq!(api.len(), 1, "expected one change:\n{}", report.to_markdown());
+    let api: Vec<&Change> = report
+        .changes
+        .iter()
+        .filter(|c| c.impact != Impact::Documentation)
+        .collect();
+    assert_eq!(
+        api.len(),
+        1,
+        "expected one change:\n{}",
+        report.to_markdown()
+    );
     api[0]
 }
 
 fn assert_one(variant: &str, kind: &str, impact: Impact, bump: Bump) -> Report {
     let report = diff_against_base(variant);
     let change = the_change(&report);
-    assert_eq!((change.kind, change.impact), (kind, impact), "{}", report.to_markdown());
+    assert_eq!(
+        (change.kind, change.impact),
+        (kind, impact),
+        "{}",
+        report.to_markdown()
+    );
     assert_eq!(report.bump(), bump, "{}", report.to_markdown());
     report
 }
@@ -59,116 +78,242 @@ fn assert_one(variant: &str, kind: &str, impact: Impact, bump: Bump) -> Report {
 
 #[test]
 fn a_field_added_as_optional_is_non_breaking() {
-    let r = assert_one("field-added-optional.yaml", "field-added", Impact::NonBreaking, Bump::Patch);
+    let r = assert_one(
+        "field-added-optional.yaml",
+        "field-added",
+        Impact::NonBreaking,
+        Bump::Patch,
+    );
     assert_eq!(the_change(&r).subject, "Thing.label");
 }
 
 #[test]
 fn a_removed_field_is_breaking() {
-    let r = assert_one("field-removed.yaml", "field-removed", Impact::Breaking, Bump::Minor);
+    let r = assert_one(
+        "field-removed.yaml",
+        "field-removed",
+        Impact::Breaking,
+        Bump::Minor,
+    );
     assert_eq!(the_change(&r).subject, "Thing.note");
 }
 
 #[test]
 fn a_field_turned_required_is_breaking() {
-    let r = assert_one("field-required.yaml", "field-required", Impact::Breaking, Bump::Minor);
-    assert!(the_change(&r).message.contains("`Option<i32>` → `i32`"), "{}", the_change(&r).message);
+    let r = assert_one(
+        "field-required.yaml",
+        "field-required",
+        Impact::Breaking,
+        Bump::Minor,
+    );
+    assert!(
+        the_change(&r).message.contains("`Option<i32>` → `i32`"),
+        "{}",
+        the_change(&r).message
+    );
 }
 
 #[test]
 fn a_changed_field_type_is_breaking() {
-    assert_one("type-changed.yaml", "field-type-changed", Impact::Breaking, Bump::Minor);
+    assert_one(
+        "type-changed.yaml",
+        "field-type-changed",
+        Impact::Breaking,
+        Bump::Minor,
+    );
 }
 
 #[test]
 fn a_changed_format_is_a_breaking_type_change() {
-    let r = assert_one("format-changed.yaml", "field-type-changed", Impact::Breaking, Bump::Minor);
-    assert!(the_change(&r).message.contains("DateTime"), "{}", the_change(&r).message);
+    let r = assert_one(
+        "format-changed.yaml",
+        "field-type-changed",
+        Impact::Breaking,
+        Bump::Minor,
+    );
+    assert!(
+        the_change(&r).message.contains("DateTime"),
+        "{}",
+        the_change(&r).message
+    );
 }
 
 #[test]
 fn a_new_value_in_a_response_enum_is_non_breaking() {
-    let r = assert_one("response-enum-value-added.yaml", "variant-added", Impact::NonBreaking, Bump::Patch);
+    let r = assert_one(
+        "response-enum-value-added.yaml",
+        "variant-added",
+        Impact::NonBreaking,
+        Bump::Patch,
+    );
     assert_eq!(the_change(&r).subject, "ThingColor::Blue");
 }
 
 #[test]
 fn a_new_value_in_a_request_enum_is_non_breaking() {
-    assert_one("request-enum-value-added.yaml", "variant-added", Impact::NonBreaking, Bump::Patch);
+    assert_one(
+        "request-enum-value-added.yaml",
+        "variant-added",
+        Impact::NonBreaking,
+        Bump::Patch,
+    );
 }
 
 #[test]
 fn a_removed_enum_value_is_breaking() {
-    assert_one("enum-value-removed.yaml", "variant-removed", Impact::Breaking, Bump::Minor);
+    assert_one(
+        "enum-value-removed.yaml",
+        "variant-removed",
+        Impact::Breaking,
+        Bump::Minor,
+    );
 }
 
 #[test]
 fn a_newly_documented_status_is_non_breaking() {
-    let r = assert_one("status-added.yaml", "status-added", Impact::NonBreaking, Bump::Patch);
+    let r = assert_one(
+        "status-added.yaml",
+        "status-added",
+        Impact::NonBreaking,
+        Bump::Patch,
+    );
     assert_eq!(the_change(&r).subject, "GetThing response 403");
 }
 
 #[test]
 fn a_status_no_longer_documented_is_breaking() {
     let r = diff_against_base("status-removed.yaml");
-    assert!(r.changes.iter().any(|c| c.kind == "status-removed" && c.impact == Impact::Breaking), "{}", r.to_markdown());
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.kind == "status-removed" && c.impact == Impact::Breaking),
+        "{}",
+        r.to_markdown()
+    );
     assert_eq!(r.bump(), Bump::Minor);
 }
 
 #[test]
 fn a_removed_operation_is_breaking() {
     let r = diff_against_base("operation-removed.yaml");
-    assert!(r.changes.iter().any(|c| c.kind == "operation-removed" && c.subject == "CreateThing" && c.impact == Impact::Breaking), "{}", r.to_markdown());
+    assert!(
+        r.changes.iter().any(|c| c.kind == "operation-removed"
+            && c.subject == "CreateThing"
+            && c.impact == Impact::Breaking),
+        "{}",
+        r.to_markdown()
+    );
     // Its request types go with it.
-    assert!(r.changes.iter().any(|c| c.kind == "type-removed" && c.subject == "NewThing"), "{}", r.to_markdown());
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.kind == "type-removed" && c.subject == "NewThing"),
+        "{}",
+        r.to_markdown()
+    );
     assert_eq!(r.bump(), Bump::Minor);
 }
 
 #[test]
 fn a_deprecation_is_non_breaking() {
-    assert_one("deprecated.yaml", "deprecated", Impact::NonBreaking, Bump::Patch);
+    assert_one(
+        "deprecated.yaml",
+        "deprecated",
+        Impact::NonBreaking,
+        Bump::Patch,
+    );
 }
 
 #[test]
 fn a_new_media_type_is_non_breaking() {
     let r = diff_against_base("media-type-added.yaml");
-    assert!(r.changes.iter().any(|c| c.kind == "media-type-added" && c.impact == Impact::NonBreaking), "{}", r.to_markdown());
+    assert!(
+        r.changes
+            .iter()
+            .any(|c| c.kind == "media-type-added" && c.impact == Impact::NonBreaking),
+        "{}",
+        r.to_markdown()
+    );
     assert_eq!(r.count(Impact::Breaking), 0, "{}", r.to_markdown());
     assert_eq!(r.bump(), Bump::Patch);
 }
 
 #[test]
 fn a_narrowed_parameter_pattern_is_breaking_and_shows_a_value_it_now_rejects() {
-    let r = assert_one("pattern-narrowed.yaml", "pattern-changed", Impact::Breaking, Bump::Minor);
-    assert!(the_change(&r).message.contains("now rejects values it accepted, e.g. \"0\""), "{}", the_change(&r).message);
+    let r = assert_one(
+        "pattern-narrowed.yaml",
+        "pattern-changed",
+        Impact::Breaking,
+        Bump::Minor,
+    );
+    assert!(
+        the_change(&r)
+            .message
+            .contains("now rejects values it accepted, e.g. \"0\""),
+        "{}",
+        the_change(&r).message
+    );
 }
 
 #[test]
 fn a_new_required_parameter_is_breaking() {
-    assert_one("required-param-added.yaml", "param-added-required", Impact::Breaking, Bump::Minor);
+    assert_one(
+        "required-param-added.yaml",
+        "param-added-required",
+        Impact::Breaking,
+        Bump::Minor,
+    );
 }
 
 #[test]
 fn without_a_pin_an_upstream_rename_renames_the_rust_api() {
     let r = diff_against_base("schema-renamed.yaml");
     let kinds: Vec<&str> = r.changes.iter().map(|c| c.kind).collect();
-    assert!(kinds.contains(&"operation-renamed") && kinds.contains(&"type-renamed"), "{}", r.to_markdown());
+    assert!(
+        kinds.contains(&"operation-renamed") && kinds.contains(&"type-renamed"),
+        "{}",
+        r.to_markdown()
+    );
     assert_eq!(r.bump(), Bump::Minor);
 }
 
 #[test]
 fn with_pins_an_upstream_rename_keeps_every_rust_name_and_is_reported() {
     let config = load_config(&data("extract.toml"));
-    let r = diff::diff_files(&data("base.yaml"), &data("schema-renamed.yaml"), Some(&config)).unwrap_or_else(|f| panic!("{f}"));
-    assert!(r.changes.iter().all(|c| c.impact == Impact::Unchanged), "{}", r.to_markdown());
+    let r = diff::diff_files(
+        &data("base.yaml"),
+        &data("schema-renamed.yaml"),
+        Some(&config),
+    )
+    .unwrap_or_else(|f| panic!("{f}"));
+    assert!(
+        r.changes.iter().all(|c| c.impact == Impact::Unchanged),
+        "{}",
+        r.to_markdown()
+    );
     let messages: Vec<&str> = r.changes.iter().map(|c| c.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("operationId `getThing` renamed upstream to `getThingView`")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("schema `Thing` renamed upstream to `ThingView`")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("operationId `getThing` renamed upstream to `getThingView`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("schema `Thing` renamed upstream to `ThingView`")),
+        "{messages:?}"
+    );
     assert_eq!(r.bump(), Bump::None);
     // A parameter's pattern type is pinned too.
     let gen = diff::generator_config(Some(&config)).unwrap_or_else(|f| panic!("{f}"));
-    let (api, _) = diff::lower_file(&data("schema-renamed.yaml"), Some(&config), &gen).unwrap_or_else(|f| panic!("{f}"));
-    assert!(api.strings.iter().any(|s| s.name == "ThingKey"), "{:?}", api.strings.iter().map(|s| &s.name).collect::<Vec<_>>());
+    let (api, _) = diff::lower_file(&data("schema-renamed.yaml"), Some(&config), &gen)
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert!(
+        api.strings.iter().any(|s| s.name == "ThingKey"),
+        "{:?}",
+        api.strings.iter().map(|s| &s.name).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -181,14 +326,51 @@ fn a_spec_compared_with_itself_has_no_changes_and_no_bump() {
 
 #[test]
 fn semver_follows_the_zero_major_rules_then_the_usual_ones() {
-    let change = |impact| Change { impact, kind: "k", subject: "s".to_owned(), message: "m".to_owned() };
-    let report = |version: &str, impact| Report { old_label: "a".into(), new_label: "b".into(), version: Some(version.into()), changes: vec![change(impact)], notes: vec![] };
-    assert_eq!(report("0.1.0", Impact::Breaking).next_version().as_deref(), Some("0.2.0"));
-    assert_eq!(report("0.1.0", Impact::NonBreaking).next_version().as_deref(), Some("0.1.1"));
-    assert_eq!(report("0.1.0", Impact::Documentation).next_version().as_deref(), Some("0.1.1"));
-    assert_eq!(report("1.2.3", Impact::Breaking).next_version().as_deref(), Some("2.0.0"));
-    assert_eq!(report("1.2.3", Impact::NonBreaking).next_version().as_deref(), Some("1.3.0"));
-    assert_eq!(report("1.2.3", Impact::Documentation).next_version().as_deref(), Some("1.2.4"));
+    let change = |impact| Change {
+        impact,
+        kind: "k",
+        subject: "s".to_owned(),
+        message: "m".to_owned(),
+    };
+    let report = |version: &str, impact| Report {
+        old_label: "a".into(),
+        new_label: "b".into(),
+        version: Some(version.into()),
+        changes: vec![change(impact)],
+        notes: vec![],
+    };
+    assert_eq!(
+        report("0.1.0", Impact::Breaking).next_version().as_deref(),
+        Some("0.2.0")
+    );
+    assert_eq!(
+        report("0.1.0", Impact::NonBreaking)
+            .next_version()
+            .as_deref(),
+        Some("0.1.1")
+    );
+    assert_eq!(
+        report("0.1.0", Impact::Documentation)
+            .next_version()
+            .as_deref(),
+        Some("0.1.1")
+    );
+    assert_eq!(
+        report("1.2.3", Impact::Breaking).next_version().as_deref(),
+        Some("2.0.0")
+    );
+    assert_eq!(
+        report("1.2.3", Impact::NonBreaking)
+            .next_version()
+            .as_deref(),
+        Some("1.3.0")
+    );
+    assert_eq!(
+        report("1.2.3", Impact::Documentation)
+            .next_version()
+            .as_deref(),
+        Some("1.2.4")
+    );
     assert_eq!(report("1.2.3", Impact::Unchanged).bump(), Bump::None);
 }
 
@@ -205,18 +387,31 @@ fn the_json_report_carries_the_bump_and_every_change() {
 #[test]
 fn a_pin_position_that_does_not_parse_is_a_config_error_not_a_panic() {
     let mut config = load_config(&data("extract.toml"));
-    config.operations[0].schemas.insert("responses 200".to_owned(), "X".to_owned());
+    config.operations[0]
+        .schemas
+        .insert("responses 200".to_owned(), "X".to_owned());
     let (doc, _) = extract::read_document(&data("base.yaml")).unwrap_or_else(|d| panic!("{d}"));
-    let err = extract::extract("base.yaml", &doc, &config, None).err().map(|f| f.to_string()).unwrap_or_default();
-    assert!(err.contains("responses 200") && err.contains("error[config]"), "{err}");
+    let err = extract::extract("base.yaml", &doc, &config, None)
+        .err()
+        .map(|f| f.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("responses 200") && err.contains("error[config]"),
+        "{err}"
+    );
 }
 
 #[test]
 fn two_pins_naming_one_schema_differently_are_an_error() {
     let mut config = load_config(&data("extract.toml"));
-    config.operations[1].schemas.insert("response 201".to_owned(), "OtherThing".to_owned());
+    config.operations[1]
+        .schemas
+        .insert("response 201".to_owned(), "OtherThing".to_owned());
     let (doc, _) = extract::read_document(&data("base.yaml")).unwrap_or_else(|d| panic!("{d}"));
-    let err = extract::extract("base.yaml", &doc, &config, None).err().map(|f| f.to_string()).unwrap_or_default();
+    let err = extract::extract("base.yaml", &doc, &config, None)
+        .err()
+        .map(|f| f.to_string())
+        .unwrap_or_default();
     assert!(err.contains("name the same schema"), "{err}");
 }
 
@@ -228,13 +423,21 @@ fn committed_config() -> ExtractConfig {
 
 #[test]
 fn march_to_june_2025_reports_the_401_and_403_additions_as_non_breaking() {
-    let (Some(march), Some(june)) = (published("atlas-api-2025-03-20.yaml"), published("atlas-api-2025-06-30.yaml")) else { return };
-    let r = diff::diff_files(&march, &june, Some(&committed_config())).unwrap_or_else(|f| panic!("{f}"));
+    let (Some(march), Some(june)) = (
+        published("atlas-api-2025-03-20.yaml"),
+        published("atlas-api-2025-06-30.yaml"),
+    ) else {
+        return;
+    };
+    let r = diff::diff_files(&march, &june, Some(&committed_config()))
+        .unwrap_or_else(|f| panic!("{f}"));
     println!("{}", r.to_markdown());
     for status in ["401", "403"] {
         let subject = format!("GetGroupClusterRestoreJob response {status}");
         assert!(
-            r.changes.iter().any(|c| c.kind == "status-added" && c.subject == subject && c.impact == Impact::NonBreaking),
+            r.changes.iter().any(|c| c.kind == "status-added"
+                && c.subject == subject
+                && c.impact == Impact::NonBreaking),
             "{subject} not reported as a non-breaking addition:\n{}",
             r.to_markdown()
         );
@@ -246,13 +449,28 @@ fn march_to_june_2025_reports_the_401_and_403_additions_as_non_breaking() {
 
 #[test]
 fn from_2023_to_2025_every_rust_name_stays_stable_and_the_renames_are_reported() {
-    let (Some(old), Some(new)) = (published("atlas-api-2023-02-06.yaml"), published("atlas-api-2025-06-30.yaml")) else { return };
+    let (Some(old), Some(new)) = (
+        published("atlas-api-2023-02-06.yaml"),
+        published("atlas-api-2025-06-30.yaml"),
+    ) else {
+        return;
+    };
     let config = committed_config();
     let gen = diff::generator_config(Some(&config)).unwrap_or_else(|f| panic!("{f}"));
     let names = |path: &Path| {
-        let (api, _) = diff::lower_file(path, Some(&config), &gen).unwrap_or_else(|f| panic!("{f}"));
-        let mut names: Vec<String> = api.types.iter().map(|t| t.name.clone()).chain(api.strings.iter().map(|s| s.name.clone())).collect();
-        names.extend(api.operations.iter().flat_map(|o| [o.fn_name.clone(), o.struct_name.clone()]));
+        let (api, _) =
+            diff::lower_file(path, Some(&config), &gen).unwrap_or_else(|f| panic!("{f}"));
+        let mut names: Vec<String> = api
+            .types
+            .iter()
+            .map(|t| t.name.clone())
+            .chain(api.strings.iter().map(|s| s.name.clone()))
+            .collect();
+        names.extend(
+            api.operations
+                .iter()
+                .flat_map(|o| [o.fn_name.clone(), o.struct_name.clone()]),
+        );
         names
     };
     let (before, after) = (names(&old), names(&new));
@@ -260,35 +478,97 @@ fn from_2023_to_2025_every_rust_name_stays_stable_and_the_renames_are_reported()
     // (2025 adds BadRequestDetail and FieldViolation).
     let lost: Vec<&String> = before.iter().filter(|n| !after.contains(n)).collect();
     assert!(lost.is_empty(), "Rust names that changed: {lost:?}");
-    for name in ["get_group_cluster_restore_job", "GetGroupClusterRestoreJob", "BackupRestoreJob", "BackupRestoreJobDelivery", "RestoreJobFileHash", "BsonTimestamp", "DeliveryMethod", "DeliveryStatus", "RestoreJobStatus", "HashAlgorithm", "ApiError", "Link", "JobId"] {
-        assert!(before.iter().any(|n| n == name), "2023 does not generate {name}: {before:?}");
+    for name in [
+        "get_group_cluster_restore_job",
+        "GetGroupClusterRestoreJob",
+        "BackupRestoreJob",
+        "BackupRestoreJobDelivery",
+        "RestoreJobFileHash",
+        "BsonTimestamp",
+        "DeliveryMethod",
+        "DeliveryStatus",
+        "RestoreJobStatus",
+        "HashAlgorithm",
+        "ApiError",
+        "Link",
+        "JobId",
+    ] {
+        assert!(
+            before.iter().any(|n| n == name),
+            "2023 does not generate {name}: {before:?}"
+        );
     }
     let r = diff::diff_files(&old, &new, Some(&config)).unwrap_or_else(|f| panic!("{f}"));
     println!("{}", r.to_markdown());
-    assert!(!r.changes.iter().any(|c| c.kind.ends_with("-renamed")), "{}", r.to_markdown());
-    let renames: Vec<&str> = r.changes.iter().filter(|c| c.kind == "upstream-rename").map(|c| c.message.as_str()).collect();
-    for (from, to) in [("returnOneLegacyBackupRestoreJob", "getLegacyBackupRestoreJob"), ("ApiRestoreJobView", "BackupRestoreJob"), ("ApiRestoreJobDeliveryView", "BackupRestoreJobDelivery"), ("ApiRestoreJobFileHashView", "RestoreJobFileHash")] {
-        assert!(renames.iter().any(|m| m.contains(&format!("`{from}` renamed upstream to `{to}`"))), "rename {from} → {to} not reported: {renames:?}");
+    assert!(
+        !r.changes.iter().any(|c| c.kind.ends_with("-renamed")),
+        "{}",
+        r.to_markdown()
+    );
+    let renames: Vec<&str> = r
+        .changes
+        .iter()
+        .filter(|c| c.kind == "upstream-rename")
+        .map(|c| c.message.as_str())
+        .collect();
+    for (from, to) in [
+        (
+            "returnOneLegacyBackupRestoreJob",
+            "getLegacyBackupRestoreJob",
+        ),
+        ("ApiRestoreJobView", "BackupRestoreJob"),
+        ("ApiRestoreJobDeliveryView", "BackupRestoreJobDelivery"),
+        ("ApiRestoreJobFileHashView", "RestoreJobFileHash"),
+    ] {
+        assert!(
+            renames
+                .iter()
+                .any(|m| m.contains(&format!("`{from}` renamed upstream to `{to}`"))),
+            "rename {from} → {to} not reported: {renames:?}"
+        );
     }
     // Extracting 2025 over the 2023 extraction names what moved since then.
     let (old_doc, _) = extract::read_document(&old).unwrap_or_else(|d| panic!("{d}"));
-    let previous = extract::extract("2023", &old_doc, &config, None).unwrap_or_else(|f| panic!("{f}")).document;
+    let previous = extract::extract("2023", &old_doc, &config, None)
+        .unwrap_or_else(|f| panic!("{f}"))
+        .document;
     let (new_doc, _) = extract::read_document(&new).unwrap_or_else(|d| panic!("{d}"));
-    let pins = extract::extract("2025", &new_doc, &config, Some(&previous)).unwrap_or_else(|f| panic!("{f}")).pins;
-    let moved: Vec<(Option<&str>, Option<&str>)> = pins.iter().filter(|p| p.previously.is_some()).map(|p| (p.previously.as_deref(), p.published.as_deref())).collect();
-    assert!(moved.contains(&(Some("ApiRestoreJobView"), Some("BackupRestoreJob"))), "{moved:?}");
-    assert!(moved.contains(&(Some("returnOneLegacyBackupRestoreJob"), Some("getLegacyBackupRestoreJob"))), "{moved:?}");
+    let pins = extract::extract("2025", &new_doc, &config, Some(&previous))
+        .unwrap_or_else(|f| panic!("{f}"))
+        .pins;
+    let moved: Vec<(Option<&str>, Option<&str>)> = pins
+        .iter()
+        .filter(|p| p.previously.is_some())
+        .map(|p| (p.previously.as_deref(), p.published.as_deref()))
+        .collect();
+    assert!(
+        moved.contains(&(Some("ApiRestoreJobView"), Some("BackupRestoreJob"))),
+        "{moved:?}"
+    );
+    assert!(
+        moved.contains(&(
+            Some("returnOneLegacyBackupRestoreJob"),
+            Some("getLegacyBackupRestoreJob")
+        )),
+        "{moved:?}"
+    );
     let report = extract::pins_markdown(&pins, &[]);
-    assert!(report.contains("`ApiRestoreJobView` → `BackupRestoreJob`"), "{report}");
+    assert!(
+        report.contains("`ApiRestoreJobView` → `BackupRestoreJob`"),
+        "{report}"
+    );
 }
 
 #[test]
 fn extracting_the_same_input_again_changes_no_byte_and_diffs_empty() {
-    let Some(june) = published("atlas-api-2025-06-30.yaml") else { return };
+    let Some(june) = published("atlas-api-2025-06-30.yaml") else {
+        return;
+    };
     let config = committed_config();
     let (doc, _) = extract::read_document(&june).unwrap_or_else(|d| panic!("{d}"));
     let first = extract::extract("june", &doc, &config, None).unwrap_or_else(|f| panic!("{f}"));
-    let second = extract::extract("june", &doc, &config, Some(&first.document)).unwrap_or_else(|f| panic!("{f}"));
+    let second = extract::extract("june", &doc, &config, Some(&first.document))
+        .unwrap_or_else(|f| panic!("{f}"));
     assert_eq!(first.yaml, second.yaml);
     // Extracting an extraction is the identity too.
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec-update-idempotent.yaml");
@@ -307,51 +587,108 @@ fn extracting_the_same_input_again_changes_no_byte_and_diffs_empty() {
 static BINARY: Mutex<()> = Mutex::new(());
 
 fn binary_lock() -> MutexGuard<'static, ()> {
-    BINARY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    BINARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Runs the CLI in `dir`; returns the exit code and stderr.
 fn atlasgen(dir: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_atlasgen")).args(args).current_dir(dir).output().unwrap_or_else(|e| panic!("cannot run atlasgen: {e}"));
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_atlasgen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run atlasgen: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn extract_then_generate_then_check_passes_and_a_rerun_changes_nothing() {
-    let Some(june) = published("atlas-api-2025-06-30.yaml") else { return };
+    let Some(june) = published("atlas-api-2025-06-30.yaml") else {
+        return;
+    };
     let _turn = binary_lock();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec-update-cli");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("spec")).unwrap_or_else(|e| panic!("{e}"));
-    let committed = std::fs::read_to_string(workspace().join("spec/extract.toml")).unwrap_or_default();
-    std::fs::write(dir.join("spec/extract.toml"), committed.replace("generator_config = \"atlasgen.toml\"", "generator_config = \"gen.toml\"")).unwrap_or_else(|e| panic!("{e}"));
-    let runtime = workspace().join("runtime").canonicalize().unwrap_or_default();
+    let committed =
+        std::fs::read_to_string(workspace().join("spec/extract.toml")).unwrap_or_default();
+    std::fs::write(
+        dir.join("spec/extract.toml"),
+        committed.replace(
+            "generator_config = \"atlasgen.toml\"",
+            "generator_config = \"gen.toml\"",
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let runtime = workspace()
+        .join("runtime")
+        .canonicalize()
+        .unwrap_or_default();
     let gen = format!(
         "spec = \"openapi.yaml\"\npinned = \"PINNED.toml\"\n[output]\ndir = \"../generated\"\ncrate_name = \"x\"\nruntime_path = {:?}\nregenerate_command = \"atlasgen generate spec/gen.toml\"\n[select]\npaths = [\"GET /api/atlas/v2/groups/{{groupId}}/clusters/{{clusterName}}/restoreJobs/{{jobId}}\"]\n",
         runtime.display().to_string()
     );
     std::fs::write(dir.join("spec/gen.toml"), gen).unwrap_or_else(|e| panic!("{e}"));
     let june = june.display().to_string();
-    let (code, err) = atlasgen(&dir, &["extract", "--config", "spec/extract.toml", "--spec", &june, "--report", "pins.md"]);
+    let (code, err) = atlasgen(
+        &dir,
+        &[
+            "extract",
+            "--config",
+            "spec/extract.toml",
+            "--spec",
+            &june,
+            "--report",
+            "pins.md",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let record = std::fs::read_to_string(dir.join("spec/PINNED.toml")).unwrap_or_default();
-    assert!(record.contains("date = \"2025-06-30\"") && record.contains("sha256 = \"a1b5953a"), "{record}");
+    assert!(
+        record.contains("date = \"2025-06-30\"") && record.contains("sha256 = \"a1b5953a"),
+        "{record}"
+    );
     let (code, err) = atlasgen(&dir, &["generate", "spec/gen.toml"]);
     assert_eq!(code, 0, "{err}");
     let spec_before = std::fs::read(dir.join("spec/openapi.yaml")).unwrap_or_default();
     let (code, err) = atlasgen(&dir, &["check", "spec/gen.toml", "--pinned", &june]);
     assert_eq!(code, 0, "check fails right after an update:\n{err}");
-    let (code, err) = atlasgen(&dir, &["extract", "--config", "spec/extract.toml", "--spec", &june]);
+    let (code, err) = atlasgen(
+        &dir,
+        &["extract", "--config", "spec/extract.toml", "--spec", &june],
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("unchanged: spec/openapi.yaml") && err.contains("unchanged: spec/PINNED.toml"), "{err}");
-    assert_eq!(spec_before, std::fs::read(dir.join("spec/openapi.yaml")).unwrap_or_default());
+    assert!(
+        err.contains("unchanged: spec/openapi.yaml") && err.contains("unchanged: spec/PINNED.toml"),
+        "{err}"
+    );
+    assert_eq!(
+        spec_before,
+        std::fs::read(dir.join("spec/openapi.yaml")).unwrap_or_default()
+    );
     // A different published spec, or a hand edit of spec/, makes check fail with the fix.
     if let Some(march) = published("atlas-api-2025-03-20.yaml") {
-        let (code, err) = atlasgen(&dir, &["check", "spec/gen.toml", "--pinned", &march.display().to_string()]);
+        let (code, err) = atlasgen(
+            &dir,
+            &[
+                "check",
+                "spec/gen.toml",
+                "--pinned",
+                &march.display().to_string(),
+            ],
+        );
         assert_eq!(code, 1, "{err}");
         assert!(err.contains("scripts/spec-update.sh"), "{err}");
     }
-    std::fs::write(dir.join("spec/openapi.yaml"), [spec_before.as_slice(), b"# edited\n"].concat()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.join("spec/openapi.yaml"),
+        [spec_before.as_slice(), b"# edited\n"].concat(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let (code, err) = atlasgen(&dir, &["check", "spec/gen.toml", "--pinned", &june]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("atlasgen -- extract --config"), "{err}");
@@ -362,7 +699,13 @@ fn extract_then_generate_then_check_passes_and_a_rerun_changes_nothing() {
 /// Copies the checkout's files (tracked, and new ones not ignored) to `to`.
 fn copy_checkout(to: &Path) -> Result<(), String> {
     let out = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(workspace())
         .output()
         .map_err(|e| format!("git is not available: {e}"))?;
@@ -391,7 +734,9 @@ fn copy_checkout(to: &Path) -> Result<(), String> {
 /// its time.
 #[test]
 fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
-    let Some(june) = published("atlas-api-2025-06-30.yaml") else { return };
+    let Some(june) = published("atlas-api-2025-06-30.yaml") else {
+        return;
+    };
     let _turn = binary_lock();
     let started = Instant::now();
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec-update-e2e");
@@ -416,20 +761,50 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .unwrap_or_else(|e| panic!("cannot run the script: {e}"));
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "the update script failed:\n{log}");
     let body = std::fs::read_to_string(&report).unwrap_or_default();
-    assert!(body.starts_with("# Atlas Administration API spec update: published 2025-06-30"), "{body}");
-    assert!(body.contains("Tests: passed") && body.contains("**Semver: patch**"), "{body}");
+    assert!(
+        body.starts_with("# Atlas Administration API spec update: published 2025-06-30"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Tests: passed") && body.contains("**Semver: patch**"),
+        "{body}"
+    );
     assert!(body.contains("operationId `getGroupClusterRestoreJob` renamed upstream to `getLegacyBackupRestoreJob`"), "{body}");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("report.json")).unwrap_or_default()).unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("report.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
     assert_eq!(json["semver"]["bump"], "patch");
     let pinned = std::fs::read_to_string(repo.join("spec/PINNED.toml")).unwrap_or_default();
-    assert!(pinned.contains("2025-06-30") && pinned.contains("a1b5953ae599fc6d"), "{pinned}");
+    assert!(
+        pinned.contains("2025-06-30") && pinned.contains("a1b5953ae599fc6d"),
+        "{pinned}"
+    );
     let spec = std::fs::read_to_string(repo.join("spec/openapi.yaml")).unwrap_or_default();
-    assert!(spec.contains("x-rust-name: getGroupClusterRestoreJob"), "spec/ is not the extraction");
+    assert!(
+        spec.contains("x-rust-name: getGroupClusterRestoreJob"),
+        "spec/ is not the extraction"
+    );
     // The regenerated tree is fresh and matches the pinned spec.
-    let (code, err) = atlasgen(&repo, &["check", "spec/atlasgen.toml", "--pinned", &june.display().to_string()]);
+    let (code, err) = atlasgen(
+        &repo,
+        &[
+            "check",
+            "spec/atlasgen.toml",
+            "--pinned",
+            &june.display().to_string(),
+        ],
+    );
     assert_eq!(code, 0, "{err}");
-    println!("the update script ran end to end in {:.0?}", started.elapsed());
+    println!(
+        "the update script ran end to end in {:.0?}",
+        started.elapsed()
+    );
 }

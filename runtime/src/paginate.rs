@@ -25,7 +25,11 @@ pub const DEFAULT_MAX_PAGES: u32 = 10_000;
 
 /// Streams pages `first_page`, `first_page + 1`, ... fetched by `fetch`.
 /// An error ends the stream after yielding it.
-pub fn pages<T, E, F, Fut>(first_page: u32, max_pages: u32, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error<E>>>
+pub fn pages<T, E, F, Fut>(
+    first_page: u32,
+    max_pages: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error<E>>>
 where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error<E>>>,
@@ -37,7 +41,13 @@ where
         seen_items: u64,
         done: bool,
     }
-    let state = State { fetch, next: first_page.max(1), fetched_pages: 0, seen_items: 0, done: false };
+    let state = State {
+        fetch,
+        next: first_page.max(1),
+        fetched_pages: 0,
+        seen_items: 0,
+        done: false,
+    };
     futures_util::stream::unfold(state, move |mut s| async move {
         if s.done || s.fetched_pages >= max_pages {
             return None;
@@ -53,7 +63,10 @@ where
             Ok(page) if page.items.is_empty() => None,
             Ok(page) => {
                 s.seen_items += page.items.len() as u64;
-                if page.total_count.is_some_and(|t| s.seen_items >= u64::try_from(t).unwrap_or(0)) {
+                if page
+                    .total_count
+                    .is_some_and(|t| s.seen_items >= u64::try_from(t).unwrap_or(0))
+                {
                     s.done = true;
                 }
                 Some((Ok(page.items), s))
@@ -81,22 +94,40 @@ mod tests {
         let calls = AtomicU32::new(0);
         let s = pages::<u32, (), _, _>(1, 100, |n| {
             calls.fetch_add(1, Ordering::SeqCst);
-            async move { Ok(Page { items: vec![n; 2], total_count: Some(5) }) }
+            async move {
+                Ok(Page {
+                    items: vec![n; 2],
+                    total_count: Some(5),
+                })
+            }
         });
-        let got: Vec<Vec<u32>> = collect(Box::pin(s)).into_iter().filter_map(Result::ok).collect();
+        let got: Vec<Vec<u32>> = collect(Box::pin(s))
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
         assert_eq!(got, vec![vec![1, 1], vec![2, 2], vec![3, 3]]);
         assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[test]
     fn pages_stop_at_an_empty_page_without_a_total() {
-        let s = pages::<u32, (), _, _>(1, 100, |n| async move { Ok(Page { items: if n < 3 { vec![n] } else { vec![] }, total_count: None }) });
+        let s = pages::<u32, (), _, _>(1, 100, |n| async move {
+            Ok(Page {
+                items: if n < 3 { vec![n] } else { vec![] },
+                total_count: None,
+            })
+        });
         assert_eq!(collect(Box::pin(s)).len(), 2);
     }
 
     #[test]
     fn pages_are_bounded_by_max_pages() {
-        let s = pages::<u32, (), _, _>(1, 4, |n| async move { Ok(Page { items: vec![n], total_count: None }) });
+        let s = pages::<u32, (), _, _>(1, 4, |n| async move {
+            Ok(Page {
+                items: vec![n],
+                total_count: None,
+            })
+        });
         assert_eq!(collect(Box::pin(s)).len(), 4);
     }
 
@@ -104,9 +135,16 @@ mod tests {
     fn an_error_is_yielded_once_and_ends_the_walk() {
         let s = pages::<u32, (), _, _>(1, 100, |n| async move {
             if n == 2 {
-                Err(Error::UnexpectedStatus { status: http::StatusCode::BAD_GATEWAY, headers: http::HeaderMap::new(), body: bytes::Bytes::new() })
+                Err(Error::UnexpectedStatus {
+                    status: http::StatusCode::BAD_GATEWAY,
+                    headers: http::HeaderMap::new(),
+                    body: bytes::Bytes::new(),
+                })
             } else {
-                Ok(Page { items: vec![n], total_count: None })
+                Ok(Page {
+                    items: vec![n],
+                    total_count: None,
+                })
             }
         });
         let got = collect(Box::pin(s));

@@ -50,13 +50,31 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
         changes: Vec::new(),
     };
     let key = |o: &Operation| format!("{} {}", o.method, o.path);
-    let old_ops: BTreeMap<String, &Operation> = old.operations.iter().map(|o| (key(o), o)).collect();
-    let new_ops: BTreeMap<String, &Operation> = new.operations.iter().map(|o| (key(o), o)).collect();
+    let old_ops: BTreeMap<String, &Operation> =
+        old.operations.iter().map(|o| (key(o), o)).collect();
+    let new_ops: BTreeMap<String, &Operation> =
+        new.operations.iter().map(|o| (key(o), o)).collect();
     let keys: BTreeSet<&String> = old_ops.keys().chain(new_ops.keys()).collect();
     for k in keys {
         match (old_ops.get(k), new_ops.get(k)) {
-            (Some(o), None) => cx.push(Impact::Breaking, "operation-removed", &o.struct_name, format!("operation `{k}` removed: `{}` and `Client::{}` are gone", o.struct_name, o.fn_name)),
-            (None, Some(n)) => cx.push(Impact::NonBreaking, "operation-added", &n.struct_name, format!("new operation `{k}`: `{}`, `Client::{}`", n.struct_name, n.fn_name)),
+            (Some(o), None) => cx.push(
+                Impact::Breaking,
+                "operation-removed",
+                &o.struct_name,
+                format!(
+                    "operation `{k}` removed: `{}` and `Client::{}` are gone",
+                    o.struct_name, o.fn_name
+                ),
+            ),
+            (None, Some(n)) => cx.push(
+                Impact::NonBreaking,
+                "operation-added",
+                &n.struct_name,
+                format!(
+                    "new operation `{k}`: `{}`, `Client::{}`",
+                    n.struct_name, n.fn_name
+                ),
+            ),
             (Some(o), Some(n)) => cx.operation(o, n),
             (None, None) => {}
         }
@@ -68,7 +86,12 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
 
 impl<'a> Cmp<'a> {
     fn push(&mut self, impact: Impact, kind: &'static str, subject: &str, message: String) {
-        self.changes.push(Change { impact, kind, subject: subject.to_owned(), message });
+        self.changes.push(Change {
+            impact,
+            kind,
+            subject: subject.to_owned(),
+            message,
+        });
     }
 
     fn operation(&mut self, o: &Operation, n: &Operation) {
@@ -90,53 +113,137 @@ impl<'a> Cmp<'a> {
         }
         self.deprecation(&subject, o.deprecated, n.deprecated);
         if o.doc != n.doc {
-            self.push(Impact::Documentation, "docs", &subject, doc_change(&o.doc, &n.doc));
+            self.push(
+                Impact::Documentation,
+                "docs",
+                &subject,
+                doc_change(&o.doc, &n.doc),
+            );
         }
         self.params(&subject, o, n);
         self.body(&subject, o, n);
         self.responses(&subject, o, n);
         if o.versions.first() != n.versions.first() {
             if let (Some(a), Some(b)) = (o.versions.first(), n.versions.first()) {
-                self.push(Impact::NonBreaking, "default-media-type", &subject, format!("the default `Accept` is now `{b}` (was `{a}`)"));
+                self.push(
+                    Impact::NonBreaking,
+                    "default-media-type",
+                    &subject,
+                    format!("the default `Accept` is now `{b}` (was `{a}`)"),
+                );
             }
         }
-        self.optional_ty(&format!("{subject} success body"), o.success_type.as_ref(), n.success_type.as_ref(), "the success type of `parse_response`");
-        self.optional_ty(&format!("{subject} error body"), o.error_type.as_ref(), n.error_type.as_ref(), "the error body type (`Error::Api`)");
+        self.optional_ty(
+            &format!("{subject} success body"),
+            o.success_type.as_ref(),
+            n.success_type.as_ref(),
+            "the success type of `parse_response`",
+        );
+        self.optional_ty(
+            &format!("{subject} error body"),
+            o.error_type.as_ref(),
+            n.error_type.as_ref(),
+            "the error body type (`Error::Api`)",
+        );
     }
 
     fn deprecation(&mut self, subject: &str, old: bool, new: bool) {
         match (old, new) {
-            (false, true) => self.push(Impact::NonBreaking, "deprecated", subject, "now deprecated: code using it gets a deprecation warning".to_owned()),
-            (true, false) => self.push(Impact::NonBreaking, "undeprecated", subject, "no longer deprecated".to_owned()),
+            (false, true) => self.push(
+                Impact::NonBreaking,
+                "deprecated",
+                subject,
+                "now deprecated: code using it gets a deprecation warning".to_owned(),
+            ),
+            (true, false) => self.push(
+                Impact::NonBreaking,
+                "undeprecated",
+                subject,
+                "no longer deprecated".to_owned(),
+            ),
             _ => {}
         }
     }
 
     fn params(&mut self, op: &str, o: &Operation, n: &Operation) {
-        let old: BTreeMap<(ParamLocation, String), &Param> = o.params.iter().map(|p| ((p.location, p.wire.clone()), p)).collect();
-        let new: BTreeMap<(ParamLocation, String), &Param> = n.params.iter().map(|p| ((p.location, p.wire.clone()), p)).collect();
+        let old: BTreeMap<(ParamLocation, String), &Param> = o
+            .params
+            .iter()
+            .map(|p| ((p.location, p.wire.clone()), p))
+            .collect();
+        let new: BTreeMap<(ParamLocation, String), &Param> = n
+            .params
+            .iter()
+            .map(|p| ((p.location, p.wire.clone()), p))
+            .collect();
         let keys: BTreeSet<&(ParamLocation, String)> = old.keys().chain(new.keys()).collect();
         for k in keys {
             let where_ = location_word(k.0);
             match (old.get(k), new.get(k)) {
-                (Some(p), None) => self.push(Impact::Breaking, "param-removed", &format!("{op}.{}", p.name), format!("{where_} parameter `{}` removed", p.wire)),
-                (None, Some(p)) if p.required => self.push(Impact::Breaking, "param-added-required", &format!("{op}.{}", p.name), format!("new required {where_} parameter `{}`: `{op}::new` takes a `{}`", p.wire, render(&p.ty))),
-                (None, Some(p)) => self.push(Impact::NonBreaking, "param-added", &format!("{op}.{}", p.name), format!("new optional {where_} parameter `{}` (`.{}(…)`)", p.wire, p.name)),
+                (Some(p), None) => self.push(
+                    Impact::Breaking,
+                    "param-removed",
+                    &format!("{op}.{}", p.name),
+                    format!("{where_} parameter `{}` removed", p.wire),
+                ),
+                (None, Some(p)) if p.required => self.push(
+                    Impact::Breaking,
+                    "param-added-required",
+                    &format!("{op}.{}", p.name),
+                    format!(
+                        "new required {where_} parameter `{}`: `{op}::new` takes a `{}`",
+                        p.wire,
+                        render(&p.ty)
+                    ),
+                ),
+                (None, Some(p)) => self.push(
+                    Impact::NonBreaking,
+                    "param-added",
+                    &format!("{op}.{}", p.name),
+                    format!(
+                        "new optional {where_} parameter `{}` (`.{}(…)`)",
+                        p.wire, p.name
+                    ),
+                ),
                 (Some(a), Some(b)) => {
                     let subject = format!("{op}.{}", b.name);
                     if a.name != b.name {
-                        self.push(Impact::Breaking, "param-renamed", &subject, format!("Rust name `{}` → `{}`", a.name, b.name));
+                        self.push(
+                            Impact::Breaking,
+                            "param-renamed",
+                            &subject,
+                            format!("Rust name `{}` → `{}`", a.name, b.name),
+                        );
                     }
                     if a.required != b.required {
-                        let what = if b.required { "now required" } else { "now optional" };
-                        self.push(Impact::Breaking, "param-required", &subject, format!("{what}: `{op}::new` changes"));
+                        let what = if b.required {
+                            "now required"
+                        } else {
+                            "now optional"
+                        };
+                        self.push(
+                            Impact::Breaking,
+                            "param-required",
+                            &subject,
+                            format!("{what}: `{op}::new` changes"),
+                        );
                     }
                     if !self.same(&a.ty, &b.ty, Dir::Request) {
-                        self.push(Impact::Breaking, "param-type-changed", &subject, format!("type `{}` → `{}`", render(&a.ty), render(&b.ty)));
+                        self.push(
+                            Impact::Breaking,
+                            "param-type-changed",
+                            &subject,
+                            format!("type `{}` → `{}`", render(&a.ty), render(&b.ty)),
+                        );
                     }
                     self.deprecation(&subject, a.deprecated, b.deprecated);
                     if a.doc != b.doc {
-                        self.push(Impact::Documentation, "docs", &subject, doc_change(&a.doc, &b.doc));
+                        self.push(
+                            Impact::Documentation,
+                            "docs",
+                            &subject,
+                            doc_change(&a.doc, &b.doc),
+                        );
                     }
                 }
                 (None, None) => {}
@@ -147,21 +254,61 @@ impl<'a> Cmp<'a> {
     fn body(&mut self, op: &str, o: &Operation, n: &Operation) {
         let subject = format!("{op} request body");
         match (&o.body, &n.body) {
-            (None, Some(b)) if b.required => self.push(Impact::Breaking, "body-added-required", &subject, format!("now takes a required body `{}`", render(&b.ty))),
-            (None, Some(b)) => self.push(Impact::NonBreaking, "body-added", &subject, format!("now takes an optional body `{}`", render(&b.ty))),
-            (Some(_), None) => self.push(Impact::Breaking, "body-removed", &subject, "takes no body any more".to_owned()),
+            (None, Some(b)) if b.required => self.push(
+                Impact::Breaking,
+                "body-added-required",
+                &subject,
+                format!("now takes a required body `{}`", render(&b.ty)),
+            ),
+            (None, Some(b)) => self.push(
+                Impact::NonBreaking,
+                "body-added",
+                &subject,
+                format!("now takes an optional body `{}`", render(&b.ty)),
+            ),
+            (Some(_), None) => self.push(
+                Impact::Breaking,
+                "body-removed",
+                &subject,
+                "takes no body any more".to_owned(),
+            ),
             (Some(a), Some(b)) => {
                 if a.required != b.required {
-                    self.push(Impact::Breaking, "body-required", &subject, if b.required { "now required" } else { "now optional" }.to_owned());
+                    self.push(
+                        Impact::Breaking,
+                        "body-required",
+                        &subject,
+                        if b.required {
+                            "now required"
+                        } else {
+                            "now optional"
+                        }
+                        .to_owned(),
+                    );
                 }
                 for m in b.media_types.iter().filter(|m| !a.media_types.contains(m)) {
-                    self.push(Impact::NonBreaking, "media-type-added", &subject, format!("can be sent as `{m}`"));
+                    self.push(
+                        Impact::NonBreaking,
+                        "media-type-added",
+                        &subject,
+                        format!("can be sent as `{m}`"),
+                    );
                 }
                 for m in a.media_types.iter().filter(|m| !b.media_types.contains(m)) {
-                    self.push(Impact::Breaking, "media-type-removed", &subject, format!("can no longer be sent as `{m}`"));
+                    self.push(
+                        Impact::Breaking,
+                        "media-type-removed",
+                        &subject,
+                        format!("can no longer be sent as `{m}`"),
+                    );
                 }
                 if !self.same(&a.ty, &b.ty, Dir::Request) {
-                    self.push(Impact::Breaking, "body-type-changed", &subject, format!("type `{}` → `{}`", render(&a.ty), render(&b.ty)));
+                    self.push(
+                        Impact::Breaking,
+                        "body-type-changed",
+                        &subject,
+                        format!("type `{}` → `{}`", render(&a.ty), render(&b.ty)),
+                    );
                 }
             }
             (None, None) => {}
@@ -173,7 +320,10 @@ impl<'a> Cmp<'a> {
             let mut m: BTreeMap<Status, (bool, MediaBodies)> = BTreeMap::new();
             for (success, list) in [(true, &x.success), (false, &x.errors)] {
                 for c in list {
-                    m.entry(c.status).or_insert_with(|| (success, BTreeMap::new())).1.insert(c.media_type.clone(), c.body.clone());
+                    m.entry(c.status)
+                        .or_insert_with(|| (success, BTreeMap::new()))
+                        .1
+                        .insert(c.media_type.clone(), c.body.clone());
                 }
             }
             m
@@ -186,7 +336,10 @@ impl<'a> Cmp<'a> {
                 (None, Some((success, media))) => {
                     let media = media_list(media);
                     let msg = if *success {
-                        format!("status {} now documented as a success ({media})", status_text(*s))
+                        format!(
+                            "status {} now documented as a success ({media})",
+                            status_text(*s)
+                        )
                     } else {
                         format!("status {} now documented ({media}): such a response now arrives as `Error::Api` with its decoded body, not `Error::UnexpectedStatus`", status_text(*s))
                     };
@@ -198,10 +351,20 @@ impl<'a> Cmp<'a> {
                 }
                 (Some((_, a)), Some((_, b))) => {
                     for m in b.keys().filter(|m| !a.contains_key(*m)) {
-                        self.push(Impact::NonBreaking, "media-type-added", &subject, format!("new media type {}", media_name(m)));
+                        self.push(
+                            Impact::NonBreaking,
+                            "media-type-added",
+                            &subject,
+                            format!("new media type {}", media_name(m)),
+                        );
                     }
                     for m in a.keys().filter(|m| !b.contains_key(*m)) {
-                        self.push(Impact::Breaking, "media-type-removed", &subject, format!("media type {} removed", media_name(m)));
+                        self.push(
+                            Impact::Breaking,
+                            "media-type-removed",
+                            &subject,
+                            format!("media type {} removed", media_name(m)),
+                        );
                     }
                 }
                 (None, None) => {}
@@ -213,11 +376,26 @@ impl<'a> Cmp<'a> {
         match (o, n) {
             (Some(a), Some(b)) => {
                 if !self.same(a, b, Dir::Response) {
-                    self.push(Impact::Breaking, "type-changed", subject, format!("{what} `{}` → `{}`", render(a), render(b)));
+                    self.push(
+                        Impact::Breaking,
+                        "type-changed",
+                        subject,
+                        format!("{what} `{}` → `{}`", render(a), render(b)),
+                    );
                 }
             }
-            (None, Some(b)) => self.push(Impact::Breaking, "type-changed", subject, format!("{what} is now `{}` (was none)", render(b))),
-            (Some(a), None) => self.push(Impact::Breaking, "type-changed", subject, format!("{what} `{}` is gone", render(a))),
+            (None, Some(b)) => self.push(
+                Impact::Breaking,
+                "type-changed",
+                subject,
+                format!("{what} is now `{}` (was none)", render(b)),
+            ),
+            (Some(a), None) => self.push(
+                Impact::Breaking,
+                "type-changed",
+                subject,
+                format!("{what} `{}` is gone", render(a)),
+            ),
             (None, None) => {}
         }
     }
@@ -234,7 +412,10 @@ impl<'a> Cmp<'a> {
                 self.strings(a, b);
                 true
             }
-            (TypeRef::List(a), TypeRef::List(b)) | (TypeRef::Map(a), TypeRef::Map(b)) | (TypeRef::Checked(a), TypeRef::Checked(b)) | (TypeRef::Boxed(a), TypeRef::Boxed(b)) => self.same(a, b, dir),
+            (TypeRef::List(a), TypeRef::List(b))
+            | (TypeRef::Map(a), TypeRef::Map(b))
+            | (TypeRef::Checked(a), TypeRef::Checked(b))
+            | (TypeRef::Boxed(a), TypeRef::Boxed(b)) => self.same(a, b, dir),
             _ => o == n,
         }
     }
@@ -245,21 +426,54 @@ impl<'a> Cmp<'a> {
         }
         self.seen_old.insert(a.to_owned());
         self.seen_new.insert(b.to_owned());
-        let (Some(ot), Some(nt)) = (self.old_types.get(a).copied(), self.new_types.get(b).copied()) else { return };
+        let (Some(ot), Some(nt)) = (
+            self.old_types.get(a).copied(),
+            self.new_types.get(b).copied(),
+        ) else {
+            return;
+        };
         if a != b {
-            self.push(Impact::Breaking, "type-renamed", b, format!("Rust type `{a}` renamed to `{b}` (schema {} → {})", origin_text(&ot.origin), origin_text(&nt.origin)));
+            self.push(
+                Impact::Breaking,
+                "type-renamed",
+                b,
+                format!(
+                    "Rust type `{a}` renamed to `{b}` (schema {} → {})",
+                    origin_text(&ot.origin),
+                    origin_text(&nt.origin)
+                ),
+            );
         } else if ot.origin != nt.origin && (is_component(&ot.origin) || is_component(&nt.origin)) {
-            self.push(Impact::Unchanged, "upstream-rename", b, format!("schema {} renamed upstream to {}; the Rust name `{b}` is pinned and stays", origin_text(&ot.origin), origin_text(&nt.origin)));
+            self.push(
+                Impact::Unchanged,
+                "upstream-rename",
+                b,
+                format!(
+                    "schema {} renamed upstream to {}; the Rust name `{b}` is pinned and stays",
+                    origin_text(&ot.origin),
+                    origin_text(&nt.origin)
+                ),
+            );
         }
         self.deprecation(b, ot.deprecated, nt.deprecated);
         if ot.doc != nt.doc {
-            self.push(Impact::Documentation, "docs", b, doc_change(&ot.doc, &nt.doc));
+            self.push(
+                Impact::Documentation,
+                "docs",
+                b,
+                doc_change(&ot.doc, &nt.doc),
+            );
         }
         match (&ot.kind, &nt.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => self.fields(b, x, y, dir),
             (TypeKind::Enum(x), TypeKind::Enum(y)) => self.variants(b, x, y),
             (TypeKind::Union(x), TypeKind::Union(y)) => self.union(b, x, y, dir),
-            (x, y) => self.push(Impact::Breaking, "type-kind-changed", b, format!("was {}, now {}", kind_word(x), kind_word(y))),
+            (x, y) => self.push(
+                Impact::Breaking,
+                "type-kind-changed",
+                b,
+                format!("was {}, now {}", kind_word(x), kind_word(y)),
+            ),
         }
     }
 
@@ -269,14 +483,24 @@ impl<'a> Cmp<'a> {
         let wires: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
         for w in wires {
             match (old.get(w), new.get(w)) {
-                (Some(f), None) => self.push(Impact::Breaking, "field-removed", &format!("{owner}.{}", f.name), format!("field `{}`{} removed", f.name, wire_note(&f.name, w))),
+                (Some(f), None) => self.push(
+                    Impact::Breaking,
+                    "field-removed",
+                    &format!("{owner}.{}", f.name),
+                    format!("field `{}`{} removed", f.name, wire_note(&f.name, w)),
+                ),
                 (None, Some(f)) => {
                     let subject = format!("{owner}.{}", f.name);
                     if f.required && dir == Dir::Request {
                         self.push(Impact::Breaking, "field-added-required", &subject, format!("new required field `{}`: `{}`; every value built by hand must set it", f.name, field_type(f)));
                     } else {
                         let how = if f.required { "required" } else { "optional" };
-                        self.push(Impact::NonBreaking, "field-added", &subject, format!("new {how} field `{}`: `{}`", f.name, field_type(f)));
+                        self.push(
+                            Impact::NonBreaking,
+                            "field-added",
+                            &subject,
+                            format!("new {how} field `{}`: `{}`", f.name, field_type(f)),
+                        );
                     }
                 }
                 (Some(a), Some(b)) => self.field(owner, a, b, dir),
@@ -288,83 +512,198 @@ impl<'a> Cmp<'a> {
     fn field(&mut self, owner: &str, a: &Field, b: &Field, dir: Dir) {
         let subject = format!("{owner}.{}", b.name);
         if a.name != b.name {
-            self.push(Impact::Breaking, "field-renamed", &subject, format!("Rust field `{}` renamed to `{}`", a.name, b.name));
+            self.push(
+                Impact::Breaking,
+                "field-renamed",
+                &subject,
+                format!("Rust field `{}` renamed to `{}`", a.name, b.name),
+            );
         }
         let same_ty = self.same(&a.ty, &b.ty, dir);
         if a.required != b.required {
-            let what = if b.required { "now required" } else { "now optional" };
-            self.push(Impact::Breaking, "field-required", &subject, format!("{what}: `{}` → `{}`", field_type(a), field_type(b)));
+            let what = if b.required {
+                "now required"
+            } else {
+                "now optional"
+            };
+            self.push(
+                Impact::Breaking,
+                "field-required",
+                &subject,
+                format!("{what}: `{}` → `{}`", field_type(a), field_type(b)),
+            );
         } else if !same_ty {
-            self.push(Impact::Breaking, "field-type-changed", &subject, format!("type `{}` → `{}`", field_type(a), field_type(b)));
+            self.push(
+                Impact::Breaking,
+                "field-type-changed",
+                &subject,
+                format!("type `{}` → `{}`", field_type(a), field_type(b)),
+            );
         }
         if a.required == b.required && same_ty && a.nullable != b.nullable {
-            let what = if b.nullable { "now nullable" } else { "no longer nullable" };
-            self.push(Impact::Breaking, "field-nullable", &subject, what.to_owned());
+            let what = if b.nullable {
+                "now nullable"
+            } else {
+                "no longer nullable"
+            };
+            self.push(
+                Impact::Breaking,
+                "field-nullable",
+                &subject,
+                what.to_owned(),
+            );
         }
         self.deprecation(&subject, a.deprecated, b.deprecated);
         match (a.secret, b.secret) {
-            (false, true) => self.push(Impact::NonBreaking, "field-redacted", &subject, "`Debug` now redacts it".to_owned()),
-            (true, false) => self.push(Impact::NonBreaking, "field-unredacted", &subject, "`Debug` no longer redacts it: check whether it still carries a credential".to_owned()),
+            (false, true) => self.push(
+                Impact::NonBreaking,
+                "field-redacted",
+                &subject,
+                "`Debug` now redacts it".to_owned(),
+            ),
+            (true, false) => self.push(
+                Impact::NonBreaking,
+                "field-unredacted",
+                &subject,
+                "`Debug` no longer redacts it: check whether it still carries a credential"
+                    .to_owned(),
+            ),
             _ => {}
         }
         if a.doc != b.doc {
-            self.push(Impact::Documentation, "docs", &subject, doc_change(&a.doc, &b.doc));
+            self.push(
+                Impact::Documentation,
+                "docs",
+                &subject,
+                doc_change(&a.doc, &b.doc),
+            );
         }
     }
 
     fn variants(&mut self, owner: &str, o: &Enum, n: &Enum) {
         if o.open != n.open {
-            let what = if n.open { "now open (keeps unknown values)" } else { "now closed (rejects unknown values)" };
+            let what = if n.open {
+                "now open (keeps unknown values)"
+            } else {
+                "now closed (rejects unknown values)"
+            };
             self.push(Impact::Breaking, "enum-openness", owner, what.to_owned());
         }
-        let old: BTreeMap<&str, &Variant> = o.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
-        let new: BTreeMap<&str, &Variant> = n.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
+        let old: BTreeMap<&str, &Variant> =
+            o.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
+        let new: BTreeMap<&str, &Variant> =
+            n.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
         for v in &o.variants {
             match new.get(v.wire.as_str()) {
-                None => self.push(Impact::Breaking, "variant-removed", &format!("{owner}::{}", v.name), format!("value `{}` removed", v.wire)),
-                Some(nv) if nv.name != v.name => self.push(Impact::Breaking, "variant-renamed", &format!("{owner}::{}", nv.name), format!("Rust variant `{}` renamed to `{}`", v.name, nv.name)),
+                None => self.push(
+                    Impact::Breaking,
+                    "variant-removed",
+                    &format!("{owner}::{}", v.name),
+                    format!("value `{}` removed", v.wire),
+                ),
+                Some(nv) if nv.name != v.name => self.push(
+                    Impact::Breaking,
+                    "variant-renamed",
+                    &format!("{owner}::{}", nv.name),
+                    format!("Rust variant `{}` renamed to `{}`", v.name, nv.name),
+                ),
                 Some(_) => {}
             }
         }
-        for v in n.variants.iter().filter(|v| !old.contains_key(v.wire.as_str())) {
+        for v in n
+            .variants
+            .iter()
+            .filter(|v| !old.contains_key(v.wire.as_str()))
+        {
             let msg = if n.open {
-                format!("new value `{}` (decoded as `Unknown(\"{}\")` before)", v.wire, v.wire)
+                format!(
+                    "new value `{}` (decoded as `Unknown(\"{}\")` before)",
+                    v.wire, v.wire
+                )
             } else {
                 format!("new value `{}` callers can send", v.wire)
             };
-            self.push(Impact::NonBreaking, "variant-added", &format!("{owner}::{}", v.name), msg);
+            self.push(
+                Impact::NonBreaking,
+                "variant-added",
+                &format!("{owner}::{}", v.name),
+                msg,
+            );
         }
     }
 
     fn union(&mut self, owner: &str, o: &Union, n: &Union, dir: Dir) {
         if o.discriminator != n.discriminator {
-            self.push(Impact::Breaking, "union-discriminator", owner, format!("discriminator {:?} → {:?}", o.discriminator, n.discriminator));
+            self.push(
+                Impact::Breaking,
+                "union-discriminator",
+                owner,
+                format!(
+                    "discriminator {:?} → {:?}",
+                    o.discriminator, n.discriminator
+                ),
+            );
         }
         if o.open != n.open {
-            self.push(Impact::Breaking, "union-openness", owner, if n.open { "now open" } else { "now closed" }.to_owned());
+            self.push(
+                Impact::Breaking,
+                "union-openness",
+                owner,
+                if n.open { "now open" } else { "now closed" }.to_owned(),
+            );
         }
-        let old: BTreeMap<&str, &UnionVariant> = o.variants.iter().map(|v| (v.name.as_str(), v)).collect();
+        let old: BTreeMap<&str, &UnionVariant> =
+            o.variants.iter().map(|v| (v.name.as_str(), v)).collect();
         for v in &n.variants {
             let subject = format!("{owner}::{}", v.name);
             match old.get(v.name.as_str()) {
                 None => {
-                    self.push(Impact::NonBreaking, "variant-added", &subject, format!("new variant `{}`", render(&v.ty)));
+                    self.push(
+                        Impact::NonBreaking,
+                        "variant-added",
+                        &subject,
+                        format!("new variant `{}`", render(&v.ty)),
+                    );
                 }
                 Some(ov) => {
                     if !self.same(&ov.ty, &v.ty, dir) {
-                        self.push(Impact::Breaking, "variant-type-changed", &subject, format!("type `{}` → `{}`", render(&ov.ty), render(&v.ty)));
+                        self.push(
+                            Impact::Breaking,
+                            "variant-type-changed",
+                            &subject,
+                            format!("type `{}` → `{}`", render(&ov.ty), render(&v.ty)),
+                        );
                     }
                     for t in v.tags.iter().filter(|t| !ov.tags.contains(t)) {
-                        self.push(Impact::NonBreaking, "union-tag-added", &subject, format!("also selected by `{t}`"));
+                        self.push(
+                            Impact::NonBreaking,
+                            "union-tag-added",
+                            &subject,
+                            format!("also selected by `{t}`"),
+                        );
                     }
                     for t in ov.tags.iter().filter(|t| !v.tags.contains(t)) {
-                        self.push(Impact::Breaking, "union-tag-removed", &subject, format!("no longer selected by `{t}`"));
+                        self.push(
+                            Impact::Breaking,
+                            "union-tag-removed",
+                            &subject,
+                            format!("no longer selected by `{t}`"),
+                        );
                     }
                 }
             }
         }
-        for v in o.variants.iter().filter(|v| !n.variants.iter().any(|x| x.name == v.name)) {
-            self.push(Impact::Breaking, "variant-removed", &format!("{owner}::{}", v.name), format!("variant `{}` removed", v.name));
+        for v in o
+            .variants
+            .iter()
+            .filter(|v| !n.variants.iter().any(|x| x.name == v.name))
+        {
+            self.push(
+                Impact::Breaking,
+                "variant-removed",
+                &format!("{owner}::{}", v.name),
+                format!("variant `{}` removed", v.name),
+            );
         }
     }
 
@@ -374,9 +713,19 @@ impl<'a> Cmp<'a> {
         }
         self.seen_old.insert(a.to_owned());
         self.seen_new.insert(b.to_owned());
-        let (Some(os), Some(ns)) = (self.old_strings.get(a).copied(), self.new_strings.get(b).copied()) else { return };
+        let (Some(os), Some(ns)) = (
+            self.old_strings.get(a).copied(),
+            self.new_strings.get(b).copied(),
+        ) else {
+            return;
+        };
         if a != b {
-            self.push(Impact::Breaking, "type-renamed", b, format!("validated string `{a}` renamed to `{b}`"));
+            self.push(
+                Impact::Breaking,
+                "type-renamed",
+                b,
+                format!("validated string `{a}` renamed to `{b}`"),
+            );
         }
         if os.pattern == ns.pattern {
             return;
@@ -386,7 +735,9 @@ impl<'a> Cmp<'a> {
         let mut facts = Vec::new();
         match &verdict.newly_rejected {
             Witness::Found(s) => facts.push(format!("now rejects values it accepted, e.g. {s:?}")),
-            Witness::Unknown => facts.push("may reject values it accepted (not decidable here)".to_owned()),
+            Witness::Unknown => {
+                facts.push("may reject values it accepted (not decidable here)".to_owned())
+            }
             Witness::NoneExists => {}
         }
         match &verdict.newly_accepted {
@@ -403,12 +754,27 @@ impl<'a> Cmp<'a> {
             (true, false) => (Impact::NonBreaking, "every value callers could build is still valid"),
             (false, _) => (Impact::NonBreaking, "only decoded from responses, where a value breaking it arrives as `Checked::Invalid`"),
         };
-        self.push(impact, "pattern-changed", b, format!("pattern `{}` → `{}`: {}; {note}", os.pattern, ns.pattern, facts.join("; ")));
+        self.push(
+            impact,
+            "pattern-changed",
+            b,
+            format!(
+                "pattern `{}` → `{}`: {}; {note}",
+                os.pattern,
+                ns.pattern,
+                facts.join("; ")
+            ),
+        );
     }
 
     fn leftovers(&mut self) {
         // Types reached at no shared position but named alike: compare them.
-        let old_left: Vec<String> = self.old_types.keys().filter(|n| !self.seen_old.contains(**n)).map(|n| (*n).to_owned()).collect();
+        let old_left: Vec<String> = self
+            .old_types
+            .keys()
+            .filter(|n| !self.seen_old.contains(**n))
+            .map(|n| (*n).to_owned())
+            .collect();
         for name in old_left {
             if self.new_types.contains_key(name.as_str()) && !self.seen_new.contains(&name) {
                 let dir = match self.new_types.get(name.as_str()).map(|t| &t.kind) {
@@ -418,7 +784,12 @@ impl<'a> Cmp<'a> {
                 self.models(&name, &name, dir);
             }
         }
-        let old_left: Vec<String> = self.old_strings.keys().filter(|n| !self.seen_old.contains(**n)).map(|n| (*n).to_owned()).collect();
+        let old_left: Vec<String> = self
+            .old_strings
+            .keys()
+            .filter(|n| !self.seen_old.contains(**n))
+            .map(|n| (*n).to_owned())
+            .collect();
         for name in old_left {
             if self.new_strings.contains_key(name.as_str()) && !self.seen_new.contains(&name) {
                 self.strings(&name, &name);
@@ -429,20 +800,40 @@ impl<'a> Cmp<'a> {
             .keys()
             .filter(|n| !self.seen_old.contains(**n))
             .map(|n| ((*n).to_owned(), "type"))
-            .chain(self.old_strings.keys().filter(|n| !self.seen_old.contains(**n)).map(|n| ((*n).to_owned(), "validated string")))
+            .chain(
+                self.old_strings
+                    .keys()
+                    .filter(|n| !self.seen_old.contains(**n))
+                    .map(|n| ((*n).to_owned(), "validated string")),
+            )
             .collect();
         for (name, what) in removed {
-            self.push(Impact::Breaking, "type-removed", &name, format!("{what} `{name}` removed"));
+            self.push(
+                Impact::Breaking,
+                "type-removed",
+                &name,
+                format!("{what} `{name}` removed"),
+            );
         }
         let added: Vec<(String, &'static str)> = self
             .new_types
             .keys()
             .filter(|n| !self.seen_new.contains(**n))
             .map(|n| ((*n).to_owned(), "type"))
-            .chain(self.new_strings.keys().filter(|n| !self.seen_new.contains(**n)).map(|n| ((*n).to_owned(), "validated string")))
+            .chain(
+                self.new_strings
+                    .keys()
+                    .filter(|n| !self.seen_new.contains(**n))
+                    .map(|n| ((*n).to_owned(), "validated string")),
+            )
             .collect();
         for (name, what) in added {
-            self.push(Impact::NonBreaking, "type-added", &name, format!("new {what} `{name}`"));
+            self.push(
+                Impact::NonBreaking,
+                "type-added",
+                &name,
+                format!("new {what} `{name}`"),
+            );
         }
     }
 
@@ -454,20 +845,45 @@ impl<'a> Cmp<'a> {
             | SecurityScheme::OAuth2ClientCredentials { name, .. }
             | SecurityScheme::ApiKey { name, .. } => name.clone(),
         };
-        let old_s: BTreeMap<String, &SecurityScheme> = old.security.iter().map(|s| (name(s), s)).collect();
-        let new_s: BTreeMap<String, &SecurityScheme> = new.security.iter().map(|s| (name(s), s)).collect();
+        let old_s: BTreeMap<String, &SecurityScheme> =
+            old.security.iter().map(|s| (name(s), s)).collect();
+        let new_s: BTreeMap<String, &SecurityScheme> =
+            new.security.iter().map(|s| (name(s), s)).collect();
         for (n, s) in &new_s {
             match old_s.get(n) {
-                None => self.push(Impact::NonBreaking, "security-added", n, "new security scheme".to_owned()),
-                Some(o) if o != s => self.push(Impact::Breaking, "security-changed", n, format!("security scheme changed: {o:?} → {s:?}")),
+                None => self.push(
+                    Impact::NonBreaking,
+                    "security-added",
+                    n,
+                    "new security scheme".to_owned(),
+                ),
+                Some(o) if o != s => self.push(
+                    Impact::Breaking,
+                    "security-changed",
+                    n,
+                    format!("security scheme changed: {o:?} → {s:?}"),
+                ),
                 Some(_) => {}
             }
         }
         for n in old_s.keys().filter(|n| !new_s.contains_key(*n)) {
-            self.push(Impact::Breaking, "security-removed", n, "security scheme removed".to_owned());
+            self.push(
+                Impact::Breaking,
+                "security-removed",
+                n,
+                "security scheme removed".to_owned(),
+            );
         }
         if old.default_server != new.default_server {
-            self.push(Impact::NonBreaking, "default-server", "DEFAULT_BASE_URL", format!("default server {:?} → {:?}", old.default_server, new.default_server));
+            self.push(
+                Impact::NonBreaking,
+                "default-server",
+                "DEFAULT_BASE_URL",
+                format!(
+                    "default server {:?} → {:?}",
+                    old.default_server, new.default_server
+                ),
+            );
         }
         let mut parts = Vec::new();
         if old.title != new.title {
@@ -520,10 +936,23 @@ fn doc_change(a: &Doc, b: &Doc) -> String {
     if a.description != b.description {
         parts.push("description changed".to_owned());
     }
-    let gone: Vec<String> = a.notes.iter().filter(|n| !b.notes.contains(n)).map(|n| format!("−{}", n.trim_end_matches('.'))).collect();
-    let came: Vec<String> = b.notes.iter().filter(|n| !a.notes.contains(n)).map(|n| format!("+{}", n.trim_end_matches('.'))).collect();
+    let gone: Vec<String> = a
+        .notes
+        .iter()
+        .filter(|n| !b.notes.contains(n))
+        .map(|n| format!("−{}", n.trim_end_matches('.')))
+        .collect();
+    let came: Vec<String> = b
+        .notes
+        .iter()
+        .filter(|n| !a.notes.contains(n))
+        .map(|n| format!("+{}", n.trim_end_matches('.')))
+        .collect();
     if !gone.is_empty() || !came.is_empty() {
-        parts.push(format!("documented constraints: {}", gone.into_iter().chain(came).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "documented constraints: {}",
+            gone.into_iter().chain(came).collect::<Vec<_>>().join(", ")
+        ));
     }
     parts.join("; ")
 }
@@ -591,7 +1020,9 @@ fn status_text(s: Status) -> String {
 }
 
 fn media_name(m: &Option<String>) -> String {
-    m.as_ref().map(|m| format!("`{m}`")).unwrap_or_else(|| "(no body)".to_owned())
+    m.as_ref()
+        .map(|m| format!("`{m}`"))
+        .unwrap_or_else(|| "(no body)".to_owned())
 }
 
 fn media_list(m: &MediaBodies) -> String {
@@ -605,7 +1036,9 @@ fn media_list(m: &MediaBodies) -> String {
 }
 
 fn is_component(pointer: &str) -> bool {
-    pointer.strip_prefix("#/components/schemas/").is_some_and(|r| !r.contains('/'))
+    pointer
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|r| !r.contains('/'))
 }
 
 fn origin_text(pointer: &str) -> String {

@@ -29,8 +29,13 @@ pub struct Verdict {
 }
 
 pub fn compare(old: &str, new: &str) -> Verdict {
-    let unknown = Verdict { newly_rejected: Witness::Unknown, newly_accepted: Witness::Unknown };
-    let (Ok(o), Ok(n)) = (compile(old), compile(new)) else { return unknown };
+    let unknown = Verdict {
+        newly_rejected: Witness::Unknown,
+        newly_accepted: Witness::Unknown,
+    };
+    let (Ok(o), Ok(n)) = (compile(old), compile(new)) else {
+        return unknown;
+    };
     match (o.dfa(), n.dfa()) {
         (Some(a), Some(b)) => exact(a, b),
         _ => {
@@ -75,7 +80,10 @@ fn advance(d: &Dfa, at: At, c: char) -> At {
 
 fn accepts(d: &Dfa, at: At) -> bool {
     match at {
-        At::Live(i) => d.states().get(i).is_some_and(|s| s.accept_at_end || s.accept_now),
+        At::Live(i) => d
+            .states()
+            .get(i)
+            .is_some_and(|s| s.accept_at_end || s.accept_now),
         At::Dead => false,
         At::Done => true,
     }
@@ -89,7 +97,12 @@ fn representatives(a: &Dfa, at_a: At, b: &Dfa, at_b: At) -> Vec<char> {
     let mut points: BTreeSet<u32> = BTreeSet::from([0]);
     for (d, at) in [(a, at_a), (b, at_b)] {
         if let At::Live(i) = at {
-            for t in d.states().get(i).map(|s| s.transitions.as_slice()).unwrap_or(&[]) {
+            for t in d
+                .states()
+                .get(i)
+                .map(|s| s.transitions.as_slice())
+                .unwrap_or(&[])
+            {
                 points.insert(t.lo as u32);
                 points.insert(t.hi as u32 + 1);
             }
@@ -102,7 +115,11 @@ fn representatives(a: &Dfa, at_a: At, b: &Dfa, at_b: At) -> Vec<char> {
         let pick = PREFERRED
             .chars()
             .find(|c| (*lo..=hi).contains(&(*c as u32)))
-            .or_else(|| (*lo..=hi).take(4096).find_map(|u| char::from_u32(u).filter(|c| !c.is_control())))
+            .or_else(|| {
+                (*lo..=hi)
+                    .take(4096)
+                    .find_map(|u| char::from_u32(u).filter(|c| !c.is_control()))
+            })
             .or_else(|| (*lo..=hi).find_map(char::from_u32));
         if let Some(c) = pick {
             out.push(c);
@@ -140,7 +157,10 @@ fn exact(a: &Dfa, b: &Dfa) -> Verdict {
         }
     }
     let found = |w: Option<String>| w.map_or(Witness::NoneExists, Witness::Found);
-    Verdict { newly_rejected: found(rejected), newly_accepted: found(accepted) }
+    Verdict {
+        newly_rejected: found(rejected),
+        newly_accepted: found(accepted),
+    }
 }
 
 enum Matcher {
@@ -164,7 +184,10 @@ const SAMPLE_BUDGET: usize = 40_000;
 fn sampled(a: &Matcher, b: &Matcher, sources: &[&str]) -> Verdict {
     let mut alphabet: BTreeSet<char> = PREFERRED.chars().collect();
     for s in sources {
-        alphabet.extend(s.chars().filter(|c| c.is_ascii_graphic() && !"^$()[]{}*+?|\\".contains(*c)));
+        alphabet.extend(
+            s.chars()
+                .filter(|c| c.is_ascii_graphic() && !"^$()[]{}*+?|\\".contains(*c)),
+        );
     }
     let alphabet: Vec<char> = alphabet.into_iter().collect();
     let (mut rejected, mut accepted) = (None, None);
@@ -191,7 +214,10 @@ fn sampled(a: &Matcher, b: &Matcher, sources: &[&str]) -> Verdict {
         layer = next;
     }
     let found = |w: Option<String>| w.map_or(Witness::Unknown, Witness::Found);
-    Verdict { newly_rejected: found(rejected), newly_accepted: found(accepted) }
+    Verdict {
+        newly_rejected: found(rejected),
+        newly_accepted: found(accepted),
+    }
 }
 
 #[cfg(test)]
@@ -214,8 +240,17 @@ mod tests {
 
     #[test]
     fn patterns_beyond_automata_are_sampled() {
-        let v = compare("^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\\w]{0,42}))$", "^[a-zA-Z0-9][a-zA-Z0-9-]*$");
-        assert!(matches!(v.newly_rejected, Witness::Found(ref s) if s.contains('_')), "{v:?}");
-        assert!(matches!(v.newly_accepted, Witness::Found(ref s) if s.ends_with('-')), "{v:?}");
+        let v = compare(
+            "^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\\w]{0,42}))$",
+            "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
+        );
+        assert!(
+            matches!(v.newly_rejected, Witness::Found(ref s) if s.contains('_')),
+            "{v:?}"
+        );
+        assert!(
+            matches!(v.newly_accepted, Witness::Found(ref s) if s.ends_with('-')),
+            "{v:?}"
+        );
     }
 }

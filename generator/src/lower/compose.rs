@@ -22,7 +22,13 @@ const MAX_DEPTH: usize = 64;
 
 impl<'a> Ctx<'a> {
     /// A struct from an object schema, `allOf` members merged in.
-    pub(super) fn object(&mut self, schema: &'a Schema, pointer: &str, name_hint: &str, dir: Direction) -> TypeRef {
+    pub(super) fn object(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        name_hint: &str,
+        dir: Direction,
+    ) -> TypeRef {
         let mut props = Vec::new();
         let mut required = BTreeSet::new();
         let mut seen = vec![pointer.to_owned()];
@@ -32,11 +38,22 @@ impl<'a> Ctx<'a> {
         let pointer = pointer.to_owned();
         self.named(&pointer, dir, name_hint, |cx, name| {
             let fields = cx.fields(props, &required, &pointer, name, dir);
-            (doc_of(schema), schema.schema_data.deprecated, TypeKind::Struct(Struct { fields }))
+            (
+                doc_of(schema),
+                schema.schema_data.deprecated,
+                TypeKind::Struct(Struct { fields }),
+            )
         })
     }
 
-    pub(super) fn all_of(&mut self, members: &'a [ReferenceOr<Schema>], schema: &'a Schema, pointer: &str, name_hint: &str, dir: Direction) -> TypeRef {
+    pub(super) fn all_of(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        schema: &'a Schema,
+        pointer: &str,
+        name_hint: &str,
+        dir: Direction,
+    ) -> TypeRef {
         let own_props = match &schema.schema_kind {
             SchemaKind::Any(a) => !a.properties.is_empty(),
             _ => false,
@@ -52,15 +69,33 @@ impl<'a> Ctx<'a> {
 
     /// Collects properties and required names; false when a member is not
     /// an object (a string `allOf`, say), which cannot merge into a struct.
-    fn gather(&mut self, schema: &'a Schema, pointer: &str, props: &mut Vec<Prop<'a>>, required: &mut BTreeSet<String>, depth: usize, seen: &mut Vec<String>) -> bool {
+    fn gather(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        props: &mut Vec<Prop<'a>>,
+        required: &mut BTreeSet<String>,
+        depth: usize,
+        seen: &mut Vec<String>,
+    ) -> bool {
         if depth > MAX_DEPTH {
-            self.warn(Code::Quirk, pointer, "allOf nested too deep; the rest is ignored");
+            self.warn(
+                Code::Quirk,
+                pointer,
+                "allOf nested too deep; the rest is ignored",
+            );
             return true;
         }
-        let (properties, req, all_of): (Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>, &'a [String], &'a [ReferenceOr<Schema>]) = match &schema.schema_kind {
+        let (properties, req, all_of): (
+            Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+            &'a [String],
+            &'a [ReferenceOr<Schema>],
+        ) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
             SchemaKind::AllOf { all_of } => (None, &[], all_of),
-            SchemaKind::Any(a) if matches!(a.typ.as_deref(), None | Some("object")) => (Some(&a.properties), &a.required, &a.all_of),
+            SchemaKind::Any(a) if matches!(a.typ.as_deref(), None | Some("object")) => {
+                (Some(&a.properties), &a.required, &a.all_of)
+            }
             // A parent union merged into its child contributes nothing but
             // its own properties, which the shapes above already cover.
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &[], &[]),
@@ -89,7 +124,11 @@ impl<'a> Ctx<'a> {
                 let at = format!("{pointer}/properties/{}", pointer_token(wire));
                 // A later definition of the same property refines the earlier one.
                 props.retain(|p| &p.wire != wire);
-                props.push(Prop { wire: wire.clone(), schema, at });
+                props.push(Prop {
+                    wire: wire.clone(),
+                    schema,
+                    at,
+                });
             }
         }
         required.extend(req.iter().cloned());
@@ -97,7 +136,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A union of `members`, dispatched on the discriminator when there is one.
-    pub(super) fn union(&mut self, members: &'a [ReferenceOr<Schema>], schema: &'a Schema, pointer: &str, name_hint: &str, dir: Direction) -> TypeRef {
+    pub(super) fn union(
+        &mut self,
+        members: &'a [ReferenceOr<Schema>],
+        schema: &'a Schema,
+        pointer: &str,
+        name_hint: &str,
+        dir: Direction,
+    ) -> TypeRef {
         let pointer = pointer.to_owned();
         self.named(&pointer, dir, name_hint, |cx, name| {
             let discriminator = schema.schema_data.discriminator.as_ref();
@@ -121,7 +167,12 @@ impl<'a> Ctx<'a> {
                 let ty = cx.schema_ref(m, &at, &member_hint, dir);
                 let mut tags = Vec::new();
                 if let (Some(d), Some(r)) = (discriminator, &reference) {
-                    tags.extend(d.mapping.iter().filter(|(_, target)| *target == r).map(|(k, _)| k.clone()));
+                    tags.extend(
+                        d.mapping
+                            .iter()
+                            .filter(|(_, target)| *target == r)
+                            .map(|(k, _)| k.clone()),
+                    );
                     if tags.is_empty() {
                         // Without a mapping entry the value is the schema's name.
                         tags.push(r.rsplit('/').next().unwrap_or_default().to_owned());
@@ -130,7 +181,11 @@ impl<'a> Ctx<'a> {
                 }
                 let wanted = variant_word(&ty);
                 let vname = scope.claim(&wanted, &at);
-                variants.push(UnionVariant { name: vname, ty, tags });
+                variants.push(UnionVariant {
+                    name: vname,
+                    ty,
+                    tags,
+                });
             }
             // Mapping entries naming schemas outside `oneOf` still select them.
             if let Some(d) = discriminator {
@@ -150,10 +205,18 @@ impl<'a> Ctx<'a> {
                         }
                     };
                     let vname = scope.claim(&variant_word(&ty), target);
-                    variants.push(UnionVariant { name: vname, ty, tags });
+                    variants.push(UnionVariant {
+                        name: vname,
+                        ty,
+                        tags,
+                    });
                 }
             }
-            let kind = TypeKind::Union(Union { variants, discriminator: discriminator.map(|d| d.property_name.clone()), open: dir == Direction::Response });
+            let kind = TypeKind::Union(Union {
+                variants,
+                discriminator: discriminator.map(|d| d.property_name.clone()),
+                open: dir == Direction::Response,
+            });
             (doc_of(schema), schema.schema_data.deprecated, kind)
         })
     }
@@ -162,7 +225,12 @@ impl<'a> Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// The documented error bodies of an operation, when they differ by
     /// status: a closed union; the status decides the variant.
-    pub(super) fn error_union(&mut self, bodies: &[&TypeRef], pointer: &str, name_hint: &str) -> TypeRef {
+    pub(super) fn error_union(
+        &mut self,
+        bodies: &[&TypeRef],
+        pointer: &str,
+        name_hint: &str,
+    ) -> TypeRef {
         let bodies: Vec<TypeRef> = bodies.iter().map(|t| (*t).clone()).collect();
         self.named(pointer, Direction::Response, name_hint, |_, _| {
             let mut scope = Scope::new();
@@ -170,11 +238,30 @@ impl<'a> Ctx<'a> {
                 .into_iter()
                 .map(|ty| {
                     let name = scope.claim(&variant_word(&ty), pointer);
-                    UnionVariant { name, ty, tags: Vec::new() }
+                    UnionVariant {
+                        name,
+                        ty,
+                        tags: Vec::new(),
+                    }
                 })
                 .collect();
-            let doc = Doc { summary: None, description: Some("The documented error bodies of one operation; the status decides which.".to_owned()), notes: Vec::new() };
-            (doc, false, TypeKind::Union(Union { variants, discriminator: None, open: false }))
+            let doc = Doc {
+                summary: None,
+                description: Some(
+                    "The documented error bodies of one operation; the status decides which."
+                        .to_owned(),
+                ),
+                notes: Vec::new(),
+            };
+            (
+                doc,
+                false,
+                TypeKind::Union(Union {
+                    variants,
+                    discriminator: None,
+                    open: false,
+                }),
+            )
         })
     }
 }
