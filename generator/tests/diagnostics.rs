@@ -12,11 +12,16 @@ use std::time::{Duration, Instant};
 use atlasgen::diag::{Code, Diagnostic, Location};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("data").join("bad")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join("bad")
 }
 
 fn out_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diagnostics").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("diagnostics")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -32,7 +37,11 @@ fn atlasgen(args: &[&str]) -> (i32, String) {
     let code = output.status.code().unwrap_or(-1);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     // Timings some builds print are not part of the diagnostic.
-    let stderr: String = stderr.lines().filter(|l| !l.starts_with("timing:")).map(|l| format!("{l}\n")).collect();
+    let stderr: String = stderr
+        .lines()
+        .filter(|l| !l.starts_with("timing:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     (code, format!("exit code: {code}\n{stderr}"))
 }
 
@@ -137,16 +146,23 @@ fn an_x_rust_name_that_is_no_rust_identifier_is_an_error_at_the_extension() {
 
 #[test]
 fn a_name_pinned_in_the_config_that_is_no_rust_identifier_is_an_error() {
-    let spec = atlasgen::load::load_file(&fixtures().join("small.yaml")).unwrap_or_else(|d| panic!("{d}"));
+    let spec =
+        atlasgen::load::load_file(&fixtures().join("small.yaml")).unwrap_or_else(|d| panic!("{d}"));
     for bad in ["2nd", "type", "Self", "a-b", "r#type", "", "_", "Group Id"] {
         let mut config = atlasgen::Config::default();
-        config.names.insert("#/paths/~1groups~1{groupId}~1jobs/get".to_owned(), bad.to_owned());
+        config.names.insert(
+            "#/paths/~1groups~1{groupId}~1jobs/get".to_owned(),
+            bad.to_owned(),
+        );
         let failure = match atlasgen::generate_from_spec(&spec, &config) {
             Ok(_) => panic!("`{bad}` was accepted as a Rust name"),
             Err(f) => f,
         };
         assert_eq!(failure.exit_code(), 18, "{failure}");
-        assert!(failure.to_string().contains("is not a Rust identifier"), "{failure}");
+        assert!(
+            failure.to_string().contains("is not a Rust identifier"),
+            "{failure}"
+        );
     }
 }
 
@@ -166,7 +182,11 @@ fn an_error_deep_in_nested_schemas_is_found_in_linear_time_and_located() {
     let (code, text, _) = generate("deep_error.yaml");
     assert_eq!(code, 13);
     insta::assert_snapshot!("deep_error", text);
-    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 // ----- what generates, with warnings ----------------------------------------
@@ -190,7 +210,11 @@ fn names_colliding_after_conversion_are_numbered_deterministically_and_reported(
     assert!(first.contains("pub job_id_2:"), "{first}");
     assert!(first.contains("InProgress2"), "{first}");
     let (_, _, again) = generate("name_collisions.yaml");
-    assert_eq!(models(&again), first, "the same spec names things the same way every time");
+    assert_eq!(
+        models(&again),
+        first,
+        "the same spec names things the same way every time"
+    );
 }
 
 #[test]
@@ -199,10 +223,22 @@ fn rust_keywords_and_symbols_in_names_become_valid_identifiers() {
     assert_eq!(code, 0, "{text}");
     insta::assert_snapshot!("keywords", text);
     let models = models(&out);
-    for expected in ["pub struct SelfModel", "pub type_:", "#[serde(rename = \"type\"", "pub crate_:", "pub v1st_place:", "pub lt:", "OptionModel", "GtEq", "V4_4", "V44"] {
+    for expected in [
+        "pub struct SelfModel",
+        "pub type_:",
+        "#[serde(rename = \"type\"",
+        "pub crate_:",
+        "pub v1st_place:",
+        "pub lt:",
+        "OptionModel",
+        "GtEq",
+        "V4_4",
+        "V44",
+    ] {
         assert!(models.contains(expected), "`{expected}` missing:\n{models}");
     }
-    let operations = std::fs::read_to_string(out.join("src").join("operations.rs")).unwrap_or_default();
+    let operations =
+        std::fs::read_to_string(out.join("src").join("operations.rs")).unwrap_or_default();
     assert!(operations.contains("pub fn match_("), "{operations}");
 }
 
@@ -218,6 +254,13 @@ fn a_double_escaped_pattern_is_a_located_warning() {
     let (code, text, _) = generate("double_escaped.yaml");
     assert_eq!(code, 0, "{text}");
     insta::assert_snapshot!("double_escaped", text);
+}
+
+#[test]
+fn a_unicode_property_class_without_the_u_flag_is_a_located_warning() {
+    let (code, text, _) = generate("unicode_property.yaml");
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!("unicode_property", text);
 }
 
 #[test]
@@ -263,30 +306,60 @@ fn a_diagnostic_without_its_source_still_names_file_line_and_pointer() {
     let mut loc = Location::new("spec.yaml", "#/paths");
     loc.line = Some((3, 1));
     let d = Diagnostic::error(Code::Shape, loc, "broken").with_help("fix it");
-    assert_eq!(d.render(None), "error[shape]: broken\n --> spec.yaml:3:1 (#/paths)\n  = help: fix it");
+    assert_eq!(
+        d.render(None),
+        "error[shape]: broken\n --> spec.yaml:3:1 (#/paths)\n  = help: fix it"
+    );
 }
 
 #[test]
 fn a_location_known_only_by_pointer_is_found_in_the_source() {
     let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      operationId: a\n";
-    let d = Diagnostic::warning(Code::Quirk, Location::new("s.yaml", "#/paths/~1a/get/operationId"), "odd");
+    let d = Diagnostic::warning(
+        Code::Quirk,
+        Location::new("s.yaml", "#/paths/~1a/get/operationId"),
+        "odd",
+    );
     let rendered = d.render(Some(text));
-    assert!(rendered.contains("--> s.yaml:5:7 (#/paths/~1a/get/operationId)"), "{rendered}");
-    assert!(rendered.contains("5 |       operationId: a\n  |       ^^^^^^^^^^^^^^"), "{rendered}");
+    assert!(
+        rendered.contains("--> s.yaml:5:7 (#/paths/~1a/get/operationId)"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("5 |       operationId: a\n  |       ^^^^^^^^^^^^^^"),
+        "{rendered}"
+    );
 }
 
 #[test]
 fn a_very_long_line_is_shown_as_a_window_around_the_column() {
-    let text = format!("{{\"openapi\": \"3.0.3\", \"x\": \"{}\", \"bad\" 1}}", "y".repeat(5000));
+    let text = format!(
+        "{{\"openapi\": \"3.0.3\", \"x\": \"{}\", \"bad\" 1}}",
+        "y".repeat(5000)
+    );
     let mut loc = Location::new("min.json", "");
     loc.line = Some((1, 5037));
     let rendered = Diagnostic::error(Code::Syntax, loc, "expected `:`").render(Some(&text));
-    let longest = rendered.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let longest = rendered
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
     assert!(longest < 130, "{rendered}");
-    let caret_line = rendered.lines().find(|l| l.trim_end().ends_with('^')).unwrap_or_default();
-    let shown_line = rendered.lines().find(|l| l.contains("\"bad\"")).unwrap_or_default();
+    let caret_line = rendered
+        .lines()
+        .find(|l| l.trim_end().ends_with('^'))
+        .unwrap_or_default();
+    let shown_line = rendered
+        .lines()
+        .find(|l| l.contains("\"bad\""))
+        .unwrap_or_default();
     let caret_at = caret_line.find('^').unwrap_or(0);
-    assert_eq!(shown_line.get(caret_at..caret_at + 1), Some("1"), "{rendered}");
+    assert_eq!(
+        shown_line.get(caret_at..caret_at + 1),
+        Some("1"),
+        "{rendered}"
+    );
 }
 
 #[test]
@@ -321,8 +394,15 @@ fn the_deepest_nesting_allowed_generates_on_a_test_threads_stack() {
         "paths": {"/deep": {"get": {"operationId": "getDeep", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deep"}}}}}}}},
         "components": {"schemas": {"Deep": schema}},
     });
-    let spec = atlasgen::load::load_str("deep.json", doc.to_string()).unwrap_or_else(|d| panic!("{d}"));
-    let generated = atlasgen::generate_from_spec(&spec, &atlasgen::Config::default()).unwrap_or_else(|f| panic!("{f}"));
-    let models = generated.files.iter().find(|f| f.path == "src/models.rs").map(|f| f.contents.as_str()).unwrap_or_default();
+    let spec =
+        atlasgen::load::load_str("deep.json", doc.to_string()).unwrap_or_else(|d| panic!("{d}"));
+    let generated = atlasgen::generate_from_spec(&spec, &atlasgen::Config::default())
+        .unwrap_or_else(|f| panic!("{f}"));
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/models.rs")
+        .map(|f| f.contents.as_str())
+        .unwrap_or_default();
     assert!(models.matches("pub struct").count() >= 8, "{models}");
 }

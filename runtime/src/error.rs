@@ -294,7 +294,8 @@ impl fmt::Debug for RedactedHeaders<'_> {
     }
 }
 
-/// `Debug` for a body: its first bytes (lossy UTF-8) and its total length.
+/// `Debug` for a body: its first bytes (lossy UTF-8, credentials redacted) and
+/// its total length.
 pub(crate) struct BodyPreview<'a>(pub(crate) &'a [u8]);
 
 impl fmt::Debug for BodyPreview<'_> {
@@ -302,6 +303,7 @@ impl fmt::Debug for BodyPreview<'_> {
         let total = self.0.len();
         let head = &self.0[..total.min(BODY_PREVIEW_BYTES)];
         let text = String::from_utf8_lossy(head);
+        let text = crate::redact::redact_preview(&text);
         if total > BODY_PREVIEW_BYTES {
             write!(f, "{text:?}... ({total} bytes)")
         } else {

@@ -8,6 +8,7 @@
 //! - [`error`]: the layered error of one API call and the validation error of one value;
 //! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
 //!   decode the status, headers and body of a response, with any HTTP client;
+//! - [`redact`]: credentials hidden from the body previews errors print;
 //! - [`pattern`]: ECMA-262 regular expressions for patterns no simpler check covers;
 //! - [`de`]: deserialization helpers the generated types share;
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
@@ -25,6 +26,7 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod paginate;
 pub mod pattern;
+pub mod redact;
 pub mod request;
 pub mod response;
 #[cfg(feature = "client")]
