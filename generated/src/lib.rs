@@ -29,10 +29,15 @@
     clippy::too_many_arguments,
     clippy::result_large_err
 )]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod validated;
+#[rustfmt::skip]
 pub mod operations;
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 pub mod client;
 pub use models::*;
 pub use validated::*;

@@ -462,20 +462,42 @@ fn matches_batch_id(s: &str) -> bool {
 }
 
 fn matches_cluster_name(s: &str) -> bool {
-    #[allow(clippy::cast_possible_truncation)]
-    static TAIL: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            let c = i as u8;
-            t[i] = matches!(c, b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z');
-            i += 1;
-        }
-        t
-    };
+    fn tail_ok(tail: &[u8]) -> bool {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let word_ok = |x: u64| {
+            let y = x & !HIGH;
+            let inside = ((y + 0x5353_5353_5353_5353) & !(y + 0x5252_5252_5252_5252))
+                | ((y + 0x5050_5050_5050_5050) & !(y + 0x4646_4646_4646_4646))
+                | (((y | 0x2020_2020_2020_2020) + 0x1F1F_1F1F_1F1F_1F1F)
+                    & !((y | 0x2020_2020_2020_2020) + 0x0505_0505_0505_0505));
+            (inside & !x & HIGH) == HIGH
+        };
+        let Some(last) = tail.last_chunk::<8>() else {
+            return tail
+                .iter()
+                .fold(
+                    true,
+                    |ok, &c| {
+                        ok
+                            & matches!(
+                                c, b'-' | b'0'..= b'9' | b'A'..= b'Z' | b'a'..= b'z'
+                            )
+                    },
+                );
+        };
+        tail.chunks_exact(8)
+            .fold(
+                word_ok(u64::from_le_bytes(*last)),
+                |ok, w| {
+                    ok
+                        & w
+                            .first_chunk::<8>()
+                            .is_some_and(|w| word_ok(u64::from_le_bytes(*w)))
+                },
+            )
+    }
     let Some((head, tail)) = s.as_bytes().split_first_chunk::<1>() else {
         return false;
     };
-    head[0].is_ascii_alphanumeric()
-        && tail.iter().fold(true, |ok, &c| ok & TAIL[usize::from(c)])
+    head[0].is_ascii_alphanumeric() && tail_ok(tail)
 }

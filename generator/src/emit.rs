@@ -530,11 +530,18 @@ fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     quote! {
         #doc
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
+        // The generator formats its output itself: `cargo fmt` would make
+        // every file differ from what it generates.
+        #![cfg_attr(rustfmt, rustfmt::skip)]
 
+        #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
         pub mod validated;
+        #[rustfmt::skip]
         pub mod operations;
         #[cfg(feature = "client")]
+        #[rustfmt::skip]
         pub mod client;
 
         pub use models::*;

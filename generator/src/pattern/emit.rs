@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::charset::MAX_CP;
 use super::{CompiledPattern, Dfa, Strategy};
@@ -645,39 +645,141 @@ fn head_tail_body(chain: &[Link]) -> Option<TokenStream> {
     if !plain_head || !tail.accept_at_end || !tail.forward.is_empty() {
         return None;
     }
-    // A lookup table built at compile time, folded without early exit: the
-    // fastest variant measured on both short and long values.
-    let member = class_test(&quote! { c }, &tail.looping, byte_lit);
-    let table = quote! {
-        // `i < 256`, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        static TAIL: [bool; 256] = {
-            let mut t = [false; 256];
-            let mut i = 0;
-            while i < 256 {
-                let c = i as u8;
-                t[i] = #member;
-                i += 1;
-            }
-            t
-        };
-    };
+    let tail_ok = swar_tail(&tail.looping).unwrap_or_else(|| table_tail(&tail.looping));
     if head.is_empty() {
         return Some(quote! {
-            #table
-            s.bytes().fold(true, |ok, c| ok & TAIL[usize::from(c)])
+            #tail_ok
+            tail_ok(s.as_bytes())
         });
     }
     let positions: Vec<&Vec<(u32, u32)>> = head.iter().map(|l| &l.forward).collect();
     let conds = fixed_conds(&positions, &quote! { head });
     let k = ulit(head.len());
     Some(quote! {
-        #table
+        #tail_ok
         let Some((head, tail)) = s.as_bytes().split_first_chunk::<#k>() else {
             return false;
         };
-        #(#conds &&)* tail.iter().fold(true, |ok, &c| ok & TAIL[usize::from(c)])
+        #(#conds &&)* tail_ok(tail)
     })
+}
+
+/// `fn tail_ok(&[u8]) -> bool` for any byte class: a lookup table built at
+/// compile time, folded without early exit.
+fn table_tail(class: &[(u32, u32)]) -> TokenStream {
+    let member = class_test(&quote! { c }, class, byte_lit);
+    quote! {
+        fn tail_ok(tail: &[u8]) -> bool {
+            // `i < 256`, so the cast is exact.
+            #[allow(clippy::cast_possible_truncation)]
+            static TAIL: [bool; 256] = {
+                let mut t = [false; 256];
+                let mut i = 0;
+                while i < 256 {
+                    let c = i as u8;
+                    t[i] = #member;
+                    i += 1;
+                }
+                t
+            };
+            tail.iter().fold(true, |ok, &c| ok & TAIL[usize::from(c)])
+        }
+    }
+}
+
+/// The most range tests worth doing per eight-byte word; past that the
+/// table is as fast.
+const SWAR_MAX_RANGES: usize = 4;
+
+/// `fn tail_ok(&[u8]) -> bool` for an ASCII class of a few ranges, eight
+/// bytes per step ("SIMD within a register"): a table lookup costs a load per
+/// byte and does not vectorise, a range test on a whole `u64` is four
+/// arithmetic operations for eight bytes. `None` when the class is not
+/// ASCII or needs too many ranges.
+fn swar_tail(class: &[(u32, u32)]) -> Option<TokenStream> {
+    if class.is_empty() || class.iter().any(|&(_, hi)| hi > 0x7F) {
+        return None;
+    }
+    let (folded, plain) = fold_case_pairs(class);
+    if folded.len() + plain.len() > SWAR_MAX_RANGES {
+        return None;
+    }
+    // With the high bits cleared, adding at most 0x80 to a byte never carries
+    // into the next one: `y + k*ONES` is a per-byte sum. Its high bit is set
+    // exactly when the byte is at least `0x80 - k`.
+    let plus = |value: &TokenStream, k: u32| {
+        if k == 0 {
+            value.clone()
+        } else {
+            let k = word_lit(u64::from(k) * 0x0101_0101_0101_0101);
+            quote! { (#value + #k) }
+        }
+    };
+    let test = |value: TokenStream, (lo, hi): (u32, u32)| {
+        let (at_least, above) = (plus(&value, 0x80 - lo), plus(&value, 0x7F - hi));
+        quote! { #at_least & !#above }
+    };
+    let mut tests: Vec<TokenStream> = plain.iter().map(|&r| test(quote! { y }, r)).collect();
+    tests.extend(
+        folded
+            .iter()
+            .map(|&r| test(quote! { (y | 0x2020_2020_2020_2020) }, r)),
+    );
+    // Parenthesised only when there are several, as rustc's lint wants.
+    if tests.len() > 1 {
+        tests = tests.into_iter().map(|t| quote! { (#t) }).collect();
+    }
+    let member = class_test(&quote! { c }, class, byte_lit);
+    Some(quote! {
+        fn tail_ok(tail: &[u8]) -> bool {
+            const HIGH: u64 = 0x8080_8080_8080_8080;
+            // The high bit of each byte of the result is set when that byte
+            // of `x` is in the class.
+            let word_ok = |x: u64| {
+                let y = x & !HIGH;
+                let inside = #(#tests)|*;
+                (inside & !x & HIGH) == HIGH
+            };
+            let Some(last) = tail.last_chunk::<8>() else {
+                // Shorter than a word: byte by byte (padding would cost a
+                // `memcpy` call).
+                return tail.iter().fold(true, |ok, &c| ok & #member);
+            };
+            // Whole words, then the last eight bytes (overlapping is harmless).
+            tail.chunks_exact(8).fold(word_ok(u64::from_le_bytes(*last)), |ok, w| {
+                ok & w.first_chunk::<8>().is_some_and(|w| word_ok(u64::from_le_bytes(*w)))
+            })
+        }
+    })
+}
+
+/// Splits an ASCII class into ranges that appear in both cases (`A-Z` with
+/// `a-z`: one test on the byte with bit 5 set, given as the lowercase range)
+/// and the rest.
+fn fold_case_pairs(class: &[(u32, u32)]) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
+    let mut folded = Vec::new();
+    let mut plain = Vec::new();
+    for &(lo, hi) in class {
+        let upper_half = (0x40..=0x5F).contains(&lo) && (0x40..=0x5F).contains(&hi);
+        let lower_half = (0x60..=0x7F).contains(&lo) && (0x60..=0x7F).contains(&hi);
+        if upper_half && class.contains(&(lo + 0x20, hi + 0x20)) {
+            folded.push((lo + 0x20, hi + 0x20));
+        } else if lower_half && class.contains(&(lo - 0x20, hi - 0x20)) {
+            // Already covered by its uppercase twin.
+        } else {
+            plain.push((lo, hi));
+        }
+    }
+    (folded, plain)
+}
+
+/// A `u64` as hex in groups of four digits, one byte pattern per group pair.
+fn word_lit(n: u64) -> TokenStream {
+    let hex = format!("{n:016X}");
+    let groups: Vec<&str> = (0..4).map(|i| &hex[i * 4..i * 4 + 4]).collect();
+    let text = format!("0x{}", groups.join("_"));
+    text.parse()
+        .unwrap_or_else(|_| Literal::u64_unsuffixed(n).into_token_stream())
 }
 
 fn is_single(r: &[(u32, u32)]) -> bool {
