@@ -3,11 +3,15 @@
 # proves it: compiles with every feature and with tag features alone, and
 # decodes every example of the spec into its generated type.
 #
-#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--prism N]
+#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--prism N] [--measure]
 #
 # --prism N: also start Prism (tests/servers, installed by
 # .ci/setup-test-servers.sh) serving SPEC in dynamic mode on 127.0.0.1 and
 # send every N-th GET operation that needs only path parameters (1 = all).
+#
+# --measure: also print the build cost of the crate alone (its dependencies
+# already built, no incremental cache, as when it is a dependency): wall
+# time and peak memory of `cargo check` with every feature and with one tag.
 #
 # SPEC defaults to ../shared/atlas/atlas-api-2025-06-30.yaml. The crate goes to
 # target/whole-api/ and is never committed: the spec's prose becomes its docs.
@@ -17,11 +21,13 @@ spec="$root/../shared/atlas/atlas-api-2025-06-30.yaml"
 tags=sample
 examples=1
 prism=0
+measure=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --tags) tags="$2"; shift 2 ;;
         --no-examples) examples=0; shift ;;
         --prism) prism="$2"; shift 2 ;;
+        --measure) measure=1; shift ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) spec="$1"; shift ;;
     esac
@@ -64,6 +70,19 @@ for tag in "${selected[@]}"; do
     step "cargo check, feature $tag alone"
     timed cargo check -q --no-default-features --features "client,$tag"
 done
+
+if [ "$measure" = 1 ]; then
+    crate=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+    for features in "--all-features" "--no-default-features --features client,legacy-backup"; do
+        step "build cost of the crate alone: cargo check $features"
+        # Dependencies are built; the crate itself from scratch, not incrementally.
+        # shellcheck disable=SC2086
+        cargo check -q $features
+        cargo clean -q -p "$crate"
+        # shellcheck disable=SC2086
+        CARGO_INCREMENTAL=0 /usr/bin/time -f "   %e s wall, %M KB peak (rustc)" cargo check -q $features
+    done
+fi
 
 if [ "$examples" = 1 ]; then
     step "every example in the spec decodes into its type"

@@ -436,3 +436,33 @@ fn each_documented_error_example_decodes_into_api_error_and_round_trips() {
         assert_eq!(serde_json::to_value(&error).unwrap(), input, "{status}");
     }
 }
+
+#[test]
+fn a_field_sent_twice_makes_the_response_undecodable() {
+    let body = r#"{"delivery": {"methodName": "HTTP", "methodName": "HTTP"}}"#;
+    let error = serde_json::from_str::<BackupRestoreJob>(body).expect_err("a duplicate field");
+    assert!(
+        error.to_string().contains("duplicate field `methodName`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_json_array_is_not_read_as_a_model_by_position() {
+    let error = serde_json::from_str::<BackupRestoreJob>(r#"[{"methodName": "HTTP"}]"#)
+        .expect_err("an array");
+    assert!(
+        error
+            .to_string()
+            .contains("expected struct BackupRestoreJob"),
+        "{error}"
+    );
+}
+
+#[test]
+fn field_names_with_escapes_decode_like_plain_ones() {
+    // `\u0064elivery` is `delivery`: the key is unescaped before it is matched.
+    let body = r#"{"\u0064elivery": {"method\u004eame": "HTTP"}, "snapshotId": "32b6e34b3d91647abb20e7b8"}"#;
+    let job = serde_json::from_str::<BackupRestoreJob>(body).expect("decodes");
+    assert_eq!(job.delivery.method_name, DeliveryMethod::Http);
+}

@@ -8,29 +8,113 @@ use atlas_runtime::Checked;
 use atlas_runtime::chrono::{DateTime, Utc};
 use atlas_runtime::uuid::Uuid;
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     /// Details about a bad request.
-    #[serde(
-        rename = "badRequestDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bad_request_detail: Option<BadRequestDetail>,
     /// Explains the particular condition or cause behind each kind of error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// HTTP status code sent back with this error.
     pub error: i32,
     /// Application error code that accompanies this error.
-    #[serde(rename = "errorCode")]
     pub error_code: String,
     /// Parameters that carry additional information about the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<atlas_runtime::serde_json::Value>>,
     /// Application error message sent back with this error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl serde::Serialize for ApiError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "ApiError",
+            2usize,
+            &[
+                self.bad_request_detail.is_some(),
+                self.detail.is_some(),
+                self.parameters.is_some(),
+                self.reason.is_some(),
+            ],
+        );
+        out.optional("badRequestDetail", &self.bad_request_detail);
+        out.optional("detail", &self.detail);
+        out.field("error", &self.error);
+        out.field("errorCode", &self.error_code);
+        out.optional("parameters", &self.parameters);
+        out.optional("reason", &self.reason);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ApiError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApiError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiError, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "badRequestDetail" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field0,
+                                "badRequestDetail",
+                            )
+                        }
+                        "detail" => {
+                            atlas_runtime::de::field(&mut map, &mut field1, "detail")
+                        }
+                        "error" => {
+                            atlas_runtime::de::field(&mut map, &mut field2, "error")
+                        }
+                        "errorCode" => {
+                            atlas_runtime::de::field(&mut map, &mut field3, "errorCode")
+                        }
+                        "parameters" => {
+                            atlas_runtime::de::field(&mut map, &mut field4, "parameters")
+                        }
+                        "reason" => {
+                            atlas_runtime::de::field(&mut map, &mut field5, "reason")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                let missing = [field2.is_none(), field3.is_none()];
+                let (Some(field2), Some(field3)) = (field2, field3) else {
+                    return Err(
+                        atlas_runtime::de::missing_field(
+                            &missing,
+                            &["error", "errorCode"],
+                        ),
+                    );
+                };
+                Ok(ApiError {
+                    bad_request_detail: field0.flatten(),
+                    detail: field1.flatten(),
+                    error: field2,
+                    error_code: field3,
+                    parameters: field4.flatten(),
+                    reason: field5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -43,109 +127,242 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BackupRestoreJob {
     /// String of 24 hexadecimal digits that uniquely identifies the batch this restore job belongs to. Applies only to sharded cluster restores.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(rename = "batchId", default, skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<Checked<BatchId>>,
     /// String of 24 hexadecimal digits that uniquely identifies the cluster holding the snapshot to return. Returned for restore clusters.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<Checked<ClusterId>>,
     /// Human-readable label that identifies the cluster holding the snapshot to retrieve.
     ///
     /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<Checked<ClusterName>>,
     /// Date and time at which someone requested this restore job, given as an ISO 8601 timestamp in UTC.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<Checked<DateTime<Utc>>>,
     /// Restore Snapshot Delivery Metadata
     ///
     /// Method and details describing how the restored snapshot data is delivered.
     pub delivery: BackupRestoreJobDelivery,
     /// Flag that tells whether someone encrypted the data in the restored snapshot.
-    #[serde(
-        rename = "encryptionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub encryption_enabled: Option<bool>,
     /// String of 24 hexadecimal digits that uniquely identifies the project that owns the snapshots.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<Checked<GroupId>>,
     /// List of documents, each mapping one restore file to a hash checksum. Takes effect once you download the matching delivery.url. When methodName is HTTP, the list holds a single object carrying the hash of the .tar.gz file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hashes: Option<Vec<RestoreJobFileHash>>,
     /// String of 24 hexadecimal digits that uniquely identifies this restore job.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Checked<JobId>>,
     /// Links to this resource and to related API resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Universally unique identifier (UUID) of the Key Management Interoperability Protocol (KMIP) master key used to encrypt the snapshot data. Applies only when encryptionEnabled is true.
     ///
     /// Format: `uuid`.
-    #[serde(rename = "masterKeyUUID", default, skip_serializing_if = "Option::is_none")]
     pub master_key_uuid: Option<Checked<Uuid>>,
     /// String of 24 hexadecimal digits that uniquely identifies the snapshot to restore. When snapshotId is set, you cannot set oplogInc, oplogTs, pointInTimeUTCMillis or checkpointId.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(rename = "snapshotId", default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<Checked<SnapshotId>>,
     /// Human-readable label that identifies the state of the downloadable file at the time of the request.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<RestoreJobStatus>,
     /// BSON timestamp marking when the checkpoint token entry appears in the oplog.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<BsonTimestamp>,
+}
+
+impl serde::Serialize for BackupRestoreJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "BackupRestoreJob",
+            1usize,
+            &[
+                self.batch_id.is_some(),
+                self.cluster_id.is_some(),
+                self.cluster_name.is_some(),
+                self.created.is_some(),
+                self.encryption_enabled.is_some(),
+                self.group_id.is_some(),
+                self.hashes.is_some(),
+                self.id.is_some(),
+                self.links.is_some(),
+                self.master_key_uuid.is_some(),
+                self.snapshot_id.is_some(),
+                self.status_name.is_some(),
+                self.timestamp.is_some(),
+            ],
+        );
+        out.optional("batchId", &self.batch_id);
+        out.optional("clusterId", &self.cluster_id);
+        out.optional("clusterName", &self.cluster_name);
+        out.optional("created", &self.created);
+        out.field("delivery", &self.delivery);
+        out.optional("encryptionEnabled", &self.encryption_enabled);
+        out.optional("groupId", &self.group_id);
+        out.optional("hashes", &self.hashes);
+        out.optional("id", &self.id);
+        out.optional("links", &self.links);
+        out.optional("masterKeyUUID", &self.master_key_uuid);
+        out.optional("snapshotId", &self.snapshot_id);
+        out.optional("statusName", &self.status_name);
+        out.optional("timestamp", &self.timestamp);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestoreJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BackupRestoreJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BackupRestoreJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BackupRestoreJob, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                let mut field12 = None;
+                let mut field13 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "batchId" => {
+                            atlas_runtime::de::field(&mut map, &mut field0, "batchId")
+                        }
+                        "clusterId" => {
+                            atlas_runtime::de::field(&mut map, &mut field1, "clusterId")
+                        }
+                        "clusterName" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field2,
+                                "clusterName",
+                            )
+                        }
+                        "created" => {
+                            atlas_runtime::de::field(&mut map, &mut field3, "created")
+                        }
+                        "delivery" => {
+                            atlas_runtime::de::field(&mut map, &mut field4, "delivery")
+                        }
+                        "encryptionEnabled" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field5,
+                                "encryptionEnabled",
+                            )
+                        }
+                        "groupId" => {
+                            atlas_runtime::de::field(&mut map, &mut field6, "groupId")
+                        }
+                        "hashes" => {
+                            atlas_runtime::de::field(&mut map, &mut field7, "hashes")
+                        }
+                        "id" => atlas_runtime::de::field(&mut map, &mut field8, "id"),
+                        "links" => {
+                            atlas_runtime::de::field(&mut map, &mut field9, "links")
+                        }
+                        "masterKeyUUID" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field10,
+                                "masterKeyUUID",
+                            )
+                        }
+                        "snapshotId" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field11,
+                                "snapshotId",
+                            )
+                        }
+                        "statusName" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field12,
+                                "statusName",
+                            )
+                        }
+                        "timestamp" => {
+                            atlas_runtime::de::field(&mut map, &mut field13, "timestamp")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                let missing = [field4.is_none()];
+                let (Some(field4),) = (field4,) else {
+                    return Err(
+                        atlas_runtime::de::missing_field(&missing, &["delivery"]),
+                    );
+                };
+                Ok(BackupRestoreJob {
+                    batch_id: field0.flatten(),
+                    cluster_id: field1.flatten(),
+                    cluster_name: field2.flatten(),
+                    created: field3.flatten(),
+                    delivery: field4,
+                    encryption_enabled: field5.flatten(),
+                    group_id: field6.flatten(),
+                    hashes: field7.flatten(),
+                    id: field8.flatten(),
+                    links: field9.flatten(),
+                    master_key_uuid: field10.flatten(),
+                    snapshot_id: field11.flatten(),
+                    status_name: field12.flatten(),
+                    timestamp: field13.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// Restore Snapshot Delivery Metadata
 ///
 /// Method and details describing how the restored snapshot data is delivered.
 #[allow(deprecated)]
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct BackupRestoreJobDelivery {
     /// Name of the header to send when downloading the restore. Used when delivery.methodName is HTTP.
-    #[serde(rename = "authHeader", default, skip_serializing_if = "Option::is_none")]
     pub auth_header: Option<String>,
     /// Value of the header to send when downloading the restore. Used when delivery.methodName is HTTP.
-    #[serde(rename = "authValue", default, skip_serializing_if = "Option::is_none")]
     pub auth_value: Option<String>,
     /// Number of hours after the restore job completes at which the Uniform Resource Locator (URL) of the snapshot download file expires. Returned when delivery.methodName is HTTP.
     ///
     /// Minimum: 1.
-    #[serde(
-        rename = "expirationHours",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_hours: Option<i32>,
     /// Date and time at which the Uniform Resource Locator (URL) of the snapshot download file expires, given as an ISO 8601 timestamp in UTC. Returned when delivery.methodName is HTTP.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Checked<DateTime<Utc>>>,
     /// Positive integer giving how many times the Uniform Resource Locator (URL) of the snapshot download file can be used. Returned when delivery.methodName is HTTP.
     ///
     /// Minimum: 1.
-    #[serde(rename = "maxDownloads", default, skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
     /// Human-readable label that identifies how the data is delivered. If you set delivery.methodName to AUTOMATED_RESTORE, you must also set delivery.targetGroupId, delivery.targetClusterName and delivery.targetClusterId. The response then reports delivery.methodName as HTTP, because an automated restore sends the restore job to the target host over Hypertext Transfer Protocol (HTTP).
-    #[serde(rename = "methodName")]
     pub method_name: DeliveryMethod,
     /// State of the downloadable snapshot file at the moment MongoDB Cloud received this request.
-    #[serde(rename = "statusName", default, skip_serializing_if = "Option::is_none")]
     pub status_name: Option<DeliveryStatus>,
     /// String of 24 hexadecimal digits that uniquely identifies the target cluster. Use the clusterId returned in the response bodies of the Get All Atlas Backup Snapshots and Get Snapshot endpoints. Applies when delivery.methodName is AUTOMATED_RESTORE.
     ///
@@ -157,11 +374,6 @@ pub struct BackupRestoreJobDelivery {
     /// To get a response that includes the clusterId parameter, either use the delivery.targetClusterName parameter or enable backup on the target cluster.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(
-        rename = "targetClusterId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_id: Option<Checked<ClusterId>>,
     /// Human-readable label that identifies the target cluster. Use the clusterName returned in the response bodies of the Get All Atlas Backup Snapshots and Get Snapshot endpoints. Applies when delivery.methodName is AUTOMATED_RESTORE.
     ///
@@ -173,23 +385,15 @@ pub struct BackupRestoreJobDelivery {
     /// To get a response that includes the clusterId parameter, either use the delivery.targetClusterName parameter or enable backup on the target cluster.
     ///
     /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-    #[serde(
-        rename = "targetClusterName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub target_cluster_name: Option<Checked<ClusterName>>,
     /// String of 24 hexadecimal digits that uniquely identifies the project containing the target cluster of the restore job. Returned when delivery.methodName is AUTOMATED_RESTORE.
     ///
     /// Pattern: `^([a-f0-9]{24})$`.
-    #[serde(rename = "targetGroupId", default, skip_serializing_if = "Option::is_none")]
     pub target_group_id: Option<Checked<GroupId>>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. The URL contains the verification key. Returned when delivery.methodName is HTTP.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. Prefer it over url. The verification key must be sent as an HTTP header. Returned when delivery.methodName is HTTP.
-    #[serde(rename = "urlV2", default, skip_serializing_if = "Option::is_none")]
     pub url_v2: Option<String>,
 }
 
@@ -213,34 +417,274 @@ impl std::fmt::Debug for BackupRestoreJobDelivery {
     }
 }
 
+#[allow(deprecated)]
+impl serde::Serialize for BackupRestoreJobDelivery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "BackupRestoreJobDelivery",
+            1usize,
+            &[
+                self.auth_header.is_some(),
+                self.auth_value.is_some(),
+                self.expiration_hours.is_some(),
+                self.expires.is_some(),
+                self.max_downloads.is_some(),
+                self.status_name.is_some(),
+                self.target_cluster_id.is_some(),
+                self.target_cluster_name.is_some(),
+                self.target_group_id.is_some(),
+                self.url.is_some(),
+                self.url_v2.is_some(),
+            ],
+        );
+        out.optional("authHeader", &self.auth_header);
+        out.optional("authValue", &self.auth_value);
+        out.optional("expirationHours", &self.expiration_hours);
+        out.optional("expires", &self.expires);
+        out.optional("maxDownloads", &self.max_downloads);
+        out.field("methodName", &self.method_name);
+        out.optional("statusName", &self.status_name);
+        out.optional("targetClusterId", &self.target_cluster_id);
+        out.optional("targetClusterName", &self.target_cluster_name);
+        out.optional("targetGroupId", &self.target_group_id);
+        out.optional("url", &self.url);
+        out.optional("urlV2", &self.url_v2);
+        out.end()
+    }
+}
+
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BackupRestoreJobDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BackupRestoreJobDelivery;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BackupRestoreJobDelivery")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BackupRestoreJobDelivery, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "authHeader" => {
+                            atlas_runtime::de::field(&mut map, &mut field0, "authHeader")
+                        }
+                        "authValue" => {
+                            atlas_runtime::de::field(&mut map, &mut field1, "authValue")
+                        }
+                        "expirationHours" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field2,
+                                "expirationHours",
+                            )
+                        }
+                        "expires" => {
+                            atlas_runtime::de::field(&mut map, &mut field3, "expires")
+                        }
+                        "maxDownloads" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field4,
+                                "maxDownloads",
+                            )
+                        }
+                        "methodName" => {
+                            atlas_runtime::de::field(&mut map, &mut field5, "methodName")
+                        }
+                        "statusName" => {
+                            atlas_runtime::de::field(&mut map, &mut field6, "statusName")
+                        }
+                        "targetClusterId" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field7,
+                                "targetClusterId",
+                            )
+                        }
+                        "targetClusterName" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field8,
+                                "targetClusterName",
+                            )
+                        }
+                        "targetGroupId" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field9,
+                                "targetGroupId",
+                            )
+                        }
+                        "url" => atlas_runtime::de::field(&mut map, &mut field10, "url"),
+                        "urlV2" => {
+                            atlas_runtime::de::field(&mut map, &mut field11, "urlV2")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                let missing = [field5.is_none()];
+                let (Some(field5),) = (field5,) else {
+                    return Err(
+                        atlas_runtime::de::missing_field(&missing, &["methodName"]),
+                    );
+                };
+                Ok(BackupRestoreJobDelivery {
+                    auth_header: field0.flatten(),
+                    auth_value: field1.flatten(),
+                    expiration_hours: field2.flatten(),
+                    expires: field3.flatten(),
+                    max_downloads: field4.flatten(),
+                    method_name: field5,
+                    status_name: field6.flatten(),
+                    target_cluster_id: field7.flatten(),
+                    target_cluster_name: field8.flatten(),
+                    target_group_id: field9.flatten(),
+                    url: field10.flatten(),
+                    url_v2: field11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Details about a bad request.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BadRequestDetail {
     /// Describes every violation found in the client request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldViolation>>,
 }
 
+impl serde::Serialize for BadRequestDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "BadRequestDetail",
+            0usize,
+            &[self.fields.is_some()],
+        );
+        out.optional("fields", &self.fields);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BadRequestDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BadRequestDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BadRequestDetail")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BadRequestDetail, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fields" => {
+                            atlas_runtime::de::field(&mut map, &mut field0, "fields")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                Ok(BadRequestDetail {
+                    fields: field0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// BSON timestamp marking when the checkpoint token entry appears in the oplog.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BsonTimestamp {
     /// Date and time at which the oplog recorded this database operation, given as an ISO 8601 timestamp in UTC.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Checked<DateTime<Utc>>>,
     /// Position of the database operation among those the oplog recorded at that exact date and time.
     ///
     /// Minimum: 1199145600.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment: Option<i32>,
+}
+
+impl serde::Serialize for BsonTimestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "BsonTimestamp",
+            0usize,
+            &[self.date.is_some(), self.increment.is_some()],
+        );
+        out.optional("date", &self.date);
+        out.optional("increment", &self.increment);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BsonTimestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BsonTimestamp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BsonTimestamp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BsonTimestamp, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "date" => atlas_runtime::de::field(&mut map, &mut field0, "date"),
+                        "increment" => {
+                            atlas_runtime::de::field(&mut map, &mut field1, "increment")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                Ok(BsonTimestamp {
+                    date: field0.flatten(),
+                    increment: field1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// Human-readable label that identifies how the data is delivered. If you set delivery.methodName to AUTOMATED_RESTORE, you must also set delivery.targetGroupId, delivery.targetClusterName and delivery.targetClusterId. The response then reports delivery.methodName as HTTP, because an automated restore sends the restore job to the target host over Hypertext Transfer Protocol (HTTP).
 ///
 /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
 /// a later version may add variants, so matches need a `_` arm.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeliveryMethod {
     /// `CLIENT_PIT_HTTP`
@@ -341,7 +785,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryMethod {
 ///
 /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
 /// a later version may add variants, so matches need a `_` arm.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeliveryStatus {
     /// `NOT_STARTED`
@@ -443,7 +887,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldViolation {
     /// Explanation of why the request element is wrong.
     pub description: String,
@@ -451,11 +895,75 @@ pub struct FieldViolation {
     pub field: String,
 }
 
+impl serde::Serialize for FieldViolation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "FieldViolation",
+            2usize,
+            &[],
+        );
+        out.field("description", &self.description);
+        out.field("field", &self.field);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldViolation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FieldViolation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FieldViolation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FieldViolation, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => {
+                            atlas_runtime::de::field(
+                                &mut map,
+                                &mut field0,
+                                "description",
+                            )
+                        }
+                        "field" => {
+                            atlas_runtime::de::field(&mut map, &mut field1, "field")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                let missing = [field0.is_none(), field1.is_none()];
+                let (Some(field0), Some(field1)) = (field0, field1) else {
+                    return Err(
+                        atlas_runtime::de::missing_field(
+                            &missing,
+                            &["description", "field"],
+                        ),
+                    );
+                };
+                Ok(FieldViolation {
+                    description: field0,
+                    field: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
 ///
 /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
 /// a later version may add variants, so matches need a `_` arm.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HashAlgorithm {
     /// `SHA1`
@@ -520,38 +1028,145 @@ impl<'de> serde::Deserialize<'de> for HashAlgorithm {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     /// URL of the linked resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// How the linked resource relates to the current one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
 
+impl serde::Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "Link",
+            0usize,
+            &[self.href.is_some(), self.rel.is_some()],
+        );
+        out.optional("href", &self.href);
+        out.optional("rel", &self.rel);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Link;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Link")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Link, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "href" => atlas_runtime::de::field(&mut map, &mut field0, "href"),
+                        "rel" => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                Ok(Link {
+                    href: field0.flatten(),
+                    rel: field1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// Key/value pair that maps one restore file to a hash checksum. Takes effect once you download the matching delivery.url.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RestoreJobFileHash {
     /// Human-readable label that identifies the hashed file.
-    #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Hash checksum that maps to the restore file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
     /// Links to this resource and to related API resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
-    #[serde(rename = "typeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<HashAlgorithm>,
+}
+
+impl serde::Serialize for RestoreJobFileHash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = atlas_runtime::ser::StructWriter::new(
+            serializer,
+            "RestoreJobFileHash",
+            0usize,
+            &[
+                self.file_name.is_some(),
+                self.hash.is_some(),
+                self.links.is_some(),
+                self.type_name.is_some(),
+            ],
+        );
+        out.optional("fileName", &self.file_name);
+        out.optional("hash", &self.hash);
+        out.optional("links", &self.links);
+        out.optional("typeName", &self.type_name);
+        out.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreJobFileHash {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RestoreJobFileHash;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RestoreJobFileHash")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RestoreJobFileHash, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    match key.as_str() {
+                        "fileName" => {
+                            atlas_runtime::de::field(&mut map, &mut field0, "fileName")
+                        }
+                        "hash" => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
+                        "links" => {
+                            atlas_runtime::de::field(&mut map, &mut field2, "links")
+                        }
+                        "typeName" => {
+                            atlas_runtime::de::field(&mut map, &mut field3, "typeName")
+                        }
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                Ok(RestoreJobFileHash {
+                    file_name: field0.flatten(),
+                    hash: field1.flatten(),
+                    links: field2.flatten(),
+                    type_name: field3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// Human-readable label that identifies the state of the downloadable file at the time of the request.
 ///
 /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
 /// a later version may add variants, so matches need a `_` arm.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RestoreJobStatus {
     /// `IN_PROGRESS`

@@ -8,7 +8,7 @@ use crate::models::*;
 use crate::validated::*;
 use atlas_runtime::bytes::Bytes;
 use atlas_runtime::http;
-use atlas_runtime::request::{build_request, encode_path_segment, Query, RequestParts};
+use atlas_runtime::request::{build_request, Query, RequestParts};
 use atlas_runtime::response::{decode_error, decode_json, unexpected_status};
 use atlas_runtime::{BaseUrl, Error, ValidationError};
 
@@ -83,10 +83,9 @@ impl GetGroupClusterRestoreJob {
         &self,
         base_url: &BaseUrl,
     ) -> Result<http::Request<Vec<u8>>, ValidationError> {
-        let path = format!(
-            "/api/atlas/v2/groups/{}/clusters/{}/restoreJobs/{}",
-            encode_path_segment(self.group_id.as_str()), encode_path_segment(self
-            .cluster_name.as_str()), encode_path_segment(self.job_id.as_str())
+        let path = atlas_runtime::request::path(
+            &["/api/atlas/v2/groups/", "/clusters/", "/restoreJobs/"],
+            &[self.group_id.as_str(), self.cluster_name.as_str(), self.job_id.as_str()],
         );
         let mut query = Query::new();
         if let Some(value) = &self.envelope {
@@ -116,22 +115,14 @@ impl GetGroupClusterRestoreJob {
         response: http::Response<Bytes>,
     ) -> Result<BackupRestoreJob, Error<ApiError>> {
         let (parts, body) = response.into_parts();
-        let (status, body) = match (
+        let (status, body) = atlas_runtime::response::unwrap_envelope_if(
             self.envelope,
-            atlas_runtime::response::unwrap_envelope(&body),
-        ) {
-            (Some(true), Some((inner, content))) => {
-                (http::StatusCode::from_u16(inner).unwrap_or(parts.status), content)
-            }
-            _ => (parts.status, body),
-        };
+            parts.status,
+            body,
+        );
         match status.as_u16() {
             200 => decode_json(status, &parts.headers, body),
-            400 => decode_error(status, parts.headers, body),
-            401 => decode_error(status, parts.headers, body),
-            403 => decode_error(status, parts.headers, body),
-            404 => decode_error(status, parts.headers, body),
-            500 => decode_error(status, parts.headers, body),
+            400 | 401 | 403 | 404 | 500 => decode_error(status, parts.headers, body),
             _ => unexpected_status(status, parts.headers, body),
         }
     }

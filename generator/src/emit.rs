@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::ir::*;
 use crate::pattern;
@@ -633,37 +633,24 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 let fname = ident(&f.name);
                 let inner = ty(&f.ty, uses);
                 let fdep = deprecated_attr(f.deprecated);
-                let mut serde_args = Vec::new();
-                if f.wire != f.name {
-                    let w = lit(&f.wire);
-                    serde_args.push(quote! { rename = #w });
-                }
-                let field_ty = if f.required && f.nullable {
-                    quote! { Option<#inner> }
-                } else if f.required {
+                let field_ty = if f.required && !f.nullable {
                     inner
                 } else {
-                    serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
                     quote! { Option<#inner> }
-                };
-                let serde_attr = if serde_args.is_empty() {
-                    quote! {}
-                } else {
-                    quote! { #[serde(#(#serde_args),*)] }
                 };
                 quote! {
                     #fdoc
                     #fdep
-                    #serde_attr
                     pub #fname: #field_ty,
                 }
             });
-            // Deprecated fields are still decoded; serde's derive reads them.
+            // Deprecated fields are still decoded and encoded.
             let allow = if s.fields.iter().any(|f| f.deprecated) {
                 quote! { #[allow(deprecated)] }
             } else {
                 quote! {}
             };
+            let serde_impls = struct_serde(&name, &t.name, &s.fields, &allow);
             let has_secret = s.fields.iter().any(|f| f.secret);
             let derive_debug = if has_secret {
                 quote! {}
@@ -701,16 +688,117 @@ fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 #doc
                 #dep
                 #allow
-                #[derive(Clone, #derive_debug PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, #derive_debug PartialEq)]
                 pub struct #name {
                     #(#fields)*
                 }
 
                 #debug_impl
+                #serde_impls
             }
         }
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
         TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct, written out rather than
+/// derived: serde's derive also emits a field visitor and a sequence visitor
+/// per struct, half of the whole API's expanded code, which the compiler has
+/// to type-check and borrow-check in every build. These impls do what the
+/// derive did for these structs (wire names, optional fields skipped when
+/// `None`, unknown fields ignored, duplicate and missing fields refused with
+/// serde's messages) with the loop in generated code and the rest in
+/// `atlas_runtime::de`, generic and so not checked again per struct.
+fn struct_serde(
+    name: &Ident,
+    type_name: &str,
+    fields: &[Field],
+    allow: &TokenStream,
+) -> TokenStream {
+    let label = lit(type_name);
+    let expecting = lit(&format!("struct {type_name}"));
+    let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let wires: Vec<Literal> = fields.iter().map(|f| lit(&f.wire)).collect();
+    let slots: Vec<Ident> = (0..fields.len())
+        .map(|i| format_ident!("field{i}"))
+        .collect();
+    let always = fields.iter().filter(|f| f.required && !f.nullable).count();
+    let mut present = Vec::new();
+    let mut required: Vec<(Ident, Literal)> = Vec::new();
+    let mut writes = Vec::new();
+    let mut finish = Vec::new();
+    for ((f, fname), (wire, slot)) in fields.iter().zip(&names).zip(wires.iter().zip(&slots)) {
+        if f.required && !f.nullable {
+            writes.push(quote! { out.field(#wire, &self.#fname); });
+            required.push((slot.clone(), wire.clone()));
+            finish.push(quote! { #fname: #slot });
+        } else {
+            present.push(quote! { self.#fname.is_some() });
+            writes.push(quote! { out.optional(#wire, &self.#fname); });
+            // Absent and `null` both read as `None`.
+            finish.push(quote! { #fname: #slot.flatten() });
+        }
+    }
+    let out = if writes.is_empty() {
+        quote! { out }
+    } else {
+        quote! { mut out }
+    };
+    // All required fields checked by one pattern with one early return: a
+    // `?` per field would be a return path per field, each dropping every
+    // other slot, for the compiler to build and check.
+    let check_required = if required.is_empty() {
+        quote! {}
+    } else {
+        let (req_slots, req_wires): (Vec<&Ident>, Vec<&Literal>) =
+            required.iter().map(|(s, w)| (s, w)).unzip();
+        quote! {
+            let missing = [#(#req_slots.is_none()),*];
+            let (#(Some(#req_slots),)*) = (#(#req_slots,)*) else {
+                return Err(atlas_runtime::de::missing_field(&missing, &[#(#req_wires),*]));
+            };
+        }
+    };
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #out = atlas_runtime::ser::StructWriter::new(serializer, #label, #always, &[#(#present),*]);
+                #(#writes)*
+                out.end()
+            }
+        }
+
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #( let mut #slots = None; )*
+                        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                            // One `?` for all arms: each is code to check.
+                            match key.as_str() {
+                                #( #wires => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
+                                _ => atlas_runtime::de::skip(&mut map),
+                            }?;
+                        }
+                        #check_required
+                        Ok(#name { #(#finish),* })
+                    }
+                }
+
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 
@@ -841,7 +929,9 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
             /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
             /// a later version may add variants, so matches need a `_` arm.
             #dep
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            // Equality and hashing, no ordering: the order of an enum's
+            // values means nothing, and each derive is code to compile.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
@@ -907,7 +997,7 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
             ///
             /// Closed: only the values the spec lists are accepted.
             #dep
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
             }
@@ -1133,7 +1223,7 @@ fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
         #imports
         use atlas_runtime::bytes::Bytes;
         use atlas_runtime::http;
-        use atlas_runtime::request::{build_request, encode_path_segment, Query, RequestParts};
+        use atlas_runtime::request::{build_request, Query, RequestParts};
         use atlas_runtime::response::{decode_error, decode_json, unexpected_status};
         use atlas_runtime::{BaseUrl, Error, ValidationError};
 
@@ -1309,27 +1399,30 @@ fn operation(
         })
         .collect::<Vec<_>>();
 
-    // Path: literal segments verbatim, parameters percent-encoded.
-    let mut fmt = String::new();
+    // Path: literal pieces verbatim, parameters percent-encoded, joined by
+    // one runtime call (a `format!` per operation is more code to compile).
+    let mut pieces: Vec<String> = vec![String::new()];
     let mut args = Vec::new();
     for s in &op.segments {
         match s {
-            Segment::Literal(l) => fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            Segment::Literal(l) => pieces.last_mut().map_or((), |p| p.push_str(l)),
             Segment::Param(i) => {
-                fmt.push_str("{}");
                 if let Some(p) = op.params.get(*i) {
                     let f = ident(&p.name);
                     let v = quote! { self.#f };
-                    let s = param_str(&p.ty, &v, enums);
-                    args.push(quote! { encode_path_segment(#s) });
+                    args.push(param_str(&p.ty, &v, enums));
+                    pieces.push(String::new());
                 }
             }
         }
     }
-    if fmt.is_empty() {
-        fmt.push('/');
+    if pieces.len() == 1 && pieces[0].is_empty() {
+        pieces[0].push('/');
     }
-    let fmt = lit(&fmt);
+    if pieces.last().is_some_and(String::is_empty) && pieces.len() > 1 {
+        pieces.pop();
+    }
+    let pieces: Vec<Literal> = pieces.iter().map(|p| lit(p)).collect();
     let query_pushes = op
         .params
         .iter()
@@ -1428,7 +1521,7 @@ fn operation(
 
     // Status dispatch: documented successes decode the body, documented
     // errors decode the error body, anything else keeps status and bytes.
-    let mut arms = Vec::new();
+    let mut arms: Vec<(TokenStream, TokenStream)> = Vec::new();
     let mut seen = BTreeSet::new();
     for c in &op.success {
         if !seen.insert(c.status) {
@@ -1442,7 +1535,7 @@ fn operation(
         } else {
             quote! { Ok(()) }
         };
-        arms.push(quote! { #pat => #body, });
+        arms.push((pat, body));
     }
     let mut error_statuses: Vec<Status> = op.errors.iter().map(|c| c.status).collect();
     error_statuses.sort();
@@ -1495,10 +1588,24 @@ fn operation(
         if s == Status::Default {
             default_arm = quote! { _ => #arm_body, };
         } else {
-            let pat = status_pattern(s);
-            arms.push(quote! { #pat => #arm_body, });
+            arms.push((status_pattern(s), arm_body));
         }
     }
+    // Neighbouring statuses handled alike share one arm (`400 | 401 | 404
+    // => ...`): less code to compile in an API with hundreds of operations.
+    // Only neighbours, so a range (`4XX`) never moves before a status it
+    // must not shadow.
+    let mut grouped: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
+    for (pat, body) in arms.drain(..) {
+        match grouped.last_mut() {
+            Some((pats, last)) if last.to_string() == body.to_string() => pats.push(pat),
+            _ => grouped.push((vec![pat], body)),
+        }
+    }
+    let arms: Vec<TokenStream> = grouped
+        .into_iter()
+        .map(|(pats, body)| quote! { #(#pats)|* => #body, })
+        .collect();
     let envelope = op.params.iter().find(|p| {
         p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool
     });
@@ -1508,10 +1615,7 @@ fn operation(
             quote! {
                 // With `envelope=true` the API answers 200 and puts the real
                 // status and body inside `{"status": ..., "content": ...}`.
-                let (status, body) = match (self.#f, atlas_runtime::response::unwrap_envelope(&body)) {
-                    (Some(true), Some((inner, content))) => (http::StatusCode::from_u16(inner).unwrap_or(parts.status), content),
-                    _ => (parts.status, body),
-                };
+                let (status, body) = atlas_runtime::response::unwrap_envelope_if(self.#f, parts.status, body);
             }
         }
         None => quote! { let status = parts.status; },
@@ -1545,7 +1649,7 @@ fn operation(
 
             /// Builds the HTTP request against `base_url`.
             pub fn to_request(&self, base_url: &BaseUrl) -> Result<http::Request<Vec<u8>>, ValidationError> {
-                let path = format!(#fmt, #(#args),*);
+                let path = atlas_runtime::request::path(&[#(#pieces),*], &[#(#args),*]);
                 #query_init
                 #(#query_pushes)*
                 #headers_init

@@ -226,7 +226,7 @@ fn rust_keywords_and_symbols_in_names_become_valid_identifiers() {
     for expected in [
         "pub struct SelfModel",
         "pub type_:",
-        "#[serde(rename = \"type\"",
+        "out.optional(\"type\", &self.type_)",
         "pub crate_:",
         "pub v1st_place:",
         "pub lt:",

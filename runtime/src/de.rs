@@ -3,7 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 /// Deserializes a JSON string through `parse`, borrowing where the input
 /// allows, so known enum values and validated strings cost no extra copy.
@@ -47,6 +47,112 @@ where
     })
 }
 
+/// A JSON object key, borrowed from the input where the deserializer allows
+/// (`serde_json::from_slice` without escapes), copied inline when short, and
+/// allocated only when long. Generated `Deserialize` impls match on
+/// [`Key::as_str`].
+pub struct Key<'de>(KeyRepr<'de>);
+
+/// Keys up to this many bytes are copied without allocating.
+const INLINE_KEY: usize = 48;
+
+enum KeyRepr<'de> {
+    Borrowed(&'de str),
+    Inline([u8; INLINE_KEY], u8),
+    Owned(String),
+}
+
+impl Key<'_> {
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            KeyRepr::Borrowed(s) => s,
+            // Only whole UTF-8 strings are copied in, so this cannot fail.
+            KeyRepr::Inline(bytes, len) => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            KeyRepr::Owned(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for Key<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(KeyRepr::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(match u8::try_from(v.len()) {
+                    Ok(len) if v.len() <= INLINE_KEY => {
+                        let mut bytes = [0; INLINE_KEY];
+                        bytes[..v.len()].copy_from_slice(v.as_bytes());
+                        KeyRepr::Inline(bytes, len)
+                    }
+                    _ => KeyRepr::Owned(v.to_owned()),
+                }))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(KeyRepr::Owned(v)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of the field `name` into its slot. A field that appears
+/// twice is an error, as with serde's derive.
+pub fn field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a field the type does not know.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(|_| ())
+}
+
+/// Serde's "missing field" error for the first of `names` whose entry in
+/// `missing` is `true`. Generated code checks all required fields with one
+/// pattern and calls this when it fails.
+pub fn missing_field<E: de::Error>(missing: &[bool], names: &[&'static str]) -> E {
+    let name = missing
+        .iter()
+        .zip(names)
+        .find_map(|(&m, &name)| m.then_some(name))
+        .unwrap_or("<unknown>");
+    E::missing_field(name)
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +182,37 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("`abc` is not upper case"), "{err}");
+    }
+
+    #[test]
+    fn keys_are_borrowed_copied_inline_or_owned_and_read_the_same() {
+        let long = "k".repeat(INLINE_KEY + 1);
+        for json in [
+            r#""plain""#.to_owned(),
+            r#""esc\u0061ped""#.to_owned(),
+            format!("\"{long}\""),
+            format!("\"\\u0061{long}\""),
+        ] {
+            let key: Key<'_> = serde_json::from_str(&json).expect("a key");
+            let want: String = serde_json::from_str(&json).expect("a string");
+            assert_eq!(key.as_str(), want);
+        }
+        let mut de = serde_json::Deserializer::from_str(r#""plain""#);
+        assert!(matches!(
+            Key::deserialize(&mut de).map(|k| k.0),
+            Ok(KeyRepr::Borrowed("plain"))
+        ));
+        let mut de = serde_json::Deserializer::from_str(r#""esc\u0061ped""#);
+        assert!(matches!(
+            Key::deserialize(&mut de).map(|k| k.0),
+            Ok(KeyRepr::Inline(..))
+        ));
+        let long_escaped = format!("\"\\u0061{long}\"");
+        let mut de = serde_json::Deserializer::from_str(&long_escaped);
+        assert!(matches!(
+            Key::deserialize(&mut de).map(|k| k.0),
+            Ok(KeyRepr::Owned(_))
+        ));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!   decode the status, headers and body of a response, with any HTTP client;
 //! - [`redact`]: credentials hidden from the body previews errors print;
 //! - [`pattern`]: ECMA-262 regular expressions for patterns no simpler check covers;
-//! - [`de`]: deserialization helpers the generated types share;
+//! - [`de`] and [`ser`]: (de)serialization helpers the generated types share;
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
 //! - `client` (feature `client`, on by default): a ready async client on reqwest, with
 //!   seams for authentication, retries and hooks; `retry`: its retry policies.
@@ -31,6 +31,7 @@ pub mod request;
 pub mod response;
 #[cfg(feature = "client")]
 pub mod retry;
+pub mod ser;
 pub mod wire;
 
 pub use auth::{Credentials, CredentialsError, SecurityScheme};

@@ -211,6 +211,27 @@ pub fn encode_path_segment(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A path from its literal pieces and its parameter values, interleaved:
+/// `pieces[0]`, `params[0]` encoded by [`encode_path_segment`], `pieces[1]`,
+/// and so on; pieces past the parameters are appended as they are.
+pub fn path(pieces: &[&str], params: &[&str]) -> String {
+    let mut out =
+        String::with_capacity(pieces.iter().chain(params).map(|s| s.len()).sum::<usize>() + 16);
+    let mut params = params.iter();
+    for piece in pieces {
+        out.push_str(piece);
+        if let Some(param) = params.next() {
+            out.push_str(&encode_path_segment(param));
+        }
+    }
+    // A template never has more parameters than gaps; keep any extra rather
+    // than drop it silently.
+    for param in params {
+        out.push_str(&encode_path_segment(param));
+    }
+    out
+}
+
 /// A query string built from `key=value` pairs, each key and value percent-encoded except
 /// for RFC 3986 unreserved characters (so a space is `%20`, never `+`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -380,6 +401,19 @@ mod tests {
             headers: Vec::new(),
             body: None,
         }
+    }
+
+    #[test]
+    fn a_path_interleaves_pieces_and_encoded_parameters() {
+        assert_eq!(
+            path(&["/groups/", "/clusters/", ""], &["g1", "a/b"]),
+            "/groups/g1/clusters/a%2Fb"
+        );
+        assert_eq!(
+            path(&["/groups/", "/restore"], &[".."]),
+            "/groups/%2E%2E/restore"
+        );
+        assert_eq!(path(&["/health"], &[]), "/health");
     }
 
     #[test]

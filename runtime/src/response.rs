@@ -84,6 +84,23 @@ pub fn unwrap_envelope(body: &[u8]) -> Option<(u16, Bytes)> {
     ))
 }
 
+/// The status and body to decode: with `envelope` set to `Some(true)` the
+/// API answers 200 and wraps the real status and body in
+/// `{"status": ..., "content": ...}`; anything that is not such an envelope is
+/// taken as it came.
+pub fn unwrap_envelope_if(
+    envelope: Option<bool>,
+    status: StatusCode,
+    body: Bytes,
+) -> (StatusCode, Bytes) {
+    match (envelope, unwrap_envelope(&body)) {
+        (Some(true), Some((inner, content))) => {
+            (StatusCode::from_u16(inner).unwrap_or(status), content)
+        }
+        _ => (status, body),
+    }
+}
+
 /// An envelope with exactly the keys `status` and `content`.
 struct Envelope {
     status: u16,
