@@ -287,18 +287,37 @@ struct Excerpt {
 /// Up to two lines ending at `line`, and a marker under `col`: one caret for
 /// a parser's position, an underline to the end of the line for a construct.
 fn excerpt(text: &str, line: usize, col: usize, construct: bool) -> Option<Excerpt> {
-    let all: Vec<&str> = text.lines().collect();
-    if all.is_empty() {
-        return None;
-    }
-    // A parser may point one past the end (an unexpected end of input).
-    let (line, col) = if line > all.len() {
-        let last = all.len();
-        (last, all[last - 1].chars().count() + 1)
+    let line = line.max(1);
+    // Only the line and the one before it: a spec is megabytes and a run
+    // can print a hundred warnings.
+    let want = if line > 1 { 2 } else { 1 };
+    let mut near: Vec<&str> = text
+        .lines()
+        .skip(line.saturating_sub(2))
+        .take(want)
+        .collect();
+    let (line, col) = if near.len() == want {
+        (line, col.max(1))
     } else {
-        (line.max(1), col.max(1))
+        // A parser may point one past the end (an unexpected end of input).
+        let all: Vec<&str> = text.lines().collect();
+        let last = all.len();
+        if last == 0 {
+            return None;
+        }
+        near = all[last.saturating_sub(2)..].to_vec();
+        if last == 1 {
+            near.insert(0, "");
+        }
+        (last, all[last - 1].chars().count() + 1)
     };
-    let chars: Vec<char> = all[line - 1].chars().map(printable).collect();
+    // `near` holds the line before (when there is one) and the line.
+    let (before, this) = match near.as_slice() {
+        [before, this] => (Some(*before), *this),
+        [this] => (None, *this),
+        _ => return None,
+    };
+    let chars: Vec<char> = this.chars().map(printable).collect();
     let col = col.min(chars.len() + 1);
     // A window around the column, so a minified document shows a line, not a megabyte.
     let start = if chars.len() > EXCERPT_WIDTH {
@@ -324,11 +343,10 @@ fn excerpt(text: &str, line: usize, col: usize, construct: bool) -> Option<Excer
         1
     };
     let mut lines = Vec::new();
-    if line > 1
-        && !all[line - 2].trim().is_empty()
-        && all[line - 2].chars().count() <= EXCERPT_WIDTH
+    if let Some(before) =
+        before.filter(|b| line > 1 && !b.trim().is_empty() && b.chars().count() <= EXCERPT_WIDTH)
     {
-        lines.push((line - 1, all[line - 2].chars().map(printable).collect()));
+        lines.push((line - 1, before.chars().map(printable).collect()));
     }
     lines.push((line, format!("{lead}{shown}{tail}")));
     Some(Excerpt {

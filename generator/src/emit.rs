@@ -142,26 +142,29 @@ fn gate(tokens: TokenStream, cfg: &TokenStream) -> Result<TokenStream, String> {
     if cfg.is_empty() {
         return Ok(tokens);
     }
-    let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone())
-        .map_err(|e| format!("internal error: bad cfg: {e}"))?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: generated item does not parse: {e}"))?;
-    for item in &mut file.items {
-        let item_attrs = match item {
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Static(i) => &mut i.attrs,
-            syn::Item::Const(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Use(i) => &mut i.attrs,
-            syn::Item::Mod(i) => &mut i.attrs,
-            _ => continue,
+    // Splits the items at the token level, without parsing them (parsing
+    // every item once more cost a sixth of the whole API's generation): an
+    // item ends at a top-level `;`, or at a top-level `{ ... }` body unless
+    // a `;` follows it (`static T: [bool; 256] = { ... };`).
+    let mut out = TokenStream::new();
+    let mut at_item_start = true;
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        if at_item_start {
+            out.extend(cfg.clone());
+        }
+        let ends_item = match &tree {
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == ';',
+            proc_macro2::TokenTree::Group(g) => {
+                g.delimiter() == proc_macro2::Delimiter::Brace
+                    && !matches!(trees.peek(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
         };
-        item_attrs.splice(0..0, attrs.iter().cloned());
+        out.extend([tree]);
+        at_item_start = ends_item;
     }
-    Ok(quote! { #file })
+    Ok(out)
 }
 
 /// The Cargo features of an operation: one per tag (`untagged` without).
@@ -732,12 +735,22 @@ fn struct_serde(
         if f.required && !f.nullable {
             writes.push(quote! { out.field(#wire, &self.#fname); });
             required.push((slot.clone(), wire.clone()));
-            finish.push(quote! { #fname: #slot });
+            if f.one_or_many {
+                finish.push(quote! { #fname: atlas_runtime::de::OneOrMany::into_vec(#slot) });
+            } else {
+                finish.push(quote! { #fname: #slot });
+            }
         } else {
             present.push(quote! { self.#fname.is_some() });
             writes.push(quote! { out.optional(#wire, &self.#fname); });
             // Absent and `null` both read as `None`.
-            finish.push(quote! { #fname: #slot.flatten() });
+            if f.one_or_many {
+                finish.push(
+                    quote! { #fname: #slot.flatten().map(atlas_runtime::de::OneOrMany::into_vec) },
+                );
+            } else {
+                finish.push(quote! { #fname: #slot.flatten() });
+            }
         }
     }
     let out = if writes.is_empty() {
@@ -835,8 +848,16 @@ fn union_def(
             let prop = lit(prop);
             let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, vname)| {
                 let tags = v.tags.iter().map(|t| lit(t));
-                quote! {
-                    Some(#(#tags)|*) => serde::Deserialize::deserialize(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                if u.open {
+                    // A payload its own discriminator's variant cannot read
+                    // is kept as sent, as a value no variant accepts is.
+                    quote! {
+                        Some(#(#tags)|*) => Ok(atlas_runtime::de::variant_or_raw(value, Self::#vname, Self::Unknown)),
+                    }
+                } else {
+                    quote! {
+                        Some(#(#tags)|*) => serde::Deserialize::deserialize(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                    }
                 }
             });
             quote! {

@@ -103,6 +103,9 @@ pub struct Field {
     pub deprecated: bool,
     /// Holds a credential: `Debug` prints it redacted.
     pub secret: bool,
+    /// An array schema with an `enum` of its own (a spec quirk): servers and
+    /// mock servers send a lone value for it, which decodes as a list of one.
+    pub one_or_many: bool,
 }
 
 /// A string enum.

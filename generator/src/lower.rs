@@ -1478,9 +1478,11 @@ impl<'a> Ctx<'a> {
         for prop in &props {
             let wire = &prop.wire;
             let at = &prop.at;
-            let (doc, deprecated, password, nullable, read_only, write_only) =
+            let (doc, deprecated, password, nullable, read_only, write_only, one_or_many) =
                 match resolve::boxed_schema(self.spec, prop.schema, at) {
                     Ok((s, _)) => {
+                        let one_or_many = matches!(&s.schema_kind, SchemaKind::Any(a)
+                            if a.typ.as_deref() == Some("array") && !a.enumeration.is_empty());
                         let mut d = doc_of(s);
                         d.notes = notes(s);
                         let password = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
@@ -1499,9 +1501,10 @@ impl<'a> Ctx<'a> {
                             sd.nullable,
                             sd.read_only,
                             sd.write_only,
+                            one_or_many,
                         )
                     }
-                    Err(_) => (Doc::default(), false, false, false, false, false),
+                    Err(_) => (Doc::default(), false, false, false, false, false, false),
                 };
             // The caller never fills a server-only field, and never sees a
             // request-only one.
@@ -1527,6 +1530,7 @@ impl<'a> Ctx<'a> {
                 doc,
                 deprecated,
                 secret,
+                one_or_many,
             });
         }
         for c in &scope.collisions {

@@ -264,6 +264,24 @@ fn a_unicode_property_class_without_the_u_flag_is_a_located_warning() {
 }
 
 #[test]
+fn an_enum_on_an_array_is_a_located_warning_and_its_field_reads_through_one_or_many() {
+    let (code, text, out) = generate("enum_on_array.yaml");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("`enum` on an array schema"), "{text}");
+    assert!(text.contains("enum_on_array.yaml:28:9"), "{text}");
+    // Both fields, required and optional, read through the lenient list.
+    let models = models(&out);
+    assert!(
+        models.contains("role_names: atlas_runtime::de::OneOrMany::into_vec("),
+        "{models}"
+    );
+    assert!(
+        models.contains(".map(atlas_runtime::de::OneOrMany::into_vec)"),
+        "{models}"
+    );
+}
+
+#[test]
 fn an_example_that_contradicts_its_schema_is_a_located_warning() {
     let (code, text, _) = generate("bad_example.yaml");
     assert_eq!(code, 0, "{text}");

@@ -140,6 +140,49 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(|_| ())
 }
 
+/// A list that also accepts a lone value, read as a list of one. For the
+/// spec quirk of an `enum` on an array schema: servers (and mock servers
+/// generating from the `enum`) send one of the values without the array.
+pub struct OneOrMany<T>(Vec<T>);
+
+impl<T> OneOrMany<T> {
+    /// The values as a list.
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde_json::Value;
+        let values = match Value::deserialize(deserializer)? {
+            Value::Array(items) => items
+                .into_iter()
+                .map(T::deserialize)
+                .collect::<Result<_, _>>(),
+            lone => T::deserialize(lone).map(|value| vec![value]),
+        };
+        values.map(OneOrMany).map_err(de::Error::custom)
+    }
+}
+
+/// `wrap` of `value` read as `T`, or `raw(value)` when it cannot be read as
+/// `T`: for a response's union whose discriminator names a variant whose
+/// fields the value does not have. The value is kept whole either way.
+pub fn variant_or_raw<T, U>(
+    value: serde_json::Value,
+    wrap: fn(T) -> U,
+    raw: fn(serde_json::Value) -> U,
+) -> U
+where
+    T: serde::de::DeserializeOwned,
+{
+    match T::deserialize(&value) {
+        Ok(v) => wrap(v),
+        Err(_) => raw(value),
+    }
+}
+
 /// Serde's "missing field" error for the first of `names` whose entry in
 /// `missing` is `true`. Generated code checks all required fields with one
 /// pattern and calls this when it fails.
@@ -151,7 +194,6 @@ pub fn missing_field<E: de::Error>(missing: &[bool], names: &[&'static str]) -> 
         .unwrap_or("<unknown>");
     E::missing_field(name)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -213,6 +255,36 @@ mod tests {
             Key::deserialize(&mut de).map(|k| k.0),
             Ok(KeyRepr::Owned(_))
         ));
+    }
+
+    #[test]
+    fn one_or_many_reads_a_list_or_a_lone_value_and_refuses_a_wrong_item() {
+        let many: OneOrMany<String> = serde_json::from_str(r#"["A", "B"]"#).expect("a list");
+        assert_eq!(many.into_vec(), ["A", "B"]);
+        let one: OneOrMany<String> = serde_json::from_str(r#""A""#).expect("a lone value");
+        assert_eq!(one.into_vec(), ["A"]);
+        let error = serde_json::from_str::<OneOrMany<String>>("[1]")
+            .err()
+            .map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("expected a string")));
+    }
+
+    #[test]
+    fn variant_or_raw_keeps_a_value_its_variant_cannot_read() {
+        #[derive(Debug, PartialEq)]
+        enum Peer {
+            Aws(u32),
+            Unknown(serde_json::Value),
+        }
+        assert_eq!(
+            variant_or_raw(serde_json::json!(7), Peer::Aws, Peer::Unknown),
+            Peer::Aws(7)
+        );
+        let odd = serde_json::json!({"providerName": "AZURE", "vpcId": "vpc-1"});
+        assert_eq!(
+            variant_or_raw(odd.clone(), Peer::Aws, Peer::Unknown),
+            Peer::Unknown(odd)
+        );
     }
 
     #[test]
