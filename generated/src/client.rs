@@ -55,14 +55,16 @@ impl Client {
     /// Sends [`GetGroupClusterRestoreJob`]: `GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`.
     #[deprecated(note = "the API marks this operation deprecated")]
     #[allow(deprecated)]
-    pub async fn get_group_cluster_restore_job(
-        &self,
-        request: &GetGroupClusterRestoreJob,
-    ) -> Result<BackupRestoreJob, Error<ApiError>> {
-        let http_request = request
-            .to_request(self.inner.base_url())
-            .map_err(Error::InvalidRequest)?;
-        let response = self.inner.send(http_request).await.map_err(Error::Transport)?;
-        request.parse_response(response)
+    pub fn get_group_cluster_restore_job<'a>(
+        &'a self,
+        request: &'a GetGroupClusterRestoreJob,
+    ) -> impl std::future::Future<
+        Output = Result<BackupRestoreJob, Error<ApiError>>,
+    > + Send + 'a {
+        self.inner
+            .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
     }
 }

@@ -47,73 +47,54 @@ impl serde::Serialize for ApiError {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for ApiError {
+    const EXPECTING: &'static str = "struct ApiError";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "badRequestDetail" => {
+                    atlas_runtime::de::field(&mut map, &mut field0, "badRequestDetail")
+                }
+                "detail" => atlas_runtime::de::field(&mut map, &mut field1, "detail"),
+                "error" => atlas_runtime::de::field(&mut map, &mut field2, "error"),
+                "errorCode" => {
+                    atlas_runtime::de::field(&mut map, &mut field3, "errorCode")
+                }
+                "parameters" => {
+                    atlas_runtime::de::field(&mut map, &mut field4, "parameters")
+                }
+                "reason" => atlas_runtime::de::field(&mut map, &mut field5, "reason"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        let missing = [field2.is_none(), field3.is_none()];
+        let (Some(field2), Some(field3)) = (field2, field3) else {
+            return Err(
+                atlas_runtime::de::missing_field(&missing, &["error", "errorCode"]),
+            );
+        };
+        Ok(Self {
+            bad_request_detail: field0.flatten(),
+            detail: field1.flatten(),
+            error: field2,
+            error_code: field3,
+            parameters: field4.flatten(),
+            reason: field5.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ApiError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = ApiError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ApiError")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiError, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "badRequestDetail" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field0,
-                                "badRequestDetail",
-                            )
-                        }
-                        "detail" => {
-                            atlas_runtime::de::field(&mut map, &mut field1, "detail")
-                        }
-                        "error" => {
-                            atlas_runtime::de::field(&mut map, &mut field2, "error")
-                        }
-                        "errorCode" => {
-                            atlas_runtime::de::field(&mut map, &mut field3, "errorCode")
-                        }
-                        "parameters" => {
-                            atlas_runtime::de::field(&mut map, &mut field4, "parameters")
-                        }
-                        "reason" => {
-                            atlas_runtime::de::field(&mut map, &mut field5, "reason")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                let missing = [field2.is_none(), field3.is_none()];
-                let (Some(field2), Some(field3)) = (field2, field3) else {
-                    return Err(
-                        atlas_runtime::de::missing_field(
-                            &missing,
-                            &["error", "errorCode"],
-                        ),
-                    );
-                };
-                Ok(ApiError {
-                    bad_request_detail: field0.flatten(),
-                    detail: field1.flatten(),
-                    error: field2,
-                    error_code: field3,
-                    parameters: field4.flatten(),
-                    reason: field5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -217,124 +198,84 @@ impl serde::Serialize for BackupRestoreJob {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJob {
+    const EXPECTING: &'static str = "struct BackupRestoreJob";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        let mut field6 = None;
+        let mut field7 = None;
+        let mut field8 = None;
+        let mut field9 = None;
+        let mut field10 = None;
+        let mut field11 = None;
+        let mut field12 = None;
+        let mut field13 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "batchId" => atlas_runtime::de::field(&mut map, &mut field0, "batchId"),
+                "clusterId" => {
+                    atlas_runtime::de::field(&mut map, &mut field1, "clusterId")
+                }
+                "clusterName" => {
+                    atlas_runtime::de::field(&mut map, &mut field2, "clusterName")
+                }
+                "created" => atlas_runtime::de::field(&mut map, &mut field3, "created"),
+                "delivery" => atlas_runtime::de::field(&mut map, &mut field4, "delivery"),
+                "encryptionEnabled" => {
+                    atlas_runtime::de::field(&mut map, &mut field5, "encryptionEnabled")
+                }
+                "groupId" => atlas_runtime::de::field(&mut map, &mut field6, "groupId"),
+                "hashes" => atlas_runtime::de::field(&mut map, &mut field7, "hashes"),
+                "id" => atlas_runtime::de::field(&mut map, &mut field8, "id"),
+                "links" => atlas_runtime::de::field(&mut map, &mut field9, "links"),
+                "masterKeyUUID" => {
+                    atlas_runtime::de::field(&mut map, &mut field10, "masterKeyUUID")
+                }
+                "snapshotId" => {
+                    atlas_runtime::de::field(&mut map, &mut field11, "snapshotId")
+                }
+                "statusName" => {
+                    atlas_runtime::de::field(&mut map, &mut field12, "statusName")
+                }
+                "timestamp" => {
+                    atlas_runtime::de::field(&mut map, &mut field13, "timestamp")
+                }
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        let missing = [field4.is_none()];
+        let (Some(field4),) = (field4,) else {
+            return Err(atlas_runtime::de::missing_field(&missing, &["delivery"]));
+        };
+        Ok(Self {
+            batch_id: field0.flatten(),
+            cluster_id: field1.flatten(),
+            cluster_name: field2.flatten(),
+            created: field3.flatten(),
+            delivery: field4,
+            encryption_enabled: field5.flatten(),
+            group_id: field6.flatten(),
+            hashes: field7.flatten(),
+            id: field8.flatten(),
+            links: field9.flatten(),
+            master_key_uuid: field10.flatten(),
+            snapshot_id: field11.flatten(),
+            status_name: field12.flatten(),
+            timestamp: field13.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BackupRestoreJob {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BackupRestoreJob;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BackupRestoreJob")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BackupRestoreJob, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
-                let mut field13 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "batchId" => {
-                            atlas_runtime::de::field(&mut map, &mut field0, "batchId")
-                        }
-                        "clusterId" => {
-                            atlas_runtime::de::field(&mut map, &mut field1, "clusterId")
-                        }
-                        "clusterName" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field2,
-                                "clusterName",
-                            )
-                        }
-                        "created" => {
-                            atlas_runtime::de::field(&mut map, &mut field3, "created")
-                        }
-                        "delivery" => {
-                            atlas_runtime::de::field(&mut map, &mut field4, "delivery")
-                        }
-                        "encryptionEnabled" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field5,
-                                "encryptionEnabled",
-                            )
-                        }
-                        "groupId" => {
-                            atlas_runtime::de::field(&mut map, &mut field6, "groupId")
-                        }
-                        "hashes" => {
-                            atlas_runtime::de::field(&mut map, &mut field7, "hashes")
-                        }
-                        "id" => atlas_runtime::de::field(&mut map, &mut field8, "id"),
-                        "links" => {
-                            atlas_runtime::de::field(&mut map, &mut field9, "links")
-                        }
-                        "masterKeyUUID" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field10,
-                                "masterKeyUUID",
-                            )
-                        }
-                        "snapshotId" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field11,
-                                "snapshotId",
-                            )
-                        }
-                        "statusName" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field12,
-                                "statusName",
-                            )
-                        }
-                        "timestamp" => {
-                            atlas_runtime::de::field(&mut map, &mut field13, "timestamp")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                let missing = [field4.is_none()];
-                let (Some(field4),) = (field4,) else {
-                    return Err(
-                        atlas_runtime::de::missing_field(&missing, &["delivery"]),
-                    );
-                };
-                Ok(BackupRestoreJob {
-                    batch_id: field0.flatten(),
-                    cluster_id: field1.flatten(),
-                    cluster_name: field2.flatten(),
-                    created: field3.flatten(),
-                    delivery: field4,
-                    encryption_enabled: field5.flatten(),
-                    group_id: field6.flatten(),
-                    hashes: field7.flatten(),
-                    id: field8.flatten(),
-                    links: field9.flatten(),
-                    master_key_uuid: field10.flatten(),
-                    snapshot_id: field11.flatten(),
-                    status_name: field12.flatten(),
-                    timestamp: field13.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -455,114 +396,82 @@ impl serde::Serialize for BackupRestoreJobDelivery {
 }
 
 #[allow(deprecated)]
+impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJobDelivery {
+    const EXPECTING: &'static str = "struct BackupRestoreJobDelivery";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        let mut field4 = None;
+        let mut field5 = None;
+        let mut field6 = None;
+        let mut field7 = None;
+        let mut field8 = None;
+        let mut field9 = None;
+        let mut field10 = None;
+        let mut field11 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "authHeader" => {
+                    atlas_runtime::de::field(&mut map, &mut field0, "authHeader")
+                }
+                "authValue" => {
+                    atlas_runtime::de::field(&mut map, &mut field1, "authValue")
+                }
+                "expirationHours" => {
+                    atlas_runtime::de::field(&mut map, &mut field2, "expirationHours")
+                }
+                "expires" => atlas_runtime::de::field(&mut map, &mut field3, "expires"),
+                "maxDownloads" => {
+                    atlas_runtime::de::field(&mut map, &mut field4, "maxDownloads")
+                }
+                "methodName" => {
+                    atlas_runtime::de::field(&mut map, &mut field5, "methodName")
+                }
+                "statusName" => {
+                    atlas_runtime::de::field(&mut map, &mut field6, "statusName")
+                }
+                "targetClusterId" => {
+                    atlas_runtime::de::field(&mut map, &mut field7, "targetClusterId")
+                }
+                "targetClusterName" => {
+                    atlas_runtime::de::field(&mut map, &mut field8, "targetClusterName")
+                }
+                "targetGroupId" => {
+                    atlas_runtime::de::field(&mut map, &mut field9, "targetGroupId")
+                }
+                "url" => atlas_runtime::de::field(&mut map, &mut field10, "url"),
+                "urlV2" => atlas_runtime::de::field(&mut map, &mut field11, "urlV2"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        let missing = [field5.is_none()];
+        let (Some(field5),) = (field5,) else {
+            return Err(atlas_runtime::de::missing_field(&missing, &["methodName"]));
+        };
+        Ok(Self {
+            auth_header: field0.flatten(),
+            auth_value: field1.flatten(),
+            expiration_hours: field2.flatten(),
+            expires: field3.flatten(),
+            max_downloads: field4.flatten(),
+            method_name: field5,
+            status_name: field6.flatten(),
+            target_cluster_id: field7.flatten(),
+            target_cluster_name: field8.flatten(),
+            target_group_id: field9.flatten(),
+            url: field10.flatten(),
+            url_v2: field11.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BackupRestoreJobDelivery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BackupRestoreJobDelivery;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BackupRestoreJobDelivery")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BackupRestoreJobDelivery, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "authHeader" => {
-                            atlas_runtime::de::field(&mut map, &mut field0, "authHeader")
-                        }
-                        "authValue" => {
-                            atlas_runtime::de::field(&mut map, &mut field1, "authValue")
-                        }
-                        "expirationHours" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field2,
-                                "expirationHours",
-                            )
-                        }
-                        "expires" => {
-                            atlas_runtime::de::field(&mut map, &mut field3, "expires")
-                        }
-                        "maxDownloads" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field4,
-                                "maxDownloads",
-                            )
-                        }
-                        "methodName" => {
-                            atlas_runtime::de::field(&mut map, &mut field5, "methodName")
-                        }
-                        "statusName" => {
-                            atlas_runtime::de::field(&mut map, &mut field6, "statusName")
-                        }
-                        "targetClusterId" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field7,
-                                "targetClusterId",
-                            )
-                        }
-                        "targetClusterName" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field8,
-                                "targetClusterName",
-                            )
-                        }
-                        "targetGroupId" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field9,
-                                "targetGroupId",
-                            )
-                        }
-                        "url" => atlas_runtime::de::field(&mut map, &mut field10, "url"),
-                        "urlV2" => {
-                            atlas_runtime::de::field(&mut map, &mut field11, "urlV2")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                let missing = [field5.is_none()];
-                let (Some(field5),) = (field5,) else {
-                    return Err(
-                        atlas_runtime::de::missing_field(&missing, &["methodName"]),
-                    );
-                };
-                Ok(BackupRestoreJobDelivery {
-                    auth_header: field0.flatten(),
-                    auth_value: field1.flatten(),
-                    expiration_hours: field2.flatten(),
-                    expires: field3.flatten(),
-                    max_downloads: field4.flatten(),
-                    method_name: field5,
-                    status_name: field6.flatten(),
-                    target_cluster_id: field7.flatten(),
-                    target_cluster_name: field8.flatten(),
-                    target_group_id: field9.flatten(),
-                    url: field10.flatten(),
-                    url_v2: field11.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -586,35 +495,25 @@ impl serde::Serialize for BadRequestDetail {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for BadRequestDetail {
+    const EXPECTING: &'static str = "struct BadRequestDetail";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "fields" => atlas_runtime::de::field(&mut map, &mut field0, "fields"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        Ok(Self { fields: field0.flatten() })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BadRequestDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BadRequestDetail;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BadRequestDetail")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BadRequestDetail, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "fields" => {
-                            atlas_runtime::de::field(&mut map, &mut field0, "fields")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                Ok(BadRequestDetail {
-                    fields: field0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -645,38 +544,32 @@ impl serde::Serialize for BsonTimestamp {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for BsonTimestamp {
+    const EXPECTING: &'static str = "struct BsonTimestamp";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "date" => atlas_runtime::de::field(&mut map, &mut field0, "date"),
+                "increment" => {
+                    atlas_runtime::de::field(&mut map, &mut field1, "increment")
+                }
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        Ok(Self {
+            date: field0.flatten(),
+            increment: field1.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BsonTimestamp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = BsonTimestamp;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BsonTimestamp")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BsonTimestamp, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "date" => atlas_runtime::de::field(&mut map, &mut field0, "date"),
-                        "increment" => {
-                            atlas_runtime::de::field(&mut map, &mut field1, "increment")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                Ok(BsonTimestamp {
-                    date: field0.flatten(),
-                    increment: field1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -773,10 +666,9 @@ impl<'de> serde::Deserialize<'de> for DeliveryMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
+        atlas_runtime::de::string_parsed(
             deserializer,
             "one of `CLIENT_PIT_HTTP`, `QUERY`, `AUTOMATED_RESTORE`, `HTTP`, `THIRD_PARTY_COPY`, `CLIENT_PIT_SCP`, `SCP`",
-            |value| Ok::<_, std::convert::Infallible>(Self::from(value)),
         )
     }
 }
@@ -879,10 +771,9 @@ impl<'de> serde::Deserialize<'de> for DeliveryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
+        atlas_runtime::de::string_parsed(
             deserializer,
             "one of `NOT_STARTED`, `IN_PROGRESS`, `READY`, `FAILED`, `INTERRUPTED`, `EXPIRED`, `MAX_DOWNLOADS_EXCEEDED`, `PENDING`",
-            |value| Ok::<_, std::convert::Infallible>(Self::from(value)),
         )
     }
 }
@@ -909,53 +800,38 @@ impl serde::Serialize for FieldViolation {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for FieldViolation {
+    const EXPECTING: &'static str = "struct FieldViolation";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "description" => {
+                    atlas_runtime::de::field(&mut map, &mut field0, "description")
+                }
+                "field" => atlas_runtime::de::field(&mut map, &mut field1, "field"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        let missing = [field0.is_none(), field1.is_none()];
+        let (Some(field0), Some(field1)) = (field0, field1) else {
+            return Err(
+                atlas_runtime::de::missing_field(&missing, &["description", "field"]),
+            );
+        };
+        Ok(Self {
+            description: field0,
+            field: field1,
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FieldViolation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = FieldViolation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FieldViolation")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FieldViolation, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "description" => {
-                            atlas_runtime::de::field(
-                                &mut map,
-                                &mut field0,
-                                "description",
-                            )
-                        }
-                        "field" => {
-                            atlas_runtime::de::field(&mut map, &mut field1, "field")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                let missing = [field0.is_none(), field1.is_none()];
-                let (Some(field0), Some(field1)) = (field0, field1) else {
-                    return Err(
-                        atlas_runtime::de::missing_field(
-                            &missing,
-                            &["description", "field"],
-                        ),
-                    );
-                };
-                Ok(FieldViolation {
-                    description: field0,
-                    field: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -1020,11 +896,7 @@ impl<'de> serde::Deserialize<'de> for HashAlgorithm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "one of `SHA1`",
-            |value| Ok::<_, std::convert::Infallible>(Self::from(value)),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "one of `SHA1`")
     }
 }
 
@@ -1050,36 +922,30 @@ impl serde::Serialize for Link {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for Link {
+    const EXPECTING: &'static str = "struct Link";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "href" => atlas_runtime::de::field(&mut map, &mut field0, "href"),
+                "rel" => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        Ok(Self {
+            href: field0.flatten(),
+            rel: field1.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Link {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Link;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Link")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Link, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => atlas_runtime::de::field(&mut map, &mut field0, "href"),
-                        "rel" => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                Ok(Link {
-                    href: field0.flatten(),
-                    rel: field1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -1117,48 +983,36 @@ impl serde::Serialize for RestoreJobFileHash {
     }
 }
 
+impl<'de> atlas_runtime::de::FromObject<'de> for RestoreJobFileHash {
+    const EXPECTING: &'static str = "struct RestoreJobFileHash";
+    fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field0 = None;
+        let mut field1 = None;
+        let mut field2 = None;
+        let mut field3 = None;
+        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+            match key.as_str() {
+                "fileName" => atlas_runtime::de::field(&mut map, &mut field0, "fileName"),
+                "hash" => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
+                "links" => atlas_runtime::de::field(&mut map, &mut field2, "links"),
+                "typeName" => atlas_runtime::de::field(&mut map, &mut field3, "typeName"),
+                _ => atlas_runtime::de::skip(&mut map),
+            }?;
+        }
+        Ok(Self {
+            file_name: field0.flatten(),
+            hash: field1.flatten(),
+            links: field2.flatten(),
+            type_name: field3.flatten(),
+        })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for RestoreJobFileHash {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = RestoreJobFileHash;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RestoreJobFileHash")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RestoreJobFileHash, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "fileName" => {
-                            atlas_runtime::de::field(&mut map, &mut field0, "fileName")
-                        }
-                        "hash" => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
-                        "links" => {
-                            atlas_runtime::de::field(&mut map, &mut field2, "links")
-                        }
-                        "typeName" => {
-                            atlas_runtime::de::field(&mut map, &mut field3, "typeName")
-                        }
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
-                Ok(RestoreJobFileHash {
-                    file_name: field0.flatten(),
-                    hash: field1.flatten(),
-                    links: field2.flatten(),
-                    type_name: field3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        atlas_runtime::de::object(deserializer)
     }
 }
 
@@ -1240,10 +1094,9 @@ impl<'de> serde::Deserialize<'de> for RestoreJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
+        atlas_runtime::de::string_parsed(
             deserializer,
             "one of `IN_PROGRESS`, `BROKEN`, `KILLED`, `FINISHED`",
-            |value| Ok::<_, std::convert::Infallible>(Self::from(value)),
         )
     }
 }

@@ -76,11 +76,7 @@ impl<'de> serde::Deserialize<'de> for BatchId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^([a-f0-9]{24})$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^([a-f0-9]{24})$")
     }
 }
 
@@ -150,11 +146,7 @@ impl<'de> serde::Deserialize<'de> for ClusterId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^([a-f0-9]{24})$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^([a-f0-9]{24})$")
     }
 }
 
@@ -224,11 +216,7 @@ impl<'de> serde::Deserialize<'de> for ClusterName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^[a-zA-Z0-9][a-zA-Z0-9-]*$")
     }
 }
 
@@ -298,11 +286,7 @@ impl<'de> serde::Deserialize<'de> for GroupId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^([a-f0-9]{24})$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^([a-f0-9]{24})$")
     }
 }
 
@@ -372,11 +356,7 @@ impl<'de> serde::Deserialize<'de> for JobId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^([a-f0-9]{24})$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^([a-f0-9]{24})$")
     }
 }
 
@@ -446,11 +426,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        atlas_runtime::de::string_with(
-            deserializer,
-            "^([a-f0-9]{24})$",
-            |value| Self::new(value),
-        )
+        atlas_runtime::de::string_parsed(deserializer, "^([a-f0-9]{24})$")
     }
 }
 

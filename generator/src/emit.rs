@@ -784,32 +784,26 @@ fn struct_serde(
         }
 
         #allow
+        impl<'de> atlas_runtime::de::FromObject<'de> for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #( let mut #slots = None; )*
+                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                    // One `?` for all arms: each is code to check.
+                    match key.as_str() {
+                        #( #wires => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                #check_required
+                Ok(Self { #(#finish),* })
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-
-                impl<'de> serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #( let mut #slots = None; )*
-                        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-                            // One `?` for all arms: each is code to check.
-                            match key.as_str() {
-                                #( #wires => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
-                                _ => atlas_runtime::de::skip(&mut map),
-                            }?;
-                        }
-                        #check_required
-                        Ok(#name { #(#finish),* })
-                    }
-                }
-
-                deserializer.deserialize_map(Fields)
+                atlas_runtime::de::object(deserializer)
             }
         }
     }
@@ -1008,7 +1002,7 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    atlas_runtime::de::string_with(deserializer, #expected, |value| Ok::<_, std::convert::Infallible>(Self::from(value)))
+                    atlas_runtime::de::string_parsed(deserializer, #expected)
                 }
             }
         }
@@ -1060,7 +1054,7 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
 
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    atlas_runtime::de::string_with(deserializer, #expected, |value| value.parse::<Self>())
+                    atlas_runtime::de::string_parsed(deserializer, #expected)
                 }
             }
         }
@@ -1181,7 +1175,7 @@ fn validated_type(s: &ValidatedString) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                atlas_runtime::de::string_with(deserializer, #pattern, |value| Self::new(value))
+                atlas_runtime::de::string_parsed(deserializer, #pattern)
             }
         }
     }
@@ -2055,10 +2049,10 @@ fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
                 #cfg
                 #d
                 #dep
-                pub async fn #f(&self, request: &#s) -> Result<#success_ty, Error<#error_ty>> {
-                    let http_request = request.to_request(self.inner.base_url()).map_err(Error::InvalidRequest)?;
-                    let response = self.inner.send(http_request).await.map_err(Error::Transport)?;
-                    request.parse_response(response)
+                pub fn #f<'a>(&'a self, request: &'a #s) -> impl std::future::Future<Output = Result<#success_ty, Error<#error_ty>>> + Send + 'a {
+                    // Not an `async fn`: the runtime's generic `call` is the
+                    // one state machine, checked once for every operation.
+                    self.inner.call(request.to_request(self.inner.base_url()), move |response| request.parse_response(response))
                 }
             }
         })

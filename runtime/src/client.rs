@@ -594,6 +594,19 @@ impl Client {
         parse(response)
     }
 
+    /// Sends a built request (or returns its validation error as
+    /// [`Error::InvalidRequest`], sending nothing) and decodes the response with
+    /// `parse`. Generated clients call this from plain functions, so an
+    /// operation adds no async state machine of its own to compile.
+    pub async fn call<T, E>(
+        &self,
+        request: Result<http::Request<Vec<u8>>, crate::error::ValidationError>,
+        parse: impl FnOnce(http::Response<Bytes>) -> Result<T, Error<E>>,
+    ) -> Result<T, Error<E>> {
+        let request = request.map_err(Error::InvalidRequest)?;
+        self.execute(request, parse).await
+    }
+
     /// One attempt: extra headers and hooks, authorize, exchange, and at most one more
     /// round if the authenticator answered a challenge.
     async fn attempt(

@@ -47,6 +47,17 @@ where
     })
 }
 
+/// Deserializes a string into `T` through its `FromStr`, for generated enums
+/// and validated strings: one generic function instead of a closure per type.
+pub fn string_parsed<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    string_with(deserializer, expecting, str::parse::<T>)
+}
+
 /// A JSON object key, borrowed from the input where the deserializer allows
 /// (`serde_json::from_slice` without escapes), copied inline when short, and
 /// allocated only when long. Generated `Deserialize` impls match on
@@ -115,6 +126,38 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
         deserializer.deserialize_str(KeyVisitor)
     }
+}
+
+/// A type generated code reads from a JSON object, entry by entry. Its
+/// `Deserialize` impl is [`object`]: the visitor is written once here rather
+/// than once per model.
+pub trait FromObject<'de>: Sized {
+    /// What a type error says was expected (`struct Foo`).
+    const EXPECTING: &'static str;
+
+    /// Reads the object's entries.
+    fn from_object<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Deserializes a [`FromObject`] type from an object.
+pub fn object<'de, D: Deserializer<'de>, T: FromObject<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+    impl<'de, T: FromObject<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
 /// Reads the value of the field `name` into its slot. A field that appears
