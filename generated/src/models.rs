@@ -50,26 +50,29 @@ impl serde::Serialize for ApiError {
 impl<'de> atlas_runtime::de::FromObject<'de> for ApiError {
     const EXPECTING: &'static str = "struct ApiError";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &[
+            "badRequestDetail",
+            "detail",
+            "error",
+            "errorCode",
+            "parameters",
+            "reason",
+        ];
         let mut field0 = None;
         let mut field1 = None;
         let mut field2 = None;
         let mut field3 = None;
         let mut field4 = None;
         let mut field5 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "badRequestDetail" => {
-                    atlas_runtime::de::field(&mut map, &mut field0, "badRequestDetail")
-                }
-                "detail" => atlas_runtime::de::field(&mut map, &mut field1, "detail"),
-                "error" => atlas_runtime::de::field(&mut map, &mut field2, "error"),
-                "errorCode" => {
-                    atlas_runtime::de::field(&mut map, &mut field3, "errorCode")
-                }
-                "parameters" => {
-                    atlas_runtime::de::field(&mut map, &mut field4, "parameters")
-                }
-                "reason" => atlas_runtime::de::field(&mut map, &mut field5, "reason"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "badRequestDetail"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "detail"),
+                2 => atlas_runtime::de::field(&mut map, &mut field2, "error"),
+                3 => atlas_runtime::de::field(&mut map, &mut field3, "errorCode"),
+                4 => atlas_runtime::de::field(&mut map, &mut field4, "parameters"),
+                5 => atlas_runtime::de::field(&mut map, &mut field5, "reason"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -201,6 +204,22 @@ impl serde::Serialize for BackupRestoreJob {
 impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJob {
     const EXPECTING: &'static str = "struct BackupRestoreJob";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &[
+            "batchId",
+            "clusterId",
+            "clusterName",
+            "created",
+            "delivery",
+            "encryptionEnabled",
+            "groupId",
+            "hashes",
+            "id",
+            "links",
+            "masterKeyUUID",
+            "snapshotId",
+            "statusName",
+            "timestamp",
+        ];
         let mut field0 = None;
         let mut field1 = None;
         let mut field2 = None;
@@ -215,36 +234,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJob {
         let mut field11 = None;
         let mut field12 = None;
         let mut field13 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "batchId" => atlas_runtime::de::field(&mut map, &mut field0, "batchId"),
-                "clusterId" => {
-                    atlas_runtime::de::field(&mut map, &mut field1, "clusterId")
-                }
-                "clusterName" => {
-                    atlas_runtime::de::field(&mut map, &mut field2, "clusterName")
-                }
-                "created" => atlas_runtime::de::field(&mut map, &mut field3, "created"),
-                "delivery" => atlas_runtime::de::field(&mut map, &mut field4, "delivery"),
-                "encryptionEnabled" => {
-                    atlas_runtime::de::field(&mut map, &mut field5, "encryptionEnabled")
-                }
-                "groupId" => atlas_runtime::de::field(&mut map, &mut field6, "groupId"),
-                "hashes" => atlas_runtime::de::field(&mut map, &mut field7, "hashes"),
-                "id" => atlas_runtime::de::field(&mut map, &mut field8, "id"),
-                "links" => atlas_runtime::de::field(&mut map, &mut field9, "links"),
-                "masterKeyUUID" => {
-                    atlas_runtime::de::field(&mut map, &mut field10, "masterKeyUUID")
-                }
-                "snapshotId" => {
-                    atlas_runtime::de::field(&mut map, &mut field11, "snapshotId")
-                }
-                "statusName" => {
-                    atlas_runtime::de::field(&mut map, &mut field12, "statusName")
-                }
-                "timestamp" => {
-                    atlas_runtime::de::field(&mut map, &mut field13, "timestamp")
-                }
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "batchId"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "clusterId"),
+                2 => atlas_runtime::de::field(&mut map, &mut field2, "clusterName"),
+                3 => atlas_runtime::de::field(&mut map, &mut field3, "created"),
+                4 => atlas_runtime::de::field(&mut map, &mut field4, "delivery"),
+                5 => atlas_runtime::de::field(&mut map, &mut field5, "encryptionEnabled"),
+                6 => atlas_runtime::de::field(&mut map, &mut field6, "groupId"),
+                7 => atlas_runtime::de::field(&mut map, &mut field7, "hashes"),
+                8 => atlas_runtime::de::field(&mut map, &mut field8, "id"),
+                9 => atlas_runtime::de::field(&mut map, &mut field9, "links"),
+                10 => atlas_runtime::de::field(&mut map, &mut field10, "masterKeyUUID"),
+                11 => atlas_runtime::de::field(&mut map, &mut field11, "snapshotId"),
+                12 => atlas_runtime::de::field(&mut map, &mut field12, "statusName"),
+                13 => atlas_runtime::de::field(&mut map, &mut field13, "timestamp"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -399,6 +405,20 @@ impl serde::Serialize for BackupRestoreJobDelivery {
 impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJobDelivery {
     const EXPECTING: &'static str = "struct BackupRestoreJobDelivery";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &[
+            "authHeader",
+            "authValue",
+            "expirationHours",
+            "expires",
+            "maxDownloads",
+            "methodName",
+            "statusName",
+            "targetClusterId",
+            "targetClusterName",
+            "targetGroupId",
+            "url",
+            "urlV2",
+        ];
         let mut field0 = None;
         let mut field1 = None;
         let mut field2 = None;
@@ -411,38 +431,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJobDelivery {
         let mut field9 = None;
         let mut field10 = None;
         let mut field11 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "authHeader" => {
-                    atlas_runtime::de::field(&mut map, &mut field0, "authHeader")
-                }
-                "authValue" => {
-                    atlas_runtime::de::field(&mut map, &mut field1, "authValue")
-                }
-                "expirationHours" => {
-                    atlas_runtime::de::field(&mut map, &mut field2, "expirationHours")
-                }
-                "expires" => atlas_runtime::de::field(&mut map, &mut field3, "expires"),
-                "maxDownloads" => {
-                    atlas_runtime::de::field(&mut map, &mut field4, "maxDownloads")
-                }
-                "methodName" => {
-                    atlas_runtime::de::field(&mut map, &mut field5, "methodName")
-                }
-                "statusName" => {
-                    atlas_runtime::de::field(&mut map, &mut field6, "statusName")
-                }
-                "targetClusterId" => {
-                    atlas_runtime::de::field(&mut map, &mut field7, "targetClusterId")
-                }
-                "targetClusterName" => {
-                    atlas_runtime::de::field(&mut map, &mut field8, "targetClusterName")
-                }
-                "targetGroupId" => {
-                    atlas_runtime::de::field(&mut map, &mut field9, "targetGroupId")
-                }
-                "url" => atlas_runtime::de::field(&mut map, &mut field10, "url"),
-                "urlV2" => atlas_runtime::de::field(&mut map, &mut field11, "urlV2"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "authHeader"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "authValue"),
+                2 => atlas_runtime::de::field(&mut map, &mut field2, "expirationHours"),
+                3 => atlas_runtime::de::field(&mut map, &mut field3, "expires"),
+                4 => atlas_runtime::de::field(&mut map, &mut field4, "maxDownloads"),
+                5 => atlas_runtime::de::field(&mut map, &mut field5, "methodName"),
+                6 => atlas_runtime::de::field(&mut map, &mut field6, "statusName"),
+                7 => atlas_runtime::de::field(&mut map, &mut field7, "targetClusterId"),
+                8 => atlas_runtime::de::field(&mut map, &mut field8, "targetClusterName"),
+                9 => atlas_runtime::de::field(&mut map, &mut field9, "targetGroupId"),
+                10 => atlas_runtime::de::field(&mut map, &mut field10, "url"),
+                11 => atlas_runtime::de::field(&mut map, &mut field11, "urlV2"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -498,10 +501,12 @@ impl serde::Serialize for BadRequestDetail {
 impl<'de> atlas_runtime::de::FromObject<'de> for BadRequestDetail {
     const EXPECTING: &'static str = "struct BadRequestDetail";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &["fields"];
         let mut field0 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "fields" => atlas_runtime::de::field(&mut map, &mut field0, "fields"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "fields"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -547,14 +552,14 @@ impl serde::Serialize for BsonTimestamp {
 impl<'de> atlas_runtime::de::FromObject<'de> for BsonTimestamp {
     const EXPECTING: &'static str = "struct BsonTimestamp";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &["date", "increment"];
         let mut field0 = None;
         let mut field1 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "date" => atlas_runtime::de::field(&mut map, &mut field0, "date"),
-                "increment" => {
-                    atlas_runtime::de::field(&mut map, &mut field1, "increment")
-                }
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "date"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "increment"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -803,14 +808,14 @@ impl serde::Serialize for FieldViolation {
 impl<'de> atlas_runtime::de::FromObject<'de> for FieldViolation {
     const EXPECTING: &'static str = "struct FieldViolation";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &["description", "field"];
         let mut field0 = None;
         let mut field1 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "description" => {
-                    atlas_runtime::de::field(&mut map, &mut field0, "description")
-                }
-                "field" => atlas_runtime::de::field(&mut map, &mut field1, "field"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "description"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "field"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -925,12 +930,14 @@ impl serde::Serialize for Link {
 impl<'de> atlas_runtime::de::FromObject<'de> for Link {
     const EXPECTING: &'static str = "struct Link";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &["href", "rel"];
         let mut field0 = None;
         let mut field1 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "href" => atlas_runtime::de::field(&mut map, &mut field0, "href"),
-                "rel" => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "href"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
@@ -986,16 +993,18 @@ impl serde::Serialize for RestoreJobFileHash {
 impl<'de> atlas_runtime::de::FromObject<'de> for RestoreJobFileHash {
     const EXPECTING: &'static str = "struct RestoreJobFileHash";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        const FIELDS: &[&str] = &["fileName", "hash", "links", "typeName"];
         let mut field0 = None;
         let mut field1 = None;
         let mut field2 = None;
         let mut field3 = None;
-        while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
-            match key.as_str() {
-                "fileName" => atlas_runtime::de::field(&mut map, &mut field0, "fileName"),
-                "hash" => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
-                "links" => atlas_runtime::de::field(&mut map, &mut field2, "links"),
-                "typeName" => atlas_runtime::de::field(&mut map, &mut field3, "typeName"),
+        while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
+        {
+            match index {
+                0 => atlas_runtime::de::field(&mut map, &mut field0, "fileName"),
+                1 => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
+                2 => atlas_runtime::de::field(&mut map, &mut field2, "links"),
+                3 => atlas_runtime::de::field(&mut map, &mut field3, "typeName"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }

@@ -726,6 +726,7 @@ fn struct_serde(
     let slots: Vec<Ident> = (0..fields.len())
         .map(|i| format_ident!("field{i}"))
         .collect();
+    let indices: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
     let always = fields.iter().filter(|f| f.required && !f.nullable).count();
     let mut present = Vec::new();
     let mut required: Vec<(Ident, Literal)> = Vec::new();
@@ -788,11 +789,12 @@ fn struct_serde(
             const EXPECTING: &'static str = #expecting;
 
             fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
                 #( let mut #slots = None; )*
-                while let Some(key) = map.next_key::<atlas_runtime::de::Key<'de>>()? {
+                while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))? {
                     // One `?` for all arms: each is code to check.
-                    match key.as_str() {
-                        #( #wires => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
+                    match index {
+                        #( #indices => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
                         _ => atlas_runtime::de::skip(&mut map),
                     }?;
                 }

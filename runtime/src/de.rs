@@ -58,73 +58,37 @@ where
     string_with(deserializer, expecting, str::parse::<T>)
 }
 
-/// A JSON object key, borrowed from the input where the deserializer allows
-/// (`serde_json::from_slice` without escapes), copied inline when short, and
-/// allocated only when long. Generated `Deserialize` impls match on
-/// [`Key::as_str`].
-pub struct Key<'de>(KeyRepr<'de>);
+/// Reads an object key as the index of the field it names in a generated
+/// type's field list, or [`FieldIndex::UNKNOWN`]: a `usize` to match on, with
+/// no allocation and no key value to move around.
+pub struct FieldIndex(pub &'static [&'static str]);
 
-/// Keys up to this many bytes are copied without allocating.
-const INLINE_KEY: usize = 48;
-
-enum KeyRepr<'de> {
-    Borrowed(&'de str),
-    Inline([u8; INLINE_KEY], u8),
-    Owned(String),
+impl FieldIndex {
+    /// The index of a key that names no field.
+    pub const UNKNOWN: usize = usize::MAX;
 }
 
-impl Key<'_> {
-    /// The key's text.
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            KeyRepr::Borrowed(s) => s,
-            // Only whole UTF-8 strings are copied in, so this cannot fail.
-            KeyRepr::Inline(bytes, len) => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            KeyRepr::Owned(s) => s,
-        }
+impl<'de> de::DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
     }
 }
 
-impl fmt::Debug for Key<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
+impl<'de> Visitor<'de> for FieldIndex {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
     }
-}
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(KeyRepr::Borrowed(v)))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(match u8::try_from(v.len()) {
-                    Ok(len) if v.len() <= INLINE_KEY => {
-                        let mut bytes = [0; INLINE_KEY];
-                        bytes[..v.len()].copy_from_slice(v.as_bytes());
-                        KeyRepr::Inline(bytes, len)
-                    }
-                    _ => KeyRepr::Owned(v.to_owned()),
-                }))
-            }
-
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(KeyRepr::Owned(v)))
-            }
-        }
-
-        deserializer.deserialize_str(KeyVisitor)
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+        Ok(self
+            .0
+            .iter()
+            .position(|name| *name == v)
+            .unwrap_or(Self::UNKNOWN))
     }
 }
 
@@ -270,34 +234,22 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_borrowed_copied_inline_or_owned_and_read_the_same() {
-        let long = "k".repeat(INLINE_KEY + 1);
-        for json in [
-            r#""plain""#.to_owned(),
-            r#""esc\u0061ped""#.to_owned(),
-            format!("\"{long}\""),
-            format!("\"\\u0061{long}\""),
+    fn keys_read_as_the_index_of_their_field_escaped_or_not() {
+        use serde::de::DeserializeSeed as _;
+        const FIELDS: &[&str] = &["id", "name"];
+        for (json, want) in [
+            (r#""name""#, 1),
+            (r#""n\u0061me""#, 1),
+            (r#""id""#, 0),
+            (r#""other""#, FieldIndex::UNKNOWN),
         ] {
-            let key: Key<'_> = serde_json::from_str(&json).expect("a key");
-            let want: String = serde_json::from_str(&json).expect("a string");
-            assert_eq!(key.as_str(), want);
+            let mut de = serde_json::Deserializer::from_str(json);
+            assert_eq!(
+                FieldIndex(FIELDS).deserialize(&mut de).ok(),
+                Some(want),
+                "{json}"
+            );
         }
-        let mut de = serde_json::Deserializer::from_str(r#""plain""#);
-        assert!(matches!(
-            Key::deserialize(&mut de).map(|k| k.0),
-            Ok(KeyRepr::Borrowed("plain"))
-        ));
-        let mut de = serde_json::Deserializer::from_str(r#""esc\u0061ped""#);
-        assert!(matches!(
-            Key::deserialize(&mut de).map(|k| k.0),
-            Ok(KeyRepr::Inline(..))
-        ));
-        let long_escaped = format!("\"\\u0061{long}\"");
-        let mut de = serde_json::Deserializer::from_str(&long_escaped);
-        assert!(matches!(
-            Key::deserialize(&mut de).map(|k| k.0),
-            Ok(KeyRepr::Owned(_))
-        ));
     }
 
     #[test]
