@@ -440,13 +440,13 @@ fn matches_batch_id(s: &str) -> bool {
 fn matches_cluster_name(s: &str) -> bool {
     fn tail_ok(tail: &[u8]) -> bool {
         const HIGH: u64 = 0x8080_8080_8080_8080;
-        let word_ok = |x: u64| {
+        let word_bad = |x: u64| {
             let y = x & !HIGH;
-            let inside = ((y + 0x5353_5353_5353_5353) & !(y + 0x5252_5252_5252_5252))
-                | ((y + 0x5050_5050_5050_5050) & !(y + 0x4646_4646_4646_4646))
+            let inside = ((y + 0x5353_5353_5353_5353) ^ (y + 0x5252_5252_5252_5252))
+                | ((y + 0x5050_5050_5050_5050) ^ (y + 0x4646_4646_4646_4646))
                 | (((y | 0x2020_2020_2020_2020) + 0x1F1F_1F1F_1F1F_1F1F)
-                    & !((y | 0x2020_2020_2020_2020) + 0x0505_0505_0505_0505));
-            (inside & !x & HIGH) == HIGH
+                    ^ ((y | 0x2020_2020_2020_2020) + 0x0505_0505_0505_0505));
+            !inside | x
         };
         let Some(last) = tail.last_chunk::<8>() else {
             return tail
@@ -461,16 +461,18 @@ fn matches_cluster_name(s: &str) -> bool {
                     },
                 );
         };
-        tail.chunks_exact(8)
+        let bad = tail
+            .chunks_exact(8)
             .fold(
-                word_ok(u64::from_le_bytes(*last)),
-                |ok, w| {
-                    ok
-                        & w
+                word_bad(u64::from_le_bytes(*last)),
+                |bad, w| {
+                    bad
+                        | w
                             .first_chunk::<8>()
-                            .is_some_and(|w| word_ok(u64::from_le_bytes(*w)))
+                            .map_or(HIGH, |w| word_bad(u64::from_le_bytes(*w)))
                 },
-            )
+            );
+        bad & HIGH == 0
     }
     let Some((head, tail)) = s.as_bytes().split_first_chunk::<1>() else {
         return false;

@@ -717,7 +717,10 @@ fn swar_tail(class: &[(u32, u32)]) -> Option<TokenStream> {
     };
     let test = |value: TokenStream, (lo, hi): (u32, u32)| {
         let (at_least, above) = (plus(&value, 0x80 - lo), plus(&value, 0x7F - hi));
-        quote! { #at_least & !#above }
+        // At least `lo` and not above `hi`: the first high bit set and the
+        // second clear. Where the byte is in range only the first is set,
+        // below it neither, above it both, so `^` tests it in one operation.
+        quote! { #at_least ^ #above }
     };
     let mut tests: Vec<TokenStream> = plain.iter().map(|&r| test(quote! { y }, r)).collect();
     tests.extend(
@@ -734,21 +737,23 @@ fn swar_tail(class: &[(u32, u32)]) -> Option<TokenStream> {
         fn tail_ok(tail: &[u8]) -> bool {
             const HIGH: u64 = 0x8080_8080_8080_8080;
             // The high bit of each byte of the result is set when that byte
-            // of `x` is in the class.
-            let word_ok = |x: u64| {
+            // of `x` is not in the class (or not ASCII): the bad bytes.
+            let word_bad = |x: u64| {
                 let y = x & !HIGH;
                 let inside = #(#tests)|*;
-                (inside & !x & HIGH) == HIGH
+                !inside | x
             };
             let Some(last) = tail.last_chunk::<8>() else {
                 // Shorter than a word: byte by byte (padding would cost a
                 // `memcpy` call).
                 return tail.iter().fold(true, |ok, &c| ok & #member);
             };
-            // Whole words, then the last eight bytes (overlapping is harmless).
-            tail.chunks_exact(8).fold(word_ok(u64::from_le_bytes(*last)), |ok, w| {
-                ok & w.first_chunk::<8>().is_some_and(|w| word_ok(u64::from_le_bytes(*w)))
-            })
+            // Whole words, then the last eight bytes (overlapping is
+            // harmless), their bad bytes gathered and tested once.
+            let bad = tail.chunks_exact(8).fold(word_bad(u64::from_le_bytes(*last)), |bad, w| {
+                bad | w.first_chunk::<8>().map_or(HIGH, |w| word_bad(u64::from_le_bytes(*w)))
+            });
+            bad & HIGH == 0
         }
     })
 }
