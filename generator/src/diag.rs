@@ -202,25 +202,30 @@ impl Diagnostic {
     /// its JSON pointer is looked up in the text.
     pub fn render(&self, source: Option<&str>) -> String {
         let mut index = None;
-        self.render_indexed(source, &mut index)
+        let starts = source.map(line_starts);
+        let lines = source
+            .zip(starts.as_deref())
+            .map(|(text, starts)| LineTable { text, starts });
+        self.render_indexed(source, &mut index, lines.as_ref())
     }
 
     fn render_indexed(
         &self,
         source: Option<&str>,
         index: &mut Option<HashMap<String, usize>>,
+        lines: Option<&LineTable<'_>>,
     ) -> String {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
         let mut location = self.location.clone();
-        if let (None, Some(text)) = (location.line, source) {
-            location.line = locate_in(text, &location.pointer, index);
+        if let (None, Some(text), Some(lines)) = (location.line, source, lines) {
+            location.line = locate_in(text, lines, &location.pointer, index);
         }
-        let excerpt = match (location.line, source) {
-            (Some((line, col)), Some(text)) => {
-                excerpt(text, line, col, !location.pointer.is_empty())
+        let excerpt = match (location.line, lines) {
+            (Some((line, col)), Some(lines)) => {
+                excerpt(lines, line, col, !location.pointer.is_empty())
             }
             _ => None,
         };
@@ -249,6 +254,7 @@ impl Diagnostic {
 /// pointer's node starts, falling back to the nearest enclosing node.
 fn locate_in(
     text: &str,
+    lines: &LineTable<'_>,
     pointer: &str,
     index: &mut Option<HashMap<String, usize>>,
 ) -> Option<(usize, usize)> {
@@ -265,7 +271,7 @@ fn locate_in(
     let mut p = pointer;
     loop {
         if let Some(line) = index.get(p) {
-            let raw = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            let raw = lines.get(*line).unwrap_or("");
             let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
             return Some((*line, indent + 1));
         }
@@ -273,6 +279,42 @@ fn locate_in(
             Some(i) if i > 1 => p = &p[..i],
             _ => return None,
         }
+    }
+}
+
+/// Where each line of a source starts, computed once per file: a spec is
+/// megabytes and a run can print a hundred warnings, each wanting a line.
+struct LineTable<'a> {
+    text: &'a str,
+    starts: &'a [usize],
+}
+
+/// The offsets where the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    // A final newline ends the last line rather than starting one.
+    if starts.len() > 1 && starts.last() == Some(&text.len()) {
+        starts.pop();
+    }
+    starts
+}
+
+impl<'a> LineTable<'a> {
+    fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Line `n` (1-based) without its line ending, as `str::lines` gives it.
+    fn get(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let end = self.starts.get(n).map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end];
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        Some(line.strip_suffix('\r').unwrap_or(line))
     }
 }
 
@@ -286,30 +328,22 @@ struct Excerpt {
 
 /// Up to two lines ending at `line`, and a marker under `col`: one caret for
 /// a parser's position, an underline to the end of the line for a construct.
-fn excerpt(text: &str, line: usize, col: usize, construct: bool) -> Option<Excerpt> {
+fn excerpt(lines: &LineTable<'_>, line: usize, col: usize, construct: bool) -> Option<Excerpt> {
+    let count = lines.count();
+    if count == 0 {
+        return None;
+    }
     let line = line.max(1);
-    // Only the line and the one before it: a spec is megabytes and a run
-    // can print a hundred warnings.
-    let want = if line > 1 { 2 } else { 1 };
-    let mut near: Vec<&str> = text
-        .lines()
-        .skip(line.saturating_sub(2))
-        .take(want)
-        .collect();
-    let (line, col) = if near.len() == want {
+    let (line, col) = if line <= count {
         (line, col.max(1))
     } else {
         // A parser may point one past the end (an unexpected end of input).
-        let all: Vec<&str> = text.lines().collect();
-        let last = all.len();
-        if last == 0 {
-            return None;
-        }
-        near = all[last.saturating_sub(2)..].to_vec();
-        if last == 1 {
-            near.insert(0, "");
-        }
-        (last, all[last - 1].chars().count() + 1)
+        (count, lines.get(count)?.chars().count() + 1)
+    };
+    let near: Vec<&str> = if line > 1 {
+        vec![lines.get(line - 1)?, lines.get(line)?]
+    } else {
+        vec![lines.get(line)?]
     };
     // `near` holds the line before (when there is one) and the line.
     let (before, this) = match near.as_slice() {
@@ -365,8 +399,13 @@ fn printable(c: char) -> char {
     }
 }
 
-/// A file's text (none if unreadable) and its pointer index, built on demand.
-type Source = (Option<String>, Option<HashMap<String, usize>>);
+/// A file's text (none if unreadable), its pointer index built on demand and
+/// where its lines start.
+type Source = (
+    Option<String>,
+    Option<HashMap<String, usize>>,
+    Option<Vec<usize>>,
+);
 
 /// Renders diagnostics with excerpts, reading each file once through `load`.
 pub fn render_all<'d>(
@@ -377,10 +416,16 @@ pub fn render_all<'d>(
     let mut out = Vec::new();
     for d in diagnostics {
         let file = d.location.file.clone();
-        let (text, index) = sources
-            .entry(file.clone())
-            .or_insert_with(|| (if file.is_empty() { None } else { load(&file) }, None));
-        out.push(d.render_indexed(text.as_deref(), index));
+        let (text, index, starts) = sources.entry(file.clone()).or_insert_with(|| {
+            let text = if file.is_empty() { None } else { load(&file) };
+            let starts = text.as_deref().map(line_starts);
+            (text, None, starts)
+        });
+        let lines = text
+            .as_deref()
+            .zip(starts.as_deref())
+            .map(|(text, starts)| LineTable { text, starts });
+        out.push(d.render_indexed(text.as_deref(), index, lines.as_ref()));
     }
     out.join("\n\n")
 }
@@ -451,4 +496,34 @@ pub fn pointer_token(s: &str) -> String {
 /// Undoes [`pointer_token`].
 pub fn unescape_pointer_token(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod line_table_tests {
+    use super::{line_starts, LineTable};
+
+    #[test]
+    fn a_line_table_reads_the_same_lines_as_str_lines() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "\n\n",
+            "x\n\ny\n",
+            "é\nü",
+        ] {
+            let starts = line_starts(text);
+            let table = LineTable {
+                text,
+                starts: &starts,
+            };
+            let want: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> = (1..=table.count()).filter_map(|n| table.get(n)).collect();
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(table.get(table.count() + 1), None);
+            assert_eq!(table.get(0), None);
+        }
+    }
 }

@@ -212,17 +212,32 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
             contents: format!("{header}{}", space_items(&prettyplease::unparse(&file))),
         })
     };
-    let mut files = vec![
-        File {
-            path: "Cargo.toml".to_owned(),
-            contents: cargo_toml(api, settings, &gates),
-        },
-        rust("src/lib.rs", lib_rs(api, settings.spec_source))?,
-        rust("src/models.rs", models_rs(api, &gates)?)?,
-        rust("src/validated.rs", validated_rs(api, &gates)?)?,
-        rust("src/operations.rs", operations_rs(api, &gates)?)?,
-        rust("src/client.rs", client_rs(api, &gates))?,
-    ];
+    // The models are about half of the output: they are generated and
+    // formatted on a thread of their own while this one does the rest (token
+    // streams cannot cross threads, so each thread makes its own).
+    let (models, rest) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| rust("src/models.rs", models_rs(api, &gates)?));
+        let rest = (|| -> Result<Vec<File>, String> {
+            Ok(vec![
+                rust("src/lib.rs", lib_rs(api, settings.spec_source))?,
+                rust("src/validated.rs", validated_rs(api, &gates)?)?,
+                rust("src/operations.rs", operations_rs(api, &gates)?)?,
+                rust("src/client.rs", client_rs(api, &gates))?,
+            ])
+        })();
+        let models = models
+            .join()
+            .unwrap_or_else(|_| Err("internal error: generating the models failed".to_owned()));
+        (models, rest)
+    });
+    let mut rest = rest?;
+    let mut files = vec![File {
+        path: "Cargo.toml".to_owned(),
+        contents: cargo_toml(api, settings, &gates),
+    }];
+    files.push(rest.remove(0));
+    files.push(models?);
+    files.append(&mut rest);
     if settings.example_tests {
         files.push(rust(
             "tests/spec_examples.rs",
