@@ -1363,7 +1363,7 @@ fn operation(
         fields.push(quote! { #bdoc pub body: #t, });
     }
     if can_pin {
-        let d = lit(&format!(" A media type (API version) to speak instead of the newest; one of [`Self::MEDIA_TYPES`]."));
+        let d = lit(" A media type (API version) to speak instead of the newest; one of [`Self::MEDIA_TYPES`].");
         fields.push(quote! { #[doc = #d] pub media_type: Option<&'static str>, });
     }
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();

@@ -654,6 +654,13 @@ pub fn json_line_index(text: &str) -> HashMap<String, usize> {
     index
 }
 
+/// Parses YAML (or JSON, a subset of YAML) text into a JSON value, for tools
+/// and tests that want to walk a spec untyped.
+pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::to_value(value).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -711,11 +718,4 @@ mod tests {
             "{d:?}"
         );
     }
-}
-
-/// Parses YAML (or JSON, a subset of YAML) text into a JSON value, for tools
-/// and tests that want to walk a spec untyped.
-pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    serde_json::to_value(value).map_err(|e| e.to_string())
 }

@@ -758,10 +758,12 @@ fn swar_tail(class: &[(u32, u32)]) -> Option<TokenStream> {
     })
 }
 
+type Ranges = Vec<(u32, u32)>;
+
 /// Splits an ASCII class into ranges that appear in both cases (`A-Z` with
 /// `a-z`: one test on the byte with bit 5 set, given as the lowercase range)
 /// and the rest.
-fn fold_case_pairs(class: &[(u32, u32)]) -> (Vec<(u32, u32)>, Vec<(u32, u32)>) {
+fn fold_case_pairs(class: &[(u32, u32)]) -> (Ranges, Ranges) {
     let mut folded = Vec::new();
     let mut plain = Vec::new();
     for &(lo, hi) in class {
