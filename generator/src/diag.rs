@@ -340,17 +340,9 @@ fn excerpt(lines: &LineTable<'_>, line: usize, col: usize, construct: bool) -> O
         // A parser may point one past the end (an unexpected end of input).
         (count, lines.get(count)?.chars().count() + 1)
     };
-    let near: Vec<&str> = if line > 1 {
-        vec![lines.get(line - 1)?, lines.get(line)?]
-    } else {
-        vec![lines.get(line)?]
-    };
-    // `near` holds the line before (when there is one) and the line.
-    let (before, this) = match near.as_slice() {
-        [before, this] => (Some(*before), *this),
-        [this] => (None, *this),
-        _ => return None,
-    };
+    let this = lines.get(line)?;
+    // None for the first line: there is no line 0.
+    let before = lines.get(line - 1);
     let chars: Vec<char> = this.chars().map(printable).collect();
     let col = col.min(chars.len() + 1);
     // A window around the column, so a minified document shows a line, not a megabyte.
@@ -378,7 +370,7 @@ fn excerpt(lines: &LineTable<'_>, line: usize, col: usize, construct: bool) -> O
     };
     let mut lines = Vec::new();
     if let Some(before) =
-        before.filter(|b| line > 1 && !b.trim().is_empty() && b.chars().count() <= EXCERPT_WIDTH)
+        before.filter(|b| !b.trim().is_empty() && b.chars().count() <= EXCERPT_WIDTH)
     {
         lines.push((line - 1, before.chars().map(printable).collect()));
     }

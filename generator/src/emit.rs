@@ -138,9 +138,9 @@ impl Gates {
 }
 
 /// Puts `cfg` on every item of `tokens` (a struct and its impls, say).
-fn gate(tokens: TokenStream, cfg: &TokenStream) -> Result<TokenStream, String> {
+fn gate(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
     if cfg.is_empty() {
-        return Ok(tokens);
+        return tokens;
     }
     // Splits the items at the token level, without parsing them (parsing
     // every item once more cost a sixth of the whole API's generation): an
@@ -164,7 +164,7 @@ fn gate(tokens: TokenStream, cfg: &TokenStream) -> Result<TokenStream, String> {
         out.extend([tree]);
         at_item_start = ends_item;
     }
-    Ok(out)
+    out
 }
 
 /// The Cargo features of an operation: one per tag (`untagged` without).
@@ -216,12 +216,12 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     // formatted on a thread of their own while this one does the rest (token
     // streams cannot cross threads, so each thread makes its own).
     let (models, rest) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| rust("src/models.rs", models_rs(api, &gates)?));
+        let models = scope.spawn(|| rust("src/models.rs", models_rs(api, &gates)));
         let rest = (|| -> Result<Vec<File>, String> {
             Ok(vec![
                 rust("src/lib.rs", lib_rs(api, settings.spec_source))?,
-                rust("src/validated.rs", validated_rs(api, &gates)?)?,
-                rust("src/operations.rs", operations_rs(api, &gates)?)?,
+                rust("src/validated.rs", validated_rs(api, &gates))?,
+                rust("src/operations.rs", operations_rs(api, &gates))?,
                 rust("src/client.rs", client_rs(api, &gates))?,
             ])
         })();
@@ -585,7 +585,7 @@ fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
 
 // ----- models.rs ------------------------------------------------------------
 
-fn models_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
+fn models_rs(api: &Api, gates: &Gates) -> TokenStream {
     let mut uses = Uses::default();
     // Error bodies print as their JSON, so `Error<E>` is a std error.
     let error_bodies: BTreeSet<&str> = api
@@ -621,15 +621,15 @@ fn models_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
             };
             gate(def, &gates.cfg(&t.name))
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     let imports = uses.tokens(true, false);
     let allow = gates.allow_unused_imports();
-    Ok(quote! {
+    quote! {
         //! Models: the JSON bodies of requests and responses.
         #allow
         #imports
         #(#items)*
-    })
+    }
 }
 
 fn deprecated_attr(deprecated: bool) -> TokenStream {
@@ -1080,7 +1080,7 @@ fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> Token
 
 // ----- validated.rs ---------------------------------------------------------
 
-fn validated_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
+fn validated_rs(api: &Api, gates: &Gates) -> TokenStream {
     let matchers = api
         .matchers
         .iter()
@@ -1091,14 +1091,14 @@ fn validated_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
                 &gates.cfg(&m.fn_name),
             )
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Vec<_>>();
     let types = api
         .strings
         .iter()
         .map(|s| gate(validated_type(s), &gates.cfg(&s.name)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Vec<_>>();
     let allow = gates.allow_unused_imports();
-    Ok(quote! {
+    quote! {
         //! Validated strings: one type per value role that carries a pattern.
         //!
         //! Constructors, `FromStr`, `TryFrom` and `Deserialize` check the pattern
@@ -1110,7 +1110,7 @@ fn validated_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
 
         #(#types)*
         #(#matchers)*
-    })
+    }
 }
 
 fn validated_type(s: &ValidatedString) -> TokenStream {
@@ -1200,7 +1200,7 @@ fn validated_type(s: &ValidatedString) -> TokenStream {
 
 // ----- operations.rs --------------------------------------------------------
 
-fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
+fn operations_rs(api: &Api, gates: &Gates) -> TokenStream {
     let mut uses = Uses::default();
     let enums: BTreeSet<&str> = api
         .types
@@ -1217,7 +1217,7 @@ fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
                 &gates.cfg(&op.struct_name),
             )
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     let dead_ok = if gates.enabled {
         quote! { #[allow(dead_code)] }
     } else {
@@ -1248,7 +1248,7 @@ fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
     };
     let imports = uses.tokens(false, false);
     let allow = gates.allow_unused_imports();
-    Ok(quote! {
+    quote! {
         //! Operations, sans-IO: each is a request value that builds an
         //! `http::Request` and decodes an `http::Response`.
         #allow
@@ -1261,7 +1261,7 @@ fn operations_rs(api: &Api, gates: &Gates) -> Result<TokenStream, String> {
 
         #(#ops)*
         #param_string
-    })
+    }
 }
 
 /// An expression giving the `&str` form of a parameter value `v` (a reference).
