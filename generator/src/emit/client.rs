@@ -1,0 +1,204 @@
+//! `src/client.rs`: the async client, one method per operation.
+
+use super::*;
+
+/// A list operation's paging facts: its page parameter, and the fields of
+/// its response holding the items and the total.
+pub(super) struct Paging<'a> {
+    page_param: &'a Param,
+    results: &'a Field,
+    item: &'a TypeRef,
+    total: Option<&'a Field>,
+}
+
+pub(super) fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
+    let page_param = op.params.iter().find(|p| {
+        p.wire == "pageNum"
+            && p.location == ParamLocation::Query
+            && matches!(p.ty, TypeRef::I32 | TypeRef::I64)
+    })?;
+    op.params
+        .iter()
+        .find(|p| p.wire == "itemsPerPage" && p.location == ParamLocation::Query)?;
+    let Some(TypeRef::Model(name)) = &op.success_type else {
+        return None;
+    };
+    let def = api.types.iter().find(|t| &t.name == name)?;
+    let TypeKind::Struct(s) = &def.kind else {
+        return None;
+    };
+    let results = s.fields.iter().find(|f| f.wire == "results")?;
+    let TypeRef::List(item) = &results.ty else {
+        return None;
+    };
+    let total = s
+        .fields
+        .iter()
+        .find(|f| f.wire == "totalCount" && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+    Some(Paging {
+        page_param,
+        results,
+        item,
+        total,
+    })
+}
+
+pub(super) fn pages_method(
+    op: &Operation,
+    p: &Paging<'_>,
+    uses: &mut Uses,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let f = ident(&op.fn_name);
+    let pages = ident(&format!("{}_pages", op.fn_name));
+    let s = ident(&op.struct_name);
+    let item = ty(p.item, uses);
+    let error_ty = error_type_tokens(op, uses);
+    let page = ident(&p.page_param.name);
+    let page_ty = ty(&p.page_param.ty, uses);
+    let (first, set) = if p.page_param.required {
+        (quote! { request.#page }, quote! { request.#page = number; })
+    } else {
+        (
+            quote! { request.#page.unwrap_or(1) },
+            quote! { request.#page = Some(number); },
+        )
+    };
+    let results = ident(&p.results.name);
+    let items = if p.results.required && !p.results.nullable {
+        quote! { body.#results }
+    } else {
+        quote! { body.#results.unwrap_or_default() }
+    };
+    let total = match p.total {
+        Some(t) => {
+            let tn = ident(&t.name);
+            if t.required && !t.nullable {
+                quote! { Some(i64::from(body.#tn)) }
+            } else {
+                quote! { body.#tn.map(i64::from) }
+            }
+        }
+        None => quote! { None },
+    };
+    let dep = if op.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    let d = lines_to_doc(&format!(
+        "Every page of [`Client::{}`], as a stream of item lists, from the request's page on.\n\n\
+         Lazy and bounded: a page is fetched when the stream is polled; the walk stops at an \
+         empty page, at `totalCount`, or after `atlas_runtime::paginate::DEFAULT_MAX_PAGES`, \
+         and dropping the stream cancels it. An error is yielded once and ends the walk.",
+        op.fn_name
+    ));
+    quote! {
+        #cfg
+        #d
+        #dep
+        pub fn #pages<'a>(&'a self, request: &#s) -> impl atlas_runtime::paginate::Stream<Item = Result<Vec<#item>, Error<#error_ty>>> + 'a {
+            let request = request.clone();
+            let first = u32::try_from(#first).unwrap_or(1);
+            atlas_runtime::paginate::pages(first, atlas_runtime::paginate::DEFAULT_MAX_PAGES, move |page| {
+                let mut request = request.clone();
+                let number = <#page_ty>::try_from(page).unwrap_or(<#page_ty>::MAX);
+                #set
+                async move {
+                    let body = self.#f(&request).await?;
+                    Ok(atlas_runtime::paginate::Page { items: #items, total_count: #total })
+                }
+            })
+        }
+    }
+}
+
+pub(super) fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
+    let mut uses = Uses::default();
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let f = ident(&op.fn_name);
+            let s = ident(&op.struct_name);
+            let success_ty = success_type_tokens(op, &mut uses);
+            let error_ty = error_type_tokens(op, &mut uses);
+            let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] #[allow(deprecated)] } } else { quote! {} };
+            let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
+            let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
+            let cfg = gates.cfg(&op.struct_name);
+            let pages = match paging(api, op) {
+                Some(p) => pages_method(op, &p, &mut uses, &cfg),
+                None => quote! {},
+            };
+            quote! {
+                #pages
+                #cfg
+                #d
+                #dep
+                pub fn #f<'a>(&'a self, request: &'a #s) -> impl std::future::Future<Output = Result<#success_ty, Error<#error_ty>>> + Send + 'a {
+                    // Not an `async fn`: the runtime's generic `call` is the
+                    // one state machine, checked once for every operation.
+                    self.inner.call(request.to_request(self.inner.base_url()), move |response| request.parse_response(response))
+                }
+            }
+        })
+        .collect();
+    let imports = uses.tokens(false, false);
+    let allow = gates.allow_unused_imports();
+    quote! {
+        //! The ready async client: one method per operation, on reqwest.
+        #allow
+        #imports
+        use crate::operations::*;
+        use atlas_runtime::auth::Credentials;
+        use atlas_runtime::client::ClientBuilder;
+        use atlas_runtime::{BaseUrl, Error, TransportError};
+
+        /// Sends the operations of this API. Cheap to clone; clones share connections.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: atlas_runtime::client::Client,
+        }
+
+        impl Client {
+            /// A client for `base_url` with default timeouts and retries, and no authentication.
+            pub fn new(base_url: BaseUrl) -> Result<Self, TransportError> {
+                Ok(Self { inner: Self::builder().base_url(base_url).build()? })
+            }
+
+            /// A client for the default server, authenticated with `credentials`
+            /// by the declared security scheme they fit.
+            pub fn with_credentials(credentials: Credentials) -> Result<Self, TransportError> {
+                Ok(Self { inner: Self::builder().credentials(credentials).build()? })
+            }
+
+            /// A client for the default server with credentials from the
+            /// environment (`MONGODB_ATLAS_CLIENT_ID`/`MONGODB_ATLAS_CLIENT_SECRET`,
+            /// else `MONGODB_ATLAS_PUBLIC_API_KEY`/`MONGODB_ATLAS_PRIVATE_API_KEY`).
+            pub fn from_env() -> Result<Self, TransportError> {
+                Self::with_credentials(Credentials::from_env()?)
+            }
+
+            /// Wraps a runtime client configured by hand (auth, retries, timeouts).
+            pub fn from_runtime(inner: atlas_runtime::client::Client) -> Self {
+                Self { inner }
+            }
+
+            /// A runtime-client builder preset with the spec's first server and its
+            /// security schemes, to finish and pass to [`Client::from_runtime`].
+            pub fn builder() -> ClientBuilder {
+                atlas_runtime::client::Client::builder()
+                    .base_url_str(crate::DEFAULT_BASE_URL)
+                    .security_schemes(crate::SECURITY_SCHEMES)
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &atlas_runtime::client::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! `src/models.rs`: structs, enums and unions with their serde impls.
+
+use super::*;
+
+pub(super) fn models_rs(api: &Api, gates: &Gates) -> TokenStream {
+    let mut uses = Uses::default();
+    // Error bodies print as their JSON, so `Error<E>` is a std error.
+    let error_bodies: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.error_type {
+            Some(TypeRef::Model(n)) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|t| {
+            let def = type_def(t, &mut uses);
+            if !error_bodies.contains(t.name.as_str()) || matches!(t.kind, TypeKind::Enum(_)) {
+                return gate(def, &gates.cfg(&t.name));
+            }
+            let name = ident(&t.name);
+            let def = quote! {
+                #def
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        match atlas_runtime::serde_json::to_string(self) {
+                            Ok(json) => f.write_str(&json),
+                            Err(_) => f.write_str(stringify!(#name)),
+                        }
+                    }
+                }
+
+                impl std::error::Error for #name {}
+            };
+            gate(def, &gates.cfg(&t.name))
+        })
+        .collect();
+    let imports = uses.tokens(true, false);
+    let allow = gates.allow_unused_imports();
+    quote! {
+        //! Models: the JSON bodies of requests and responses.
+        #allow
+        #imports
+        #(#items)*
+    }
+}
+
+pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
+    let doc = doc_attrs(&t.doc);
+    let name = ident(&t.name);
+    let dep = deprecated_attr(t.deprecated);
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let fields = s.fields.iter().map(|f| {
+                let fdoc = doc_attrs(&f.doc);
+                let fname = ident(&f.name);
+                let inner = ty(&f.ty, uses);
+                let fdep = deprecated_attr(f.deprecated);
+                let field_ty = if f.required && !f.nullable {
+                    inner
+                } else {
+                    quote! { Option<#inner> }
+                };
+                quote! {
+                    #fdoc
+                    #fdep
+                    pub #fname: #field_ty,
+                }
+            });
+            // Deprecated fields are still decoded and encoded.
+            let allow = if s.fields.iter().any(|f| f.deprecated) {
+                quote! { #[allow(deprecated)] }
+            } else {
+                quote! {}
+            };
+            let serde_impls = struct_serde(&name, &t.name, &s.fields, &allow);
+            let has_secret = s.fields.iter().any(|f| f.secret);
+            let derive_debug = if has_secret {
+                quote! {}
+            } else {
+                quote! { Debug, }
+            };
+            let debug_impl = if has_secret {
+                let entries = s.fields.iter().map(|f| {
+                    let fname = ident(&f.name);
+                    let label = lit(&f.name);
+                    if f.secret && f.required && !f.nullable {
+                        quote! { .field(#label, &"<redacted>") }
+                    } else if f.secret {
+                        quote! { .field(#label, &self.#fname.as_ref().map(|_| "<redacted>")) }
+                    } else {
+                        quote! { .field(#label, &self.#fname) }
+                    }
+                });
+                let label = lit(&t.name);
+                quote! {
+                    // Credentials the server hands out stay out of logs.
+                    #allow
+                    impl std::fmt::Debug for #name {
+                        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.debug_struct(#label)
+                                #(#entries)*
+                                .finish()
+                        }
+                    }
+                }
+            } else {
+                quote! {}
+            };
+            quote! {
+                #doc
+                #dep
+                #allow
+                #[derive(Clone, #derive_debug PartialEq)]
+                pub struct #name {
+                    #(#fields)*
+                }
+
+                #debug_impl
+                #serde_impls
+            }
+        }
+        TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
+        TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct, written out rather than
+/// derived: serde's derive also emits a field visitor and a sequence visitor
+/// per struct, half of the whole API's expanded code, which the compiler has
+/// to type-check and borrow-check in every build. These impls do what the
+/// derive did for these structs (wire names, optional fields skipped when
+/// `None`, unknown fields ignored, duplicate and missing fields refused with
+/// serde's messages) with the loop in generated code and the rest in
+/// `atlas_runtime::de`, generic and so not checked again per struct.
+pub(super) fn struct_serde(
+    name: &Ident,
+    type_name: &str,
+    fields: &[Field],
+    allow: &TokenStream,
+) -> TokenStream {
+    let label = lit(type_name);
+    let expecting = lit(&format!("struct {type_name}"));
+    let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let wires: Vec<Literal> = fields.iter().map(|f| lit(&f.wire)).collect();
+    let slots: Vec<Ident> = (0..fields.len())
+        .map(|i| format_ident!("field{i}"))
+        .collect();
+    let indices: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
+    let always = fields.iter().filter(|f| f.required && !f.nullable).count();
+    let mut present = Vec::new();
+    let mut required: Vec<(Ident, Literal)> = Vec::new();
+    let mut writes = Vec::new();
+    let mut finish = Vec::new();
+    for ((f, fname), (wire, slot)) in fields.iter().zip(&names).zip(wires.iter().zip(&slots)) {
+        if f.required && !f.nullable {
+            writes.push(quote! { out.field(#wire, &self.#fname); });
+            required.push((slot.clone(), wire.clone()));
+            if f.one_or_many {
+                finish.push(quote! { #fname: atlas_runtime::de::OneOrMany::into_vec(#slot) });
+            } else {
+                finish.push(quote! { #fname: #slot });
+            }
+        } else {
+            present.push(quote! { self.#fname.is_some() });
+            writes.push(quote! { out.optional(#wire, &self.#fname); });
+            // Absent and `null` both read as `None`.
+            if f.one_or_many {
+                finish.push(
+                    quote! { #fname: #slot.flatten().map(atlas_runtime::de::OneOrMany::into_vec) },
+                );
+            } else {
+                finish.push(quote! { #fname: #slot.flatten() });
+            }
+        }
+    }
+    let out = if writes.is_empty() {
+        quote! { out }
+    } else {
+        quote! { mut out }
+    };
+    // All required fields checked by one pattern with one early return: a
+    // `?` per field would be a return path per field, each dropping every
+    // other slot, for the compiler to build and check.
+    let check_required = if required.is_empty() {
+        quote! {}
+    } else {
+        let (req_slots, req_wires): (Vec<&Ident>, Vec<&Literal>) =
+            required.iter().map(|(s, w)| (s, w)).unzip();
+        quote! {
+            let missing = [#(#req_slots.is_none()),*];
+            let (#(Some(#req_slots),)*) = (#(#req_slots,)*) else {
+                return Err(atlas_runtime::de::missing_field(&missing, &[#(#req_wires),*]));
+            };
+        }
+    };
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #out = atlas_runtime::ser::StructWriter::new(serializer, #label, #always, &[#(#present),*]);
+                #(#writes)*
+                out.end()
+            }
+        }
+
+        #allow
+        impl<'de> atlas_runtime::de::FromObject<'de> for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+                #( let mut #slots = None; )*
+                while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))? {
+                    // One `?` for all arms: each is code to check.
+                    match index {
+                        #( #indices => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
+                        _ => atlas_runtime::de::skip(&mut map),
+                    }?;
+                }
+                #check_required
+                Ok(Self { #(#finish),* })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                atlas_runtime::de::object(deserializer)
+            }
+        }
+    }
+}
+
+pub(super) fn union_def(
+    name: &Ident,
+    doc: TokenStream,
+    dep: TokenStream,
+    u: &Union,
+    uses: &mut Uses,
+) -> TokenStream {
+    let variants: Vec<Ident> = u.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = u.variants.iter().map(|v| ty(&v.ty, uses)).collect();
+    let unknown_variant = if u.open {
+        quote! {
+            /// A value no variant accepts (a new kind from the server, say), kept as sent.
+            Unknown(atlas_runtime::serde_json::Value),
+        }
+    } else {
+        quote! {}
+    };
+    let unknown_ser = if u.open {
+        quote! { Self::Unknown(value) => value.serialize(serializer), }
+    } else {
+        quote! {}
+    };
+    let type_name = lit(&name.to_string());
+    let fallback = if u.open {
+        quote! { Ok(Self::Unknown(value)) }
+    } else {
+        quote! { Err(serde::de::Error::custom(concat!("no variant of ", #type_name, " matches the value"))) }
+    };
+    let body = match &u.discriminator {
+        Some(prop) => {
+            let prop = lit(prop);
+            let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, vname)| {
+                let tags = v.tags.iter().map(|t| lit(t));
+                if u.open {
+                    // A payload its own discriminator's variant cannot read
+                    // is kept as sent, as a value no variant accepts is.
+                    quote! {
+                        Some(#(#tags)|*) => Ok(atlas_runtime::de::variant_or_raw(value, Self::#vname, Self::Unknown)),
+                    }
+                } else {
+                    quote! {
+                        Some(#(#tags)|*) => serde::Deserialize::deserialize(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                    }
+                }
+            });
+            quote! {
+                match value.get(#prop).and_then(atlas_runtime::serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => #fallback,
+                }
+            }
+        }
+        None => {
+            // No discriminator: the first variant that accepts the value wins.
+            let tries = variants.iter().map(|vname| {
+                quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#vname(v));
+                    }
+                }
+            });
+            quote! {
+                #(#tries)*
+                #fallback
+            }
+        }
+    };
+    let docs: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| {
+            if v.tags.is_empty() {
+                String::new()
+            } else {
+                format!(" Selected by `{}`.", v.tags.join("`, `"))
+            }
+        })
+        .collect();
+    let non_exhaustive = if u.open {
+        quote! { #[non_exhaustive] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Debug, PartialEq)]
+        #non_exhaustive
+        pub enum #name {
+            #( #[doc = #docs] #variants(#types), )*
+            #unknown_variant
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    #unknown_ser
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = atlas_runtime::serde_json::Value::deserialize(deserializer)?;
+                #body
+            }
+        }
+    }
+}
+
+pub(super) fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enum) -> TokenStream {
+    let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<Literal> = e.variants.iter().map(|v| lit(&v.wire)).collect();
+    let variant_docs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.wire))
+        .collect();
+    let type_name = lit(&name.to_string());
+    let expected = lit(&format!(
+        "one of {}",
+        e.variants
+            .iter()
+            .map(|v| format!("`{}`", v.wire))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if e.open {
+        quote! {
+            #doc
+            ///
+            /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+            /// a later version may add variants, so matches need a `_` arm.
+            #dep
+            // Equality and hashing, no ordering: the order of an enum's
+            // values means nothing, and each derive is code to compile.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+                /// A value the spec did not list when this crate was generated.
+                Unknown(String),
+            }
+
+            impl #name {
+                /// Every value the spec lists.
+                pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#variants => #wires, )*
+                        Self::Unknown(other) => other,
+                    }
+                }
+
+                /// Whether the value is one the spec did not list.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::Unknown(_))
+                }
+            }
+
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wires => Self::#variants, )*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = std::convert::Infallible;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    atlas_runtime::de::string_parsed(deserializer, #expected)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            ///
+            /// Closed: only the values the spec lists are accepted.
+            #dep
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+            }
+
+            impl #name {
+                /// Every value the spec lists.
+                pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+                const WIRE: &'static [&'static str] = &[#(#wires),*];
+
+                /// The value as it appears on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #( Self::#variants => #wires, )*
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = atlas_runtime::ValidationError;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    match value {
+                        #( #wires => Ok(Self::#variants), )*
+                        other => Err(atlas_runtime::ValidationError::new(#type_name, other, atlas_runtime::Rule::Enum(Self::WIRE))),
+                    }
+                }
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    atlas_runtime::de::string_parsed(deserializer, #expected)
+                }
+            }
+        }
+    }
+}

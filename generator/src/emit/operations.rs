@@ -1,0 +1,518 @@
+//! `src/operations.rs`: one sans-IO request value per operation.
+
+use super::*;
+
+pub(super) fn operations_rs(api: &Api, gates: &Gates) -> TokenStream {
+    let mut uses = Uses::default();
+    let enums: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .map(|t| t.name.as_str())
+        .collect();
+    let ops: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| {
+            gate(
+                operation(op, &api.types, &enums, &mut uses),
+                &gates.cfg(&op.struct_name),
+            )
+        })
+        .collect();
+    let dead_ok = if gates.enabled {
+        quote! { #[allow(dead_code)] }
+    } else {
+        quote! {}
+    };
+    let needs_param_string = api.operations.iter().flat_map(|op| &op.params).any(|p| {
+        let inner = match &p.ty {
+            TypeRef::List(i) => i.as_ref(),
+            t => t,
+        };
+        matches!(inner, TypeRef::Model(n) if !enums.contains(n.as_str()))
+    });
+    let param_string = if needs_param_string {
+        quote! {
+            /// The string form of a parameter that is neither a string nor an
+            /// enum: a JSON string's contents, or the JSON text of anything else.
+            #dead_ok
+            fn param_string<T: serde::Serialize>(value: &T) -> String {
+                match atlas_runtime::serde_json::to_value(value) {
+                    Ok(atlas_runtime::serde_json::Value::String(s)) => s,
+                    Ok(other) => other.to_string(),
+                    Err(_) => String::new(),
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let imports = uses.tokens(false, false);
+    let allow = gates.allow_unused_imports();
+    quote! {
+        //! Operations, sans-IO: each is a request value that builds an
+        //! `http::Request` and decodes an `http::Response`.
+        #allow
+        #imports
+        use atlas_runtime::bytes::Bytes;
+        use atlas_runtime::http;
+        use atlas_runtime::request::{build_request, Query, RequestParts};
+        use atlas_runtime::response::{decode_error, decode_json, unexpected_status};
+        use atlas_runtime::{BaseUrl, Error, ValidationError};
+
+        #(#ops)*
+        #param_string
+    }
+}
+
+/// An expression giving the `&str` form of a parameter value `v` (a reference).
+pub(super) fn param_str(t: &TypeRef, v: &TokenStream, enums: &BTreeSet<&str>) -> TokenStream {
+    match t {
+        TypeRef::String => quote! { #v.as_str() },
+        TypeRef::Validated(_) => quote! { #v.as_str() },
+        TypeRef::Model(n) if enums.contains(n.as_str()) => quote! { #v.as_str() },
+        TypeRef::Model(_) => quote! { &param_string(#v) },
+        TypeRef::DateTime => {
+            quote! { &#v.to_rfc3339_opts(atlas_runtime::chrono::SecondsFormat::AutoSi, true) }
+        }
+        _ => quote! { &#v.to_string() },
+    }
+}
+
+pub(super) fn operation(
+    op: &Operation,
+    types: &[TypeDef],
+    enums: &BTreeSet<&str>,
+    uses: &mut Uses,
+) -> TokenStream {
+    let name = ident(&op.struct_name);
+    let mut doc = op.doc.clone();
+    doc.notes.push(format!("`{} {}`", op.method, op.path));
+    let media: Vec<String> = op
+        .success
+        .iter()
+        .filter_map(|c| c.media_type.clone())
+        .collect();
+    if !media.is_empty() {
+        doc.notes.push(format!("Speaks `{}`.", media.join("`, `")));
+    }
+    doc.notes
+        .push(format!("Operation ID: `{}`.", op.operation_id));
+    let doc = doc_attrs(&doc);
+    let dep = if op.deprecated {
+        quote! { #[deprecated(note = "the API marks this operation deprecated")] }
+    } else {
+        quote! {}
+    };
+    let allow_dep = if op.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+
+    let fields = op
+        .params
+        .iter()
+        .map(|p| {
+            let pdoc = doc_attrs(&p.doc);
+            let pname = ident(&p.name);
+            let inner = ty(&p.ty, uses);
+            let t = if p.required {
+                inner
+            } else {
+                quote! { Option<#inner> }
+            };
+            let pdep = deprecated_attr(p.deprecated);
+            quote! { #pdoc #pdep pub #pname: #t, }
+        })
+        .collect::<Vec<_>>();
+    let mut fields = fields;
+    let pinnable: Vec<String> = {
+        let mut v = op.versions.clone();
+        if let Some(b) = &op.body {
+            for m in &b.media_types {
+                if !v.contains(m) {
+                    v.push(m.clone());
+                }
+            }
+        }
+        v
+    };
+    let can_pin = pinnable.len() > 1;
+    if let Some(b) = &op.body {
+        let bdoc = doc_attrs(&b.doc);
+        let inner = ty(&b.ty, uses);
+        let t = if b.required {
+            inner
+        } else {
+            quote! { Option<#inner> }
+        };
+        fields.push(quote! { #bdoc pub body: #t, });
+    }
+    if can_pin {
+        let d = lit(" A media type (API version) to speak instead of the newest; one of [`Self::MEDIA_TYPES`].");
+        fields.push(quote! { #[doc = #d] pub media_type: Option<&'static str>, });
+    }
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let new_args = required
+        .iter()
+        .map(|p| {
+            let pname = ident(&p.name);
+            let t = ty(&p.ty, uses);
+            quote! { #pname: #t }
+        })
+        .collect::<Vec<_>>();
+    let mut new_args = new_args;
+    let mut new_fields: Vec<Ident> = required.iter().map(|p| ident(&p.name)).collect();
+    let mut none_fields: Vec<Ident> = optional.iter().map(|p| ident(&p.name)).collect();
+    let mut extra_setters = Vec::new();
+    if let Some(b) = &op.body {
+        let t = ty(&b.ty, uses);
+        if b.required {
+            new_args.push(quote! { body: #t });
+            new_fields.push(ident("body"));
+        } else {
+            none_fields.push(ident("body"));
+            extra_setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #t) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+    if can_pin {
+        none_fields.push(ident("media_type"));
+        let list = pinnable.iter().map(|m| lit(m));
+        extra_setters.push(quote! {
+            /// The media types (API versions) this operation speaks, newest first.
+            pub const MEDIA_TYPES: &'static [&'static str] = &[#(#list),*];
+
+            /// Speaks `media_type` instead of the newest version.
+            pub fn media_type(mut self, media_type: &str) -> Result<Self, ValidationError> {
+                match Self::MEDIA_TYPES.iter().find(|m| **m == media_type) {
+                    Some(m) => {
+                        self.media_type = Some(m);
+                        Ok(self)
+                    }
+                    None => Err(ValidationError::new("media_type", media_type, atlas_runtime::Rule::Enum(Self::MEDIA_TYPES))),
+                }
+            }
+        });
+    }
+    let setters = optional
+        .iter()
+        .map(|p| {
+            let pname = ident(&p.name);
+            let t = ty(&p.ty, uses);
+            let d = lit(&format!(" Sets `{}`.", p.wire));
+            quote! {
+                #[doc = #d]
+                pub fn #pname(mut self, value: #t) -> Self {
+                    self.#pname = Some(value);
+                    self
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+
+    // Path: literal pieces verbatim, parameters percent-encoded, joined by
+    // one runtime call (a `format!` per operation is more code to compile).
+    let mut pieces: Vec<String> = vec![String::new()];
+    let mut args = Vec::new();
+    for s in &op.segments {
+        match s {
+            Segment::Literal(l) => pieces.last_mut().map_or((), |p| p.push_str(l)),
+            Segment::Param(i) => {
+                if let Some(p) = op.params.get(*i) {
+                    let f = ident(&p.name);
+                    let v = quote! { self.#f };
+                    args.push(param_str(&p.ty, &v, enums));
+                    pieces.push(String::new());
+                }
+            }
+        }
+    }
+    if pieces.len() == 1 && pieces[0].is_empty() {
+        pieces[0].push('/');
+    }
+    if pieces.last().is_some_and(String::is_empty) && pieces.len() > 1 {
+        pieces.pop();
+    }
+    let pieces: Vec<Literal> = pieces.iter().map(|p| lit(p)).collect();
+    let query_pushes = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let f = ident(&p.name);
+            let wire = lit(&p.wire);
+            let v = quote! { value };
+            let push = match &p.ty {
+                TypeRef::List(inner) => {
+                    let s = param_str(inner, &quote! { item }, enums);
+                    quote! { for item in #v { query.push(#wire, #s); } }
+                }
+                t => {
+                    let s = param_str(t, &v, enums);
+                    quote! { query.push(#wire, #s); }
+                }
+            };
+            if p.required {
+                quote! { { let value = &self.#f; #push } }
+            } else {
+                quote! { if let Some(value) = &self.#f { #push } }
+            }
+        });
+    let header_pushes = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let f = ident(&p.name);
+            let wire = lit(&p.wire);
+            let s = param_str(&p.ty, &quote! { value }, enums);
+            if p.required {
+                quote! { { let value = &self.#f; headers.push((#wire, (#s).to_owned())); } }
+            } else {
+                quote! { if let Some(value) = &self.#f { headers.push((#wire, (#s).to_owned())); } }
+            }
+        });
+    let has_headers = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Header);
+    let headers_init = if has_headers {
+        quote! { let mut headers = Vec::new(); }
+    } else {
+        quote! { let headers = Vec::new(); }
+    };
+    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
+    let query_init = if has_query {
+        quote! { let mut query = Query::new(); }
+    } else {
+        quote! { let query = Query::new(); }
+    };
+    let method = ident(&op.method);
+    let accept = lit(&op.accept);
+    let accept_expr = if can_pin && !op.versions.is_empty() {
+        let errors = lit(&op.error_accept);
+        quote! {
+            let pinned_accept = self.media_type.filter(|m| Self::MEDIA_TYPES.contains(m)).map(|m| if #errors.is_empty() { m.to_owned() } else { format!("{m}, {}", #errors) });
+            let accept = pinned_accept.as_deref().unwrap_or(Self::ACCEPT);
+        }
+    } else {
+        quote! { let accept = Self::ACCEPT; }
+    };
+    let body_expr = match &op.body {
+        None => quote! { let body = None; },
+        Some(b) => {
+            let default_media = lit(b
+                .media_types
+                .first()
+                .map(String::as_str)
+                .unwrap_or("application/json"));
+            let content_type = if can_pin && b.media_types.len() > 1 {
+                let list = b.media_types.iter().map(|m| lit(m));
+                quote! { self.media_type.filter(|m| [#(#list),*].contains(m)).unwrap_or(#default_media) }
+            } else {
+                quote! { #default_media }
+            };
+            let encode = if b.ty == TypeRef::Bytes {
+                quote! { value.to_vec() }
+            } else {
+                quote! {
+                    atlas_runtime::serde_json::to_vec(value).map_err(|e| ValidationError::new("body", e.to_string(), atlas_runtime::Rule::Encoding))?
+                }
+            };
+            if b.required {
+                quote! { let body = { let value = &self.body; Some((#content_type, #encode)) }; }
+            } else {
+                quote! { let body = match &self.body { Some(value) => Some((#content_type, #encode)), None => None }; }
+            }
+        }
+    };
+    let path_template = lit(&op.path);
+    let success_ty = success_type_tokens(op, uses);
+    let error_ty = error_type_tokens(op, uses);
+
+    // Status dispatch: documented successes decode the body, documented
+    // errors decode the error body, anything else keeps status and bytes.
+    let mut arms: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for c in &op.success {
+        if !seen.insert(c.status) {
+            continue;
+        }
+        let pat = status_pattern(c.status);
+        let body = if op.success_type == Some(TypeRef::Bytes) {
+            quote! { Ok(body) }
+        } else if op.success_type.is_some() {
+            quote! { decode_json(status, &parts.headers, body) }
+        } else {
+            quote! { Ok(()) }
+        };
+        arms.push((pat, body));
+    }
+    let mut error_statuses: Vec<Status> = op.errors.iter().map(|c| c.status).collect();
+    error_statuses.sort();
+    error_statuses.dedup();
+    let mut default_arm = quote! { _ => unexpected_status(status, parts.headers, body), };
+    // Error bodies that differ by status form a union; each status decodes
+    // its own variant.
+    let error_union: Option<(&str, &Union)> = match &op.error_type {
+        Some(TypeRef::Model(n)) => {
+            types
+                .iter()
+                .find(|t| &t.name == n)
+                .and_then(|t| match &t.kind {
+                    TypeKind::Union(u)
+                        if op
+                            .errors
+                            .iter()
+                            .filter_map(|c| c.body.as_ref())
+                            .any(|b| u.variants.iter().any(|v| &v.ty == b)) =>
+                    {
+                        Some((t.name.as_str(), u))
+                    }
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    for s in error_statuses {
+        let has_body = op.errors.iter().any(|c| c.status == s && c.body.is_some());
+        let variant = error_union.and_then(|(name, u)| {
+            let body = op
+                .errors
+                .iter()
+                .find(|c| c.status == s)
+                .and_then(|c| c.body.as_ref())?;
+            u.variants.iter().find(|v| &v.ty == body).map(|v| (name, v))
+        });
+        let arm_body = if let Some((union_name, v)) = variant {
+            let union_ident = ident(union_name);
+            let vname = ident(&v.name);
+            let vty = ty(&v.ty, uses);
+            quote! { decode_error::<#vty, #success_ty>(status, parts.headers, body).map_err(|e| e.map_body(#union_ident::#vname)) }
+        } else if op.error_type.is_some() && has_body {
+            quote! { decode_error(status, parts.headers, body) }
+        } else if op.error_type.is_none() {
+            quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }
+        } else {
+            quote! { unexpected_status(status, parts.headers, body) }
+        };
+        if s == Status::Default {
+            default_arm = quote! { _ => #arm_body, };
+        } else {
+            arms.push((status_pattern(s), arm_body));
+        }
+    }
+    // Neighbouring statuses handled alike share one arm (`400 | 401 | 404
+    // => ...`): less code to compile in an API with hundreds of operations.
+    // Only neighbours, so a range (`4XX`) never moves before a status it
+    // must not shadow.
+    let mut grouped: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
+    for (pat, body) in arms.drain(..) {
+        match grouped.last_mut() {
+            Some((pats, last)) if last.to_string() == body.to_string() => pats.push(pat),
+            _ => grouped.push((vec![pat], body)),
+        }
+    }
+    let arms: Vec<TokenStream> = grouped
+        .into_iter()
+        .map(|(pats, body)| quote! { #(#pats)|* => #body, })
+        .collect();
+    let envelope = op.params.iter().find(|p| {
+        p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool
+    });
+    let unwrap = match envelope {
+        Some(p) => {
+            let f = ident(&p.name);
+            quote! {
+                // With `envelope=true` the API answers 200 and puts the real
+                // status and body inside `{"status": ..., "content": ...}`.
+                let (status, body) = atlas_runtime::response::unwrap_envelope_if(self.#f, parts.status, body);
+            }
+        }
+        None => quote! { let status = parts.status; },
+    };
+    let parse_self = quote! { &self, };
+
+    quote! {
+        #doc
+        #dep
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #allow_dep
+        impl #name {
+            /// The HTTP method.
+            pub const METHOD: http::Method = http::Method::#method;
+            /// The path template, as the spec writes it.
+            pub const PATH: &'static str = #path_template;
+            /// The `Accept` header: the media types of every documented response.
+            pub const ACCEPT: &'static str = #accept;
+
+            /// A request with the required parameters; optional ones start unset.
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_fields,)* #(#none_fields: None,)* }
+            }
+
+            #(#setters)*
+            #(#extra_setters)*
+
+            /// Builds the HTTP request against `base_url`.
+            pub fn to_request(&self, base_url: &BaseUrl) -> Result<http::Request<Vec<u8>>, ValidationError> {
+                let path = atlas_runtime::request::path(&[#(#pieces),*], &[#(#args),*]);
+                #query_init
+                #(#query_pushes)*
+                #headers_init
+                #(#header_pushes)*
+                #accept_expr
+                #body_expr
+                build_request(RequestParts {
+                    method: Self::METHOD,
+                    base_url,
+                    path,
+                    query,
+                    accept,
+                    user_agent: crate::USER_AGENT,
+                    headers,
+                    body,
+                })
+            }
+
+            /// Decodes the HTTP response to this request.
+            #[allow(unused_variables)]
+            pub fn parse_response(#parse_self response: http::Response<Bytes>) -> Result<#success_ty, Error<#error_ty>> {
+                let (parts, body) = response.into_parts();
+                #unwrap
+                match status.as_u16() {
+                    #(#arms)*
+                    #default_arm
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn status_pattern(s: Status) -> TokenStream {
+    match s {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote! { #c }
+        }
+        Status::Range(r) => {
+            let lo = Literal::u16_unsuffixed(r * 100);
+            let hi = Literal::u16_unsuffixed(r * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
+    }
+}
