@@ -9,6 +9,7 @@ use atlas_runtime::chrono::{DateTime, Utc};
 use atlas_runtime::uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Details about a bad request.
     pub bad_request_detail: Option<BadRequestDetail>,
@@ -22,6 +23,20 @@ pub struct ApiError {
     pub parameters: Option<Vec<atlas_runtime::serde_json::Value>>,
     /// Application error message sent back with this error.
     pub reason: Option<String>,
+}
+
+impl ApiError {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new(error: i32, error_code: String) -> Self {
+        Self {
+            bad_request_detail: None,
+            detail: None,
+            error,
+            error_code,
+            parameters: None,
+            reason: None,
+        }
+    }
 }
 
 impl serde::Serialize for ApiError {
@@ -112,6 +127,7 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BackupRestoreJob {
     /// String of 24 hexadecimal digits that uniquely identifies the batch this restore job belongs to. Applies only to sharded cluster restores.
     ///
@@ -159,6 +175,28 @@ pub struct BackupRestoreJob {
     pub status_name: Option<RestoreJobStatus>,
     /// BSON timestamp marking when the checkpoint token entry appears in the oplog.
     pub timestamp: Option<BsonTimestamp>,
+}
+
+impl BackupRestoreJob {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new(delivery: BackupRestoreJobDelivery) -> Self {
+        Self {
+            batch_id: None,
+            cluster_id: None,
+            cluster_name: None,
+            created: None,
+            delivery,
+            encryption_enabled: None,
+            group_id: None,
+            hashes: None,
+            id: None,
+            links: None,
+            master_key_uuid: None,
+            snapshot_id: None,
+            status_name: None,
+            timestamp: None,
+        }
+    }
 }
 
 impl serde::Serialize for BackupRestoreJob {
@@ -290,6 +328,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreJob {
 /// Method and details describing how the restored snapshot data is delivered.
 #[allow(deprecated)]
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupRestoreJobDelivery {
     /// Name of the header to send when downloading the restore. Used when delivery.methodName is HTTP.
     pub auth_header: Option<String>,
@@ -342,6 +381,27 @@ pub struct BackupRestoreJobDelivery {
     pub url: Option<String>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. Prefer it over url. The verification key must be sent as an HTTP header. Returned when delivery.methodName is HTTP.
     pub url_v2: Option<String>,
+}
+
+#[allow(deprecated)]
+impl BackupRestoreJobDelivery {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new(method_name: DeliveryMethod) -> Self {
+        Self {
+            auth_header: None,
+            auth_value: None,
+            expiration_hours: None,
+            expires: None,
+            max_downloads: None,
+            method_name,
+            status_name: None,
+            target_cluster_id: None,
+            target_cluster_name: None,
+            target_group_id: None,
+            url: None,
+            url_v2: None,
+        }
+    }
 }
 
 #[allow(deprecated)]
@@ -479,10 +539,18 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreJobDelivery {
 }
 
 /// Details about a bad request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BadRequestDetail {
     /// Describes every violation found in the client request.
     pub fields: Option<Vec<FieldViolation>>,
+}
+
+impl BadRequestDetail {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new() -> Self {
+        Self { fields: None }
+    }
 }
 
 impl serde::Serialize for BadRequestDetail {
@@ -523,7 +591,8 @@ impl<'de> serde::Deserialize<'de> for BadRequestDetail {
 }
 
 /// BSON timestamp marking when the checkpoint token entry appears in the oplog.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BsonTimestamp {
     /// Date and time at which the oplog recorded this database operation, given as an ISO 8601 timestamp in UTC.
     ///
@@ -533,6 +602,16 @@ pub struct BsonTimestamp {
     ///
     /// Minimum: 1199145600.
     pub increment: Option<i32>,
+}
+
+impl BsonTimestamp {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new() -> Self {
+        Self {
+            date: None,
+            increment: None,
+        }
+    }
 }
 
 impl serde::Serialize for BsonTimestamp {
@@ -784,11 +863,19 @@ impl<'de> serde::Deserialize<'de> for DeliveryStatus {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FieldViolation {
     /// Explanation of why the request element is wrong.
     pub description: String,
     /// Path to the offending field in the request body.
     pub field: String,
+}
+
+impl FieldViolation {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new(description: String, field: String) -> Self {
+        Self { description, field }
+    }
 }
 
 impl serde::Serialize for FieldViolation {
@@ -905,12 +992,20 @@ impl<'de> serde::Deserialize<'de> for HashAlgorithm {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Link {
     /// URL of the linked resource.
     pub href: Option<String>,
     /// How the linked resource relates to the current one.
     pub rel: Option<String>,
+}
+
+impl Link {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new() -> Self {
+        Self { href: None, rel: None }
+    }
 }
 
 impl serde::Serialize for Link {
@@ -957,7 +1052,8 @@ impl<'de> serde::Deserialize<'de> for Link {
 }
 
 /// Key/value pair that maps one restore file to a hash checksum. Takes effect once you download the matching delivery.url.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestoreJobFileHash {
     /// Human-readable label that identifies the hashed file.
     pub file_name: Option<String>,
@@ -967,6 +1063,18 @@ pub struct RestoreJobFileHash {
     pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the hashing algorithm used to compute the hash value.
     pub type_name: Option<HashAlgorithm>,
+}
+
+impl RestoreJobFileHash {
+    /// A value with the required fields; the optional ones start unset.
+    pub fn new() -> Self {
+        Self {
+            file_name: None,
+            hash: None,
+            links: None,
+            type_name: None,
+        }
+    }
 }
 
 impl serde::Serialize for RestoreJobFileHash {

@@ -25,6 +25,7 @@ use atlas_runtime::{BaseUrl, Error, ValidationError};
 /// Operation ID: `getGroupClusterRestoreJob`.
 #[deprecated(note = "the API marks this operation deprecated")]
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct GetGroupClusterRestoreJob {
     /// String of 24 hexadecimal digits that uniquely identifies your project. Call the /groups endpoint to list every project that the authenticated user is allowed to access.
     ///

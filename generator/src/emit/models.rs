@@ -70,7 +70,7 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                     #fdep
                     pub #fname: #field_ty,
                 }
-            });
+            }).collect::<Vec<_>>();
             // Deprecated fields are still decoded and encoded.
             let allow = if s.fields.iter().any(|f| f.deprecated) {
                 quote! { #[allow(deprecated)] }
@@ -111,21 +111,64 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
             } else {
                 quote! {}
             };
+            let constructor = struct_new(&name, &s.fields, &allow, uses);
+            // No required field: `Default` is the empty value (and what
+            // clippy wants beside an argument-less `new`).
+            let derive_default = if s.fields.iter().any(|f| f.required) {
+                quote! {}
+            } else {
+                quote! { Default, }
+            };
             quote! {
                 #doc
                 #dep
                 #allow
-                #[derive(Clone, #derive_debug PartialEq)]
+                #[derive(Clone, #derive_debug #derive_default PartialEq)]
+                // A field the spec adds later must not break a struct
+                // literal downstream: values are built with `new` and the
+                // public fields.
+                #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                 }
 
+                #constructor
                 #debug_impl
                 #serde_impls
             }
         }
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
         TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
+    }
+}
+
+/// `new` with the required fields, in field order; optional ones start `None`.
+fn struct_new(name: &Ident, fields: &[Field], allow: &TokenStream, uses: &mut Uses) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        let fname = ident(&f.name);
+        if f.required {
+            let inner = ty(&f.ty, uses);
+            let t = if f.nullable {
+                quote! { Option<#inner> }
+            } else {
+                inner
+            };
+            args.push(quote! { #fname: #t });
+            inits.push(quote! { #fname });
+        } else {
+            inits.push(quote! { #fname: None });
+        }
+    }
+    quote! {
+        #allow
+        impl #name {
+            /// A value with the required fields; the optional ones start unset.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
     }
 }
 
@@ -313,11 +356,9 @@ pub(super) fn union_def(
             }
         })
         .collect();
-    let non_exhaustive = if u.open {
-        quote! { #[non_exhaustive] }
-    } else {
-        quote! {}
-    };
+    // Closed unions too: a variant the spec adds later must not break a
+    // downstream `match`.
+    let non_exhaustive = quote! { #[non_exhaustive] };
     quote! {
         #doc
         #dep
@@ -436,9 +477,11 @@ pub(super) fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enu
         quote! {
             #doc
             ///
-            /// Closed: only the values the spec lists are accepted.
+            /// Closed: only the values the spec lists are accepted. A later version of
+            /// the spec may list more, so matches need a `_` arm.
             #dep
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #[doc = #variant_docs] #variants, )*
             }

@@ -446,6 +446,9 @@ pub(super) fn operation(
         #doc
         #dep
         #[derive(Clone, Debug, PartialEq)]
+        // A parameter the spec adds later must not break a struct literal:
+        // requests are built with `new` and the setters.
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
