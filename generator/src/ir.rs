@@ -26,6 +26,10 @@ pub struct Api {
     /// The spec's own examples with the type each should decode into, for
     /// conformance tests. Sorted by pointer.
     pub examples: Vec<Example>,
+    /// Whether items are compiled per tag feature (see `lower::features`).
+    pub tag_features: bool,
+    /// Every tag feature, sorted; empty when tag features are off.
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +59,8 @@ pub struct TypeDef {
     pub doc: Doc,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// The Cargo features that compile it (any of them); empty: always.
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -133,12 +139,16 @@ pub struct ValidatedString {
     pub doc: Doc,
     /// Where it is used (pointers), for the docs.
     pub used_at: Vec<String>,
+    /// The Cargo features that compile it (any of them); empty: always.
+    pub features: Vec<String>,
 }
 
 #[derive(Debug)]
 pub struct Matcher {
     pub fn_name: String,
     pub compiled: CompiledPattern,
+    /// The Cargo features that compile it (any of them); empty: always.
+    pub features: Vec<String>,
 }
 
 /// A reference to a Rust type from a field, parameter or body.
@@ -206,6 +216,8 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// The documented error body type shared by the error responses.
     pub error_type: Option<TypeRef>,
+    /// The Cargo features that compile it (any of them); empty: always.
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

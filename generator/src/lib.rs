@@ -66,7 +66,6 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         regen_path: &config.output.regen_path,
         spec_name: &spec_name,
         regenerate_command: &config.output.regenerate_command,
-        tag_features: config.output.tag_features,
         example_tests: config.output.example_tests,
         spec_source: config.spec_source.as_deref(),
     };

@@ -22,6 +22,7 @@ use crate::pattern;
 use crate::resolve::{self, Selected};
 
 mod compose;
+pub mod features;
 
 /// The spec extension that pins a Rust name on a schema or an operation.
 pub const RUST_NAME: &str = "x-rust-name";
@@ -251,9 +252,11 @@ pub fn lower(
     let mut matchers: Vec<Matcher> = matcher_names
         .into_iter()
         .filter_map(|(pattern, fn_name)| {
-            patterns
-                .remove(&pattern)
-                .map(|compiled| Matcher { fn_name, compiled })
+            patterns.remove(&pattern).map(|compiled| Matcher {
+                fn_name,
+                compiled,
+                features: Vec::new(),
+            })
         })
         .collect();
     matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
@@ -280,6 +283,8 @@ pub fn lower(
             e.dedup_by(|a, b| a.pointer == b.pointer);
             e
         },
+        tag_features: false,
+        features: Vec::new(),
     };
     let mut diagnostics = cx.diags;
     // Examples that contradict their own schema are spec issues, reported.
@@ -292,6 +297,7 @@ pub fn lower(
             .collect()
     };
     let mut api = api;
+    features::assign(&mut api, config.output.tag_features);
     for (i, why) in issues {
         if let Some(e) = api.examples.get_mut(i) {
             diagnostics.push(Diagnostic::warning(
@@ -815,6 +821,7 @@ impl<'a> Ctx<'a> {
             success_type,
             errors,
             error_type,
+            features: Vec::new(),
         })
     }
 
@@ -1460,6 +1467,7 @@ impl<'a> Ctx<'a> {
             doc,
             deprecated,
             kind,
+            features: Vec::new(),
         });
         TypeRef::Model(name)
     }
@@ -1695,6 +1703,7 @@ impl<'a> Ctx<'a> {
                 matcher: String::new(),
                 doc: Doc::default(),
                 used_at: vec![at.to_owned()],
+                features: Vec::new(),
             },
         );
         Some(TypeRef::Validated(name))

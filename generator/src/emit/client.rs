@@ -113,7 +113,7 @@ pub(super) fn pages_method(
     }
 }
 
-pub(super) fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
+pub(super) fn client_rs(api: &Api) -> TokenStream {
     let mut uses = Uses::default();
     let methods: Vec<TokenStream> = api
         .operations
@@ -126,7 +126,7 @@ pub(super) fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
             let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] #[allow(deprecated)] } } else { quote! {} };
             let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
-            let cfg = gates.cfg(&op.struct_name);
+            let cfg = feature_cfg(&op.features);
             let pages = match paging(api, op) {
                 Some(p) => pages_method(op, &p, &mut uses, &cfg),
                 None => quote! {},
@@ -145,7 +145,7 @@ pub(super) fn client_rs(api: &Api, gates: &Gates) -> TokenStream {
         })
         .collect();
     let imports = uses.tokens(false, false);
-    let allow = gates.allow_unused_imports();
+    let allow = allow_unused_imports(api);
     quote! {
         //! The ready async client: one method per operation, on reqwest.
         #allow

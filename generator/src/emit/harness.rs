@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates) -> TokenStream {
+pub(super) fn examples_test_rs(api: &Api, settings: &Settings<'_>) -> TokenStream {
     let krate = ident(&settings.crate_name.replace('-', "_"));
     let mut uses = Uses::default();
     let checks: Vec<TokenStream> = api
@@ -18,7 +18,7 @@ pub(super) fn examples_test_rs(api: &Api, settings: &Settings<'_>, gates: &Gates
         .collect();
     let count = Literal::usize_unsuffixed(api.examples.len());
     let imports = uses.tokens(true, true);
-    let gate = if gates.enabled {
+    let gate = if api.tag_features {
         quote! { #![cfg(feature = "full")] }
     } else {
         quote! {}

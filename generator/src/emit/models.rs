@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn models_rs(api: &Api, gates: &Gates) -> TokenStream {
+pub(super) fn models_rs(api: &Api) -> TokenStream {
     let mut uses = Uses::default();
     // Error bodies print as their JSON, so `Error<E>` is a std error.
     let error_bodies: BTreeSet<&str> = api
@@ -19,7 +19,7 @@ pub(super) fn models_rs(api: &Api, gates: &Gates) -> TokenStream {
         .map(|t| {
             let def = type_def(t, &mut uses);
             if !error_bodies.contains(t.name.as_str()) || matches!(t.kind, TypeKind::Enum(_)) {
-                return gate(def, &gates.cfg(&t.name));
+                return gate(def, &feature_cfg(&t.features));
             }
             let name = ident(&t.name);
             let def = quote! {
@@ -36,11 +36,11 @@ pub(super) fn models_rs(api: &Api, gates: &Gates) -> TokenStream {
 
                 impl std::error::Error for #name {}
             };
-            gate(def, &gates.cfg(&t.name))
+            gate(def, &feature_cfg(&t.features))
         })
         .collect();
     let imports = uses.tokens(true, false);
-    let allow = gates.allow_unused_imports();
+    let allow = allow_unused_imports(api);
     quote! {
         //! Models: the JSON bodies of requests and responses.
         #allow
@@ -55,22 +55,26 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
     let dep = deprecated_attr(t.deprecated);
     match &t.kind {
         TypeKind::Struct(s) => {
-            let fields = s.fields.iter().map(|f| {
-                let fdoc = doc_attrs(&f.doc);
-                let fname = ident(&f.name);
-                let inner = ty(&f.ty, uses);
-                let fdep = deprecated_attr(f.deprecated);
-                let field_ty = if f.required && !f.nullable {
-                    inner
-                } else {
-                    quote! { Option<#inner> }
-                };
-                quote! {
-                    #fdoc
-                    #fdep
-                    pub #fname: #field_ty,
-                }
-            }).collect::<Vec<_>>();
+            let fields = s
+                .fields
+                .iter()
+                .map(|f| {
+                    let fdoc = doc_attrs(&f.doc);
+                    let fname = ident(&f.name);
+                    let inner = ty(&f.ty, uses);
+                    let fdep = deprecated_attr(f.deprecated);
+                    let field_ty = if f.required && !f.nullable {
+                        inner
+                    } else {
+                        quote! { Option<#inner> }
+                    };
+                    quote! {
+                        #fdoc
+                        #fdep
+                        pub #fname: #field_ty,
+                    }
+                })
+                .collect::<Vec<_>>();
             // Deprecated fields are still decoded and encoded.
             let allow = if s.fields.iter().any(|f| f.deprecated) {
                 quote! { #[allow(deprecated)] }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn operations_rs(api: &Api, gates: &Gates) -> TokenStream {
+pub(super) fn operations_rs(api: &Api) -> TokenStream {
     let mut uses = Uses::default();
     let enums: BTreeSet<&str> = api
         .types
@@ -16,11 +16,11 @@ pub(super) fn operations_rs(api: &Api, gates: &Gates) -> TokenStream {
         .map(|op| {
             gate(
                 operation(op, &api.types, &enums, &mut uses),
-                &gates.cfg(&op.struct_name),
+                &feature_cfg(&op.features),
             )
         })
         .collect();
-    let dead_ok = if gates.enabled {
+    let dead_ok = if api.tag_features {
         quote! { #[allow(dead_code)] }
     } else {
         quote! {}
@@ -49,7 +49,7 @@ pub(super) fn operations_rs(api: &Api, gates: &Gates) -> TokenStream {
         quote! {}
     };
     let imports = uses.tokens(false, false);
-    let allow = gates.allow_unused_imports();
+    let allow = allow_unused_imports(api);
     quote! {
         //! Operations, sans-IO: each is a request value that builds an
         //! `http::Request` and decodes an `http::Response`.

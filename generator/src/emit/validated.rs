@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn validated_rs(api: &Api, gates: &Gates) -> TokenStream {
+pub(super) fn validated_rs(api: &Api) -> TokenStream {
     let matchers = api
         .matchers
         .iter()
@@ -10,16 +10,16 @@ pub(super) fn validated_rs(api: &Api, gates: &Gates) -> TokenStream {
             let f = ident(&m.fn_name);
             gate(
                 pattern::emit_matcher(&m.compiled, &f),
-                &gates.cfg(&m.fn_name),
+                &feature_cfg(&m.features),
             )
         })
         .collect::<Vec<_>>();
     let types = api
         .strings
         .iter()
-        .map(|s| gate(validated_type(s), &gates.cfg(&s.name)))
+        .map(|s| gate(validated_type(s), &feature_cfg(&s.features)))
         .collect::<Vec<_>>();
-    let allow = gates.allow_unused_imports();
+    let allow = allow_unused_imports(api);
     quote! {
         //! Validated strings: one type per value role that carries a pattern.
         //!
