@@ -216,8 +216,43 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// The documented error body type shared by the error responses.
     pub error_type: Option<TypeRef>,
+    /// How each documented status is answered, in match order; statuses
+    /// handled alike share an arm.
+    pub arms: Vec<ResponseArm>,
+    /// How any other status is answered (the spec's `default`, if any).
+    pub default_arm: Decode,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+}
+
+/// Statuses answered the same way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseArm {
+    pub statuses: Vec<Status>,
+    pub decode: Decode,
+}
+
+/// What `parse_response` does with a status and its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decode {
+    /// `Ok` with the success body decoded from JSON.
+    SuccessJson,
+    /// `Ok` with the body's bytes as sent.
+    SuccessBytes,
+    /// `Ok(())`: the operation's successes have no body.
+    SuccessEmpty,
+    /// `Err(Api)` with the operation's error body decoded from JSON.
+    ErrorBody,
+    /// `Err(Api)` with one variant of the error-body union, decoded as `ty`.
+    ErrorVariant {
+        union: String,
+        variant: String,
+        ty: TypeRef,
+    },
+    /// `Err(Api)` with no body: the operation documents no error body.
+    ErrorNoBody,
+    /// `Err(UnexpectedStatus)`, status and bytes kept.
+    Unexpected,
 }
 
 #[derive(Clone, Debug, PartialEq)]

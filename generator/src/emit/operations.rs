@@ -13,12 +13,7 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
     let ops: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| {
-            gate(
-                operation(op, &api.types, &enums, &mut uses),
-                &feature_cfg(&op.features),
-            )
-        })
+        .map(|op| gate(operation(op, &enums, &mut uses), &feature_cfg(&op.features)))
         .collect();
     let dead_ok = if api.tag_features {
         quote! { #[allow(dead_code)] }
@@ -80,12 +75,7 @@ pub(super) fn param_str(t: &TypeRef, v: &TokenStream, enums: &BTreeSet<&str>) ->
     }
 }
 
-pub(super) fn operation(
-    op: &Operation,
-    types: &[TypeDef],
-    enums: &BTreeSet<&str>,
-    uses: &mut Uses,
-) -> TokenStream {
+pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses) -> TokenStream {
     let name = ident(&op.struct_name);
     let mut doc = op.doc.clone();
     doc.notes.push(format!("`{} {}`", op.method, op.path));
@@ -339,93 +329,18 @@ pub(super) fn operation(
     let success_ty = success_type_tokens(op, uses);
     let error_ty = error_type_tokens(op, uses);
 
-    // Status dispatch: documented successes decode the body, documented
-    // errors decode the error body, anything else keeps status and bytes.
-    let mut arms: Vec<(TokenStream, TokenStream)> = Vec::new();
-    let mut seen = BTreeSet::new();
-    for c in &op.success {
-        if !seen.insert(c.status) {
-            continue;
-        }
-        let pat = status_pattern(c.status);
-        let body = if op.success_type == Some(TypeRef::Bytes) {
-            quote! { Ok(body) }
-        } else if op.success_type.is_some() {
-            quote! { decode_json(status, &parts.headers, body) }
-        } else {
-            quote! { Ok(()) }
-        };
-        arms.push((pat, body));
-    }
-    let mut error_statuses: Vec<Status> = op.errors.iter().map(|c| c.status).collect();
-    error_statuses.sort();
-    error_statuses.dedup();
-    let mut default_arm = quote! { _ => unexpected_status(status, parts.headers, body), };
-    // Error bodies that differ by status form a union; each status decodes
-    // its own variant.
-    let error_union: Option<(&str, &Union)> = match &op.error_type {
-        Some(TypeRef::Model(n)) => {
-            types
-                .iter()
-                .find(|t| &t.name == n)
-                .and_then(|t| match &t.kind {
-                    TypeKind::Union(u)
-                        if op
-                            .errors
-                            .iter()
-                            .filter_map(|c| c.body.as_ref())
-                            .any(|b| u.variants.iter().any(|v| &v.ty == b)) =>
-                    {
-                        Some((t.name.as_str(), u))
-                    }
-                    _ => None,
-                })
-        }
-        _ => None,
-    };
-    for s in error_statuses {
-        let has_body = op.errors.iter().any(|c| c.status == s && c.body.is_some());
-        let variant = error_union.and_then(|(name, u)| {
-            let body = op
-                .errors
-                .iter()
-                .find(|c| c.status == s)
-                .and_then(|c| c.body.as_ref())?;
-            u.variants.iter().find(|v| &v.ty == body).map(|v| (name, v))
-        });
-        let arm_body = if let Some((union_name, v)) = variant {
-            let union_ident = ident(union_name);
-            let vname = ident(&v.name);
-            let vty = ty(&v.ty, uses);
-            quote! { decode_error::<#vty, #success_ty>(status, parts.headers, body).map_err(|e| e.map_body(#union_ident::#vname)) }
-        } else if op.error_type.is_some() && has_body {
-            quote! { decode_error(status, parts.headers, body) }
-        } else if op.error_type.is_none() {
-            quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }
-        } else {
-            quote! { unexpected_status(status, parts.headers, body) }
-        };
-        if s == Status::Default {
-            default_arm = quote! { _ => #arm_body, };
-        } else {
-            arms.push((status_pattern(s), arm_body));
-        }
-    }
-    // Neighbouring statuses handled alike share one arm (`400 | 401 | 404
-    // => ...`): less code to compile in an API with hundreds of operations.
-    // Only neighbours, so a range (`4XX`) never moves before a status it
-    // must not shadow.
-    let mut grouped: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
-    for (pat, body) in arms.drain(..) {
-        match grouped.last_mut() {
-            Some((pats, last)) if last.to_string() == body.to_string() => pats.push(pat),
-            _ => grouped.push((vec![pat], body)),
-        }
-    }
-    let arms: Vec<TokenStream> = grouped
-        .into_iter()
-        .map(|(pats, body)| quote! { #(#pats)|* => #body, })
+    // Status dispatch, as lower decided it.
+    let arms: Vec<TokenStream> = op
+        .arms
+        .iter()
+        .map(|arm| {
+            let pats = arm.statuses.iter().map(|s| status_pattern(*s));
+            let body = decode_tokens(&arm.decode, &success_ty, uses);
+            quote! { #(#pats)|* => #body, }
+        })
         .collect();
+    let default_body = decode_tokens(&op.default_arm, &success_ty, uses);
+    let default_arm = quote! { _ => #default_body, };
     let envelope = op.params.iter().find(|p| {
         p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool
     });
@@ -502,6 +417,30 @@ pub(super) fn operation(
                 }
             }
         }
+    }
+}
+
+/// The expression that answers a status as `decode` says.
+fn decode_tokens(decode: &Decode, success_ty: &TokenStream, uses: &mut Uses) -> TokenStream {
+    match decode {
+        Decode::SuccessJson => quote! { decode_json(status, &parts.headers, body) },
+        Decode::SuccessBytes => quote! { Ok(body) },
+        Decode::SuccessEmpty => quote! { Ok(()) },
+        Decode::ErrorBody => quote! { decode_error(status, parts.headers, body) },
+        Decode::ErrorVariant {
+            union,
+            variant,
+            ty: vty,
+        } => {
+            let union_ident = ident(union);
+            let vname = ident(variant);
+            let vty = ty(vty, uses);
+            quote! { decode_error::<#vty, #success_ty>(status, parts.headers, body).map_err(|e| e.map_body(#union_ident::#vname)) }
+        }
+        Decode::ErrorNoBody => {
+            quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }
+        }
+        Decode::Unexpected => quote! { unexpected_status(status, parts.headers, body) },
     }
 }
 
