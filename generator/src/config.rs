@@ -36,6 +36,62 @@ pub struct Config {
     /// from `pinned` when the config is loaded.
     #[serde(skip)]
     pub spec_source: Option<String>,
+    /// How list operations page through their results (Atlas's names by default).
+    #[serde(default)]
+    pub paging: Paging,
+    /// The query parameter that asks the API to wrap every answer in an
+    /// envelope (Atlas's `envelope` by default).
+    #[serde(default)]
+    pub envelope: Envelope,
+}
+
+/// The API's paging convention: a list operation has both query parameters
+/// and a success body with the items field; it gets a page stream.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Paging {
+    /// Off: no operation gets a page stream.
+    pub enabled: bool,
+    /// The integer query parameter holding the page number (1-based).
+    pub page: String,
+    /// The query parameter holding the page size.
+    pub page_size: String,
+    /// The array field of the success body holding one page of items.
+    pub items: String,
+    /// The integer field of the success body holding the total item count.
+    pub total: String,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            enabled: true,
+            page: "pageNum".to_owned(),
+            page_size: "itemsPerPage".to_owned(),
+            items: "results".to_owned(),
+            total: "totalCount".to_owned(),
+        }
+    }
+}
+
+/// The API's envelope convention: a boolean query parameter that makes the
+/// API answer 200 with `{"status": <status>, "content": <body>}`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Envelope {
+    /// Off: no answer is ever unwrapped.
+    pub enabled: bool,
+    /// The boolean query parameter's wire name.
+    pub param: String,
+}
+
+impl Default for Envelope {
+    fn default() -> Self {
+        Envelope {
+            enabled: true,
+            param: "envelope".to_owned(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

@@ -216,6 +216,10 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// The documented error body type shared by the error responses.
     pub error_type: Option<TypeRef>,
+    /// The page stream of a list operation (see `config::Paging`).
+    pub paging: Option<Paging>,
+    /// The boolean query parameter (Rust name) that asks for an envelope.
+    pub envelope: Option<String>,
     /// How each documented status is answered, in match order; statuses
     /// handled alike share an arm.
     pub arms: Vec<ResponseArm>,
@@ -223,6 +227,24 @@ pub struct Operation {
     pub default_arm: Decode,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+}
+
+/// How a list operation pages: the page parameter, and the fields of its
+/// success body holding the items and the total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paging {
+    /// The page number parameter's Rust name.
+    pub page_param: String,
+    pub page_ty: TypeRef,
+    pub page_required: bool,
+    /// The items field's Rust name; `Option` in Rust unless `items_always`.
+    pub items_field: String,
+    pub items_always: bool,
+    pub item_ty: TypeRef,
+    /// The total field's Rust name and whether it is always present.
+    pub total_field: Option<(String, bool)>,
+    /// The total field's wire name, for the docs.
+    pub total_wire: String,
 }
 
 /// Statuses answered the same way.

@@ -22,6 +22,7 @@ use crate::pattern;
 use crate::resolve::{self, Selected};
 
 mod compose;
+mod conventions;
 pub mod features;
 
 /// The spec extension that pins a Rust name on a schema or an operation.
@@ -298,6 +299,7 @@ pub fn lower(
     };
     let mut api = api;
     features::assign(&mut api, config.output.tag_features);
+    conventions::assign(&mut api, &config.paging, &config.envelope);
     for (i, why) in issues {
         if let Some(e) = api.examples.get_mut(i) {
             diagnostics.push(Diagnostic::warning(
@@ -919,6 +921,8 @@ impl<'a> Ctx<'a> {
             success_type,
             errors,
             error_type,
+            paging: None,
+            envelope: None,
             arms,
             default_arm,
             features: Vec::new(),

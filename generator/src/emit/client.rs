@@ -2,61 +2,20 @@
 
 use super::*;
 
-/// A list operation's paging facts: its page parameter, and the fields of
-/// its response holding the items and the total.
-pub(super) struct Paging<'a> {
-    page_param: &'a Param,
-    results: &'a Field,
-    item: &'a TypeRef,
-    total: Option<&'a Field>,
-}
-
-pub(super) fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
-    let page_param = op.params.iter().find(|p| {
-        p.wire == "pageNum"
-            && p.location == ParamLocation::Query
-            && matches!(p.ty, TypeRef::I32 | TypeRef::I64)
-    })?;
-    op.params
-        .iter()
-        .find(|p| p.wire == "itemsPerPage" && p.location == ParamLocation::Query)?;
-    let Some(TypeRef::Model(name)) = &op.success_type else {
-        return None;
-    };
-    let def = api.types.iter().find(|t| &t.name == name)?;
-    let TypeKind::Struct(s) = &def.kind else {
-        return None;
-    };
-    let results = s.fields.iter().find(|f| f.wire == "results")?;
-    let TypeRef::List(item) = &results.ty else {
-        return None;
-    };
-    let total = s
-        .fields
-        .iter()
-        .find(|f| f.wire == "totalCount" && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
-    Some(Paging {
-        page_param,
-        results,
-        item,
-        total,
-    })
-}
-
 pub(super) fn pages_method(
     op: &Operation,
-    p: &Paging<'_>,
+    p: &Paging,
     uses: &mut Uses,
     cfg: &TokenStream,
 ) -> TokenStream {
     let f = ident(&op.fn_name);
     let pages = ident(&format!("{}_pages", op.fn_name));
     let s = ident(&op.struct_name);
-    let item = ty(p.item, uses);
+    let item = ty(&p.item_ty, uses);
     let error_ty = error_type_tokens(op, uses);
-    let page = ident(&p.page_param.name);
-    let page_ty = ty(&p.page_param.ty, uses);
-    let (first, set) = if p.page_param.required {
+    let page = ident(&p.page_param);
+    let page_ty = ty(&p.page_ty, uses);
+    let (first, set) = if p.page_required {
         (quote! { request.#page }, quote! { request.#page = number; })
     } else {
         (
@@ -64,16 +23,16 @@ pub(super) fn pages_method(
             quote! { request.#page = Some(number); },
         )
     };
-    let results = ident(&p.results.name);
-    let items = if p.results.required && !p.results.nullable {
+    let results = ident(&p.items_field);
+    let items = if p.items_always {
         quote! { body.#results }
     } else {
         quote! { body.#results.unwrap_or_default() }
     };
-    let total = match p.total {
-        Some(t) => {
-            let tn = ident(&t.name);
-            if t.required && !t.nullable {
+    let total = match &p.total_field {
+        Some((name, always)) => {
+            let tn = ident(name);
+            if *always {
                 quote! { Some(i64::from(body.#tn)) }
             } else {
                 quote! { body.#tn.map(i64::from) }
@@ -89,9 +48,9 @@ pub(super) fn pages_method(
     let d = lines_to_doc(&format!(
         "Every page of [`Client::{}`], as a stream of item lists, from the request's page on.\n\n\
          Lazy and bounded: a page is fetched when the stream is polled; the walk stops at an \
-         empty page, at `totalCount`, or after `atlas_runtime::paginate::DEFAULT_MAX_PAGES`, \
+         empty page, at `{}`, or after `atlas_runtime::paginate::DEFAULT_MAX_PAGES`, \
          and dropping the stream cancels it. An error is yielded once and ends the walk.",
-        op.fn_name
+        op.fn_name, p.total_wire
     ));
     quote! {
         #cfg
@@ -127,8 +86,8 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
             let cfg = feature_cfg(&op.features);
-            let pages = match paging(api, op) {
-                Some(p) => pages_method(op, &p, &mut uses, &cfg),
+            let pages = match &op.paging {
+                Some(p) => pages_method(op, p, &mut uses, &cfg),
                 None => quote! {},
             };
             quote! {

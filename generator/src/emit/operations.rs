@@ -341,12 +341,9 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
         .collect();
     let default_body = decode_tokens(&op.default_arm, &success_ty, uses);
     let default_arm = quote! { _ => #default_body, };
-    let envelope = op.params.iter().find(|p| {
-        p.wire == "envelope" && p.location == ParamLocation::Query && p.ty == TypeRef::Bool
-    });
-    let unwrap = match envelope {
-        Some(p) => {
-            let f = ident(&p.name);
+    let unwrap = match &op.envelope {
+        Some(name) => {
+            let f = ident(name);
             quote! {
                 // With `envelope=true` the API answers 200 and puts the real
                 // status and body inside `{"status": ..., "content": ...}`.
