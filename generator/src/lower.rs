@@ -383,7 +383,7 @@ fn response_reach(spec: &Spec, selected: &[Selected<'_>]) -> BTreeSet<String> {
             .values()
             .chain(sel.operation.responses.default.iter());
         for r in responses {
-            if let Ok((response, _)) = resolve::response(spec, r, "") {
+            if let Ok((response, _)) = resolve::component(spec, r, "") {
                 stack.extend(response.content.values().filter_map(|m| m.schema.as_ref()));
             }
         }
@@ -673,7 +673,7 @@ impl<'a> Ctx<'a> {
         let mut raw_params: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
         let item_ptr = format!("#/paths/{}/parameters", pointer_token(sel.path));
         for (i, p) in sel.path_params.iter().enumerate() {
-            match resolve::parameter(self.spec, p, &format!("{item_ptr}/{i}")) {
+            match resolve::component(self.spec, p, &format!("{item_ptr}/{i}")) {
                 Ok((param, at)) => {
                     let d = param.parameter_data_ref();
                     raw_params.insert(
@@ -685,7 +685,7 @@ impl<'a> Ctx<'a> {
             }
         }
         for (i, p) in op.parameters.iter().enumerate() {
-            match resolve::parameter(self.spec, p, &format!("{pointer}/parameters/{i}")) {
+            match resolve::component(self.spec, p, &format!("{pointer}/parameters/{i}")) {
                 Ok((param, at)) => {
                     let d = param.parameter_data_ref();
                     raw_params.insert(
@@ -752,7 +752,7 @@ impl<'a> Ctx<'a> {
         }
         cases.sort_by_key(|c| c.0);
         for (status, r, at) in cases {
-            let (response, rat) = match resolve::response(self.spec, r, &at) {
+            let (response, rat) = match resolve::component(self.spec, r, &at) {
                 Ok(x) => x,
                 Err(d) => {
                     self.diags.push(d);
@@ -937,7 +937,7 @@ impl<'a> Ctx<'a> {
         at: &str,
         struct_name: &str,
     ) -> Option<RequestBody> {
-        let (body, bat) = match resolve::request_body(self.spec, r, at) {
+        let (body, bat) = match resolve::component(self.spec, r, at) {
             Ok(x) => x,
             Err(d) => {
                 self.diags.push(d);

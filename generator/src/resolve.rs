@@ -1,6 +1,7 @@
 //! Select and resolve: pick the operations the config names, and follow
 //! local `$ref`s with located errors for dangling ones and for loops.
 
+use indexmap::IndexMap;
 use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
 
 use crate::config::Selection;
@@ -288,80 +289,71 @@ pub fn follow<'a>(
     }
 }
 
-pub fn parameter<'a>(
-    spec: &'a Spec,
-    r: &'a ReferenceOr<Parameter>,
-    used_at: &str,
-) -> Result<(&'a Parameter, String), Diagnostic> {
-    match r {
-        ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
-        ReferenceOr::Reference { reference } => {
-            let name = unescape_pointer_token(ref_name(spec, reference, "parameters", used_at)?);
-            let components = spec.api.components.as_ref();
-            match components.and_then(|c| c.parameters.get(&name)) {
-                Some(ReferenceOr::Item(p)) => Ok((p, format!("#/components/parameters/{}", pointer_token(&name)))),
-                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
-                    Code::Reference,
-                    spec.locate(used_at),
-                    format!("`$ref: {reference}` points to another reference; chains of parameter references are not supported"),
-                )),
-                None => {
-                    let names = components.map(|c| c.parameters.keys().map(String::as_str).collect()).unwrap_or_default();
-                    Err(dangling(spec, reference, used_at, names))
-                }
-            }
-        }
+/// A kind of component a `$ref` can name outside schemas (which follow
+/// chains of references, see [`follow`]).
+pub trait Component: Sized {
+    /// The section of `#/components/` it lives in.
+    const SECTION: &'static str;
+    /// What it is called in messages.
+    const WHAT: &'static str;
+    fn section(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const SECTION: &'static str = "parameters";
+    const WHAT: &'static str = "parameter";
+    fn section(c: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &c.parameters
     }
 }
 
-pub fn response<'a>(
-    spec: &'a Spec,
-    r: &'a ReferenceOr<Response>,
-    used_at: &str,
-) -> Result<(&'a Response, String), Diagnostic> {
-    match r {
-        ReferenceOr::Item(p) => Ok((p, used_at.to_owned())),
-        ReferenceOr::Reference { reference } => {
-            let name = unescape_pointer_token(ref_name(spec, reference, "responses", used_at)?);
-            let components = spec.api.components.as_ref();
-            match components.and_then(|c| c.responses.get(&name)) {
-                Some(ReferenceOr::Item(p)) => Ok((p, format!("#/components/responses/{}", pointer_token(&name)))),
-                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
-                    Code::Reference,
-                    spec.locate(used_at),
-                    format!("`$ref: {reference}` points to another reference; chains of response references are not supported"),
-                )),
-                None => {
-                    let names = components.map(|c| c.responses.keys().map(String::as_str).collect()).unwrap_or_default();
-                    Err(dangling(spec, reference, used_at, names))
-                }
-            }
-        }
+impl Component for Response {
+    const SECTION: &'static str = "responses";
+    const WHAT: &'static str = "response";
+    fn section(c: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &c.responses
     }
 }
 
-pub fn request_body<'a>(
+impl Component for openapiv3::RequestBody {
+    const SECTION: &'static str = "requestBodies";
+    const WHAT: &'static str = "request body";
+    fn section(c: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &c.request_bodies
+    }
+}
+
+/// The parameter, response or request body `r` is or names, with the
+/// pointer of where it is written.
+pub fn component<'a, T: Component>(
     spec: &'a Spec,
-    r: &'a ReferenceOr<openapiv3::RequestBody>,
+    r: &'a ReferenceOr<T>,
     used_at: &str,
-) -> Result<(&'a openapiv3::RequestBody, String), Diagnostic> {
-    match r {
-        ReferenceOr::Item(b) => Ok((b, used_at.to_owned())),
-        ReferenceOr::Reference { reference } => {
-            let name = unescape_pointer_token(ref_name(spec, reference, "requestBodies", used_at)?);
-            let components = spec.api.components.as_ref();
-            match components.and_then(|c| c.request_bodies.get(&name)) {
-                Some(ReferenceOr::Item(b)) => Ok((b, format!("#/components/requestBodies/{}", pointer_token(&name)))),
-                Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
-                    Code::Reference,
-                    spec.locate(used_at),
-                    format!("`$ref: {reference}` points to another reference; chains of request body references are not supported"),
-                )),
-                None => {
-                    let names = components.map(|c| c.request_bodies.keys().map(String::as_str).collect()).unwrap_or_default();
-                    Err(dangling(spec, reference, used_at, names))
-                }
-            }
+) -> Result<(&'a T, String), Diagnostic> {
+    let reference = match r {
+        ReferenceOr::Item(item) => return Ok((item, used_at.to_owned())),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let name = unescape_pointer_token(ref_name(spec, reference, T::SECTION, used_at)?);
+    let components = spec.api.components.as_ref();
+    match components.and_then(|c| T::section(c).get(&name)) {
+        Some(ReferenceOr::Item(item)) => Ok((
+            item,
+            format!("#/components/{}/{}", T::SECTION, pointer_token(&name)),
+        )),
+        Some(ReferenceOr::Reference { .. }) => Err(Diagnostic::error(
+            Code::Reference,
+            spec.locate(used_at),
+            format!(
+                "`$ref: {reference}` points to another reference; chains of {} references are not supported",
+                T::WHAT
+            ),
+        )),
+        None => {
+            let names = components
+                .map(|c| T::section(c).keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            Err(dangling(spec, reference, used_at, names))
         }
     }
 }

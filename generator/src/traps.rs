@@ -376,7 +376,7 @@ fn responses<'a>(spec: &'a Spec, op: &'a Operation) -> Vec<(Kind, &'a Response, 
     statuses
         .chain(op.responses.default.iter().map(|r| (Kind::Error, r)))
         .filter_map(|(kind, r)| {
-            resolve::response(spec, r, "")
+            resolve::component(spec, r, "")
                 .ok()
                 .map(|(resp, at)| (kind, resp, at))
         })
