@@ -1,0 +1,396 @@
+//! Lower: turn the selected operations and the schemas they reach into the IR.
+//!
+//! Schemas are lowered on demand from the operations, so the output holds
+//! exactly the `$ref` closure of the selection. Constructs not supported yet
+//! degrade to `serde_json::Value` and are recorded, never a panic.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use crate::config::Config;
+use crate::diag::{pointer_token, Code, Diagnostic};
+use crate::ir::*;
+use crate::load::Spec;
+use crate::naming::{type_name, value_name, Scope};
+use crate::pattern;
+use crate::resolve::{self, Selected};
+
+mod compose;
+mod docs;
+mod names;
+mod operation;
+mod reach;
+mod responses;
+mod schema;
+
+use docs::{doc_of, notes};
+pub use names::is_secret_name;
+use names::{bad_pin, component_of, is_component, is_identifier, lossy_name};
+use reach::{response_reach, security_schemes};
+pub use responses::is_json_media_type;
+use responses::response_arms;
+mod conventions;
+pub mod features;
+
+/// The spec extension that pins a Rust name on a schema or an operation.
+pub const RUST_NAME: &str = "x-rust-name";
+
+/// The spec extension that marks a property as a credential (`Debug` redacts it).
+pub const RUST_SECRET: &str = "x-rust-secret";
+
+/// Who produces the values of a type: the server (decoded leniently, open
+/// enums) or the caller (validated strictly, closed enums).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Response,
+    Request,
+}
+
+/// A construct that degraded, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Degraded {
+    pub kind: &'static str,
+    pub pointer: String,
+}
+
+/// What lowering produced beyond the IR: warnings and the dependency facts
+/// the coverage report needs.
+pub struct Lowered {
+    pub api: Api,
+    /// Errors first, then warnings.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Schema pointer -> the named type it became (response direction).
+    pub named: BTreeMap<String, String>,
+    pub degraded: Vec<Degraded>,
+    /// Per model or operation: its own degraded constructs and the models it uses.
+    pub graph: BTreeMap<String, Node>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Node {
+    pub own_degraded: usize,
+    pub uses: BTreeSet<String>,
+    pub is_operation: bool,
+}
+
+struct Ctx<'a> {
+    spec: &'a Spec,
+    names: &'a BTreeMap<String, String>,
+    secrets: &'a [String],
+    diags: Vec<Diagnostic>,
+    degraded: Vec<Degraded>,
+    /// (schema pointer, direction) -> lowered reference.
+    memo: BTreeMap<(String, Direction), TypeRef>,
+    in_progress: HashSet<(String, Direction)>,
+    types: Vec<TypeDef>,
+    type_scope: Scope,
+    /// Validated strings by Rust name.
+    strings: BTreeMap<String, ValidatedString>,
+    /// Distinct patterns that compiled.
+    patterns: BTreeMap<String, pattern::CompiledPattern>,
+    bad_patterns: BTreeSet<String>,
+    graph: BTreeMap<String, Node>,
+    /// The model or operation being lowered, for the graph.
+    owners: Vec<String>,
+    /// Component schemas that some response reaches: lowered for a request
+    /// too, they get a `Request` suffix there (strict, without server-only
+    /// fields), so the response type keeps the plain name.
+    response_reach: BTreeSet<String>,
+    /// The Rust names component schemas want, so operations avoid them.
+    component_names: BTreeSet<String>,
+    examples: Vec<Example>,
+    /// Schemas being lowered, innermost last: (`$ref` target or use site,
+    /// named types in progress when it started). Guards self-containment
+    /// with no named type in between, and absurd nesting.
+    active: Vec<(String, usize)>,
+    /// Every place a schema was lowered from (`$ref` sibling warnings).
+    sites: BTreeSet<String>,
+}
+
+/// Deeper inline nesting than this is refused rather than risking the stack.
+const MAX_SCHEMA_DEPTH: usize = 100;
+
+/// Lowers the selection. Errors are among the returned diagnostics; the
+/// caller decides whether they stop generation. With `all_schemas`, every
+/// component schema is lowered too, reached or not.
+pub fn lower(
+    spec: &Spec,
+    config: &Config,
+    selected: &[Selected<'_>],
+    all_schemas: bool,
+) -> Lowered {
+    let mut cx = Ctx {
+        spec,
+        names: &config.names,
+        secrets: &config.secrets,
+        diags: Vec::new(),
+        degraded: Vec::new(),
+        memo: BTreeMap::new(),
+        in_progress: HashSet::new(),
+        types: Vec::new(),
+        type_scope: Scope::new(),
+        strings: BTreeMap::new(),
+        patterns: BTreeMap::new(),
+        bad_patterns: BTreeSet::new(),
+        graph: BTreeMap::new(),
+        owners: Vec::new(),
+        response_reach: BTreeSet::new(),
+        component_names: BTreeSet::new(),
+        examples: Vec::new(),
+        active: Vec::new(),
+        sites: BTreeSet::new(),
+    };
+    cx.component_names = spec
+        .api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .map(|n| cx.component_type_name(&format!("#/components/schemas/{}", pointer_token(n))))
+        .collect();
+    cx.response_reach = if all_schemas {
+        spec.api
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys())
+            .map(|n| format!("#/components/schemas/{}", pointer_token(n)))
+            .collect()
+    } else {
+        response_reach(spec, selected)
+    };
+    // Pinned names are used as written: one that is no Rust identifier
+    // would make code that does not parse.
+    for (key, name) in &config.names {
+        if !is_identifier(name) {
+            let loc = if key.starts_with('#') {
+                spec.locate(key)
+            } else {
+                spec.locate("")
+            };
+            cx.diags.push(bad_pin(
+                loc,
+                &format!("the Rust name the config pins for `{key}`"),
+                name,
+            ));
+        }
+    }
+    // Names the generated crate defines itself.
+    for reserved in ["Client", "Error", "DEFAULT_BASE_URL"] {
+        cx.type_scope.reserve(reserved);
+    }
+    let mut fn_scope = Scope::new();
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for sel in selected {
+        if let Some(op) = cx.operation(sel, &mut fn_scope, &mut seen_ids) {
+            operations.push(op);
+        }
+    }
+    operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    // `$ref` beside other keys, where the selection reaches it.
+    let op_pointers: BTreeSet<String> = selected.iter().map(Selected::pointer).collect();
+    for (pointer, keys) in &spec.ref_siblings {
+        let op = pointer
+            .match_indices('/')
+            .nth(3)
+            .map(|(i, _)| &pointer[..i])
+            .unwrap_or(pointer);
+        if all_schemas || cx.sites.contains(pointer) || op_pointers.contains(op) {
+            let keys = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let loc = spec.locate(pointer);
+            cx.diags.push(
+                Diagnostic::warning(Code::Quirk, loc, format!("{keys} beside `$ref` is ignored: in OpenAPI 3.0 a `$ref` replaces the whole object"))
+                    .with_help("move it into the referenced schema, or write `allOf: [{$ref: ...}]` with it beside"),
+            );
+        }
+    }
+    for c in cx
+        .type_scope
+        .collisions
+        .iter()
+        .chain(fn_scope.collisions.iter())
+    {
+        cx.diags.push(Diagnostic::warning(
+            Code::Naming,
+            cx.spec.locate(if c.owner.starts_with('#') {
+                &c.owner
+            } else {
+                ""
+            }),
+            format!(
+                "`{}` and `{}` both become `{}` in Rust; the second is named `{}`",
+                c.first_owner, c.owner, c.wanted, c.given
+            ),
+        ));
+    }
+    if all_schemas {
+        // Every component schema, reached or not (the coverage report's view).
+        if let Some(components) = &spec.api.components {
+            for (name, schema) in &components.schemas {
+                let pointer = format!("#/components/schemas/{}", pointer_token(name));
+                if !cx
+                    .memo
+                    .contains_key(&(pointer.clone(), Direction::Response))
+                {
+                    cx.owners.push(format!("schema {name}"));
+                    let hint = type_name(name);
+                    let _ = cx.schema_ref(schema, &pointer, &hint, Direction::Response);
+                    cx.owners.pop();
+                }
+            }
+        }
+    }
+    // One matcher per distinct pattern, named after the first type using it.
+    let mut matcher_names: BTreeMap<String, String> = BTreeMap::new();
+    for s in cx.strings.values() {
+        matcher_names
+            .entry(s.pattern.clone())
+            .or_insert_with(|| format!("matches_{}", value_name(&s.name)));
+    }
+    let mut strings: Vec<ValidatedString> = cx.strings.into_values().collect();
+    for s in &mut strings {
+        s.matcher = matcher_names.get(&s.pattern).cloned().unwrap_or_default();
+        s.used_at.sort();
+        s.used_at.dedup();
+    }
+    let mut patterns = cx.patterns;
+    let mut matchers: Vec<Matcher> = matcher_names
+        .into_iter()
+        .filter_map(|(pattern, fn_name)| {
+            patterns.remove(&pattern).map(|compiled| Matcher {
+                fn_name,
+                compiled,
+                features: Vec::new(),
+            })
+        })
+        .collect();
+    matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    let mut types = cx.types;
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let info = &spec.api.info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        default_server: spec
+            .api
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_owned()),
+        security: security_schemes(spec),
+        types,
+        strings,
+        matchers,
+        operations,
+        examples: {
+            let mut e = cx.examples;
+            e.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+            e.dedup_by(|a, b| a.pointer == b.pointer);
+            e
+        },
+        tag_features: false,
+        features: Vec::new(),
+    };
+    let mut diagnostics = cx.diags;
+    // Examples that contradict their own schema are spec issues, reported.
+    let issues: Vec<(usize, String)> = {
+        let checker = crate::examples::Checker::new(&api);
+        api.examples
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| checker.check(&e.value, &e.ty).err().map(|why| (i, why)))
+            .collect()
+    };
+    let mut api = api;
+    features::assign(&mut api, config.output.tag_features);
+    conventions::assign(&mut api, &config.paging, &config.envelope);
+    for (i, why) in issues {
+        if let Some(e) = api.examples.get_mut(i) {
+            diagnostics.push(Diagnostic::warning(
+                Code::Quirk,
+                spec.locate(&e.pointer),
+                format!("the example does not match its own schema: {why}"),
+            ));
+            e.issue = Some(why);
+        }
+    }
+    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
+    diagnostics.dedup();
+    Lowered {
+        api,
+        diagnostics,
+        degraded: cx.degraded,
+        graph: cx.graph,
+        named: cx
+            .memo
+            .into_iter()
+            .filter_map(|((p, d), t)| match (d, t) {
+                (Direction::Response, TypeRef::Model(n)) => Some((p, n)),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn error(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        let loc = self.spec.locate(pointer);
+        self.diags.push(Diagnostic::error(code, loc, message));
+    }
+
+    fn warn(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        let loc = self.spec.locate(pointer);
+        self.diags.push(Diagnostic::warning(code, loc, message));
+    }
+
+    fn degrade(&mut self, kind: &'static str, pointer: &str) -> TypeRef {
+        self.degraded.push(Degraded {
+            kind,
+            pointer: pointer.to_owned(),
+        });
+        if let Some(owner) = self.owners.last() {
+            self.graph.entry(owner.clone()).or_default().own_degraded += 1;
+        }
+        TypeRef::Json
+    }
+
+    fn uses(&mut self, model: &str) {
+        if let Some(owner) = self.owners.last() {
+            if owner != model {
+                self.graph
+                    .entry(owner.clone())
+                    .or_default()
+                    .uses
+                    .insert(model.to_owned());
+            }
+        }
+    }
+
+    /// The Rust name of a component schema (pinned, or from its name).
+    fn component_type_name(&self, pointer: &str) -> String {
+        let comp = pointer
+            .rsplit('/')
+            .next()
+            .map(crate::diag::unescape_pointer_token)
+            .unwrap_or_default();
+        self.pinned_or(pointer, || type_name(&comp))
+    }
+
+    /// The Rust name for a construct: pinned in the config, or derived.
+    fn pinned_or(&self, pointer: &str, derived: impl FnOnce() -> String) -> String {
+        self.names.get(pointer).cloned().unwrap_or_else(derived)
+    }
+
+    // ----- operations -------------------------------------------------------
+
+    // ----- schemas ----------------------------------------------------------
+}
