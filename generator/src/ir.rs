@@ -207,12 +207,22 @@ pub struct Operation {
     pub accept: String,
     /// The error media types, for an `Accept` built around a pinned version.
     pub error_accept: String,
-    /// Success media types offered, newest first (several for dated versions).
+    /// The success media types this operation speaks, newest first.
     pub versions: Vec<String>,
+    /// The media types the caller can pin (`media_type(...)`): the versions
+    /// and request media types that share this operation's schemas; empty
+    /// when there is nothing to choose.
+    pub pinnable: Vec<String>,
+    /// For another representation of an operation (an older version with
+    /// other schemas, a non-JSON alternative): what it is.
+    pub representation: Option<Representation>,
     pub body: Option<RequestBody>,
-    /// The decoded success body; `None` for bodiless successes.
+    /// The documented successes of this representation.
     pub success: Vec<ResponseCase>,
+    /// The decoded success body; `None` for bodiless successes.
     pub success_type: Option<TypeRef>,
+    /// Some successes have a body and some do not: `Option<success_type>`.
+    pub success_optional: bool,
     pub errors: Vec<ResponseCase>,
     /// The documented error body type shared by the error responses.
     pub error_type: Option<TypeRef>,
@@ -227,6 +237,17 @@ pub struct Operation {
     pub default_arm: Decode,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+}
+
+/// Another representation of an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Representation {
+    /// The request value of the operation's default representation.
+    pub of: String,
+    /// The media type this one is named after.
+    pub media_type: String,
+    /// A JSON version whose schemas differ (else a non-JSON alternative).
+    pub json: bool,
 }
 
 /// How a list operation pages: the page parameter, and the fields of its
@@ -259,6 +280,13 @@ pub struct ResponseArm {
 pub enum Decode {
     /// `Ok` with the success body decoded from JSON.
     SuccessJson,
+    /// `Ok(Some(..))` with the body decoded from JSON (other statuses have none).
+    SuccessSome,
+    /// `Ok(None)`: this status has no body (others have one).
+    SuccessNone,
+    /// `Ok(None)` for an empty body, else `Ok(Some(..))` decoded from JSON:
+    /// the status's content declares no schema.
+    SuccessJsonOrEmpty,
     /// `Ok` with the body's bytes as sent.
     SuccessBytes,
     /// `Ok(())`: the operation's successes have no body.
@@ -273,6 +301,9 @@ pub enum Decode {
     },
     /// `Err(Api)` with no body: the operation documents no error body.
     ErrorNoBody,
+    /// `Err(Status)`: a documented error status without a documented
+    /// body (others have one); status, headers and bytes kept.
+    ErrorStatus,
     /// `Err(UnexpectedStatus)`, status and bytes kept.
     Unexpected,
 }

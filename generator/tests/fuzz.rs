@@ -96,7 +96,10 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
         }
     };
     for all_schemas in [false, true] {
-        let lowered = lower::lower(&spec, config, &selected, all_schemas);
+        // The whole-spec run also gates items by tag features.
+        let mut config = config.clone();
+        config.output.tag_features = all_schemas;
+        let lowered = lower::lower(&spec, &config, &selected, all_schemas);
         report(&lowered.diagnostics, &mut out);
         if lowered.diagnostics.iter().any(Diagnostic::is_error) {
             continue;
@@ -108,7 +111,6 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
             regen_path: "",
             spec_name: "fuzz.yaml",
             regenerate_command: "atlasgen",
-            tag_features: all_schemas,
             example_tests: all_schemas,
             spec_source: None,
         };

@@ -151,6 +151,16 @@ pub enum Error<E> {
         /// Why decoding failed.
         source: serde_json::Error,
     },
+    /// A documented error status whose response the spec gives no body for (or a
+    /// body that is not JSON): whatever came is kept.
+    Status {
+        /// The response status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The body exactly as received.
+        body: Bytes,
+    },
     /// A status the API does not document.
     UnexpectedStatus {
         /// The response status.
@@ -175,6 +185,7 @@ impl<E> Error<E> {
             Error::InvalidRequest(_) | Error::Transport(_) => None,
             Error::Api { status, .. }
             | Error::Undecodable { status, .. }
+            | Error::Status { status, .. }
             | Error::UnexpectedStatus { status, .. } => Some(*status),
         }
     }
@@ -190,6 +201,7 @@ impl<E> Error<E> {
             Error::Transport(error) => error.is_retryable(),
             Error::Api { status, .. }
             | Error::Undecodable { status, .. }
+            | Error::Status { status, .. }
             | Error::UnexpectedStatus { status, .. } => is_retryable_status(*status),
         }
     }
@@ -197,7 +209,9 @@ impl<E> Error<E> {
     /// The undecoded body, where it was kept.
     pub fn body_bytes(&self) -> Option<&[u8]> {
         match self {
-            Error::Undecodable { body, .. } | Error::UnexpectedStatus { body, .. } => Some(body),
+            Error::Undecodable { body, .. }
+            | Error::Status { body, .. }
+            | Error::UnexpectedStatus { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -213,7 +227,9 @@ impl<E> Error<E> {
     /// The response headers, where they were kept.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } => Some(headers),
+            Error::Api { headers, .. }
+            | Error::Status { headers, .. }
+            | Error::UnexpectedStatus { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -242,6 +258,15 @@ impl<E> Error<E> {
                 content_type,
                 body,
                 source,
+            },
+            Error::Status {
+                status,
+                headers,
+                body,
+            } => Error::Status {
+                status,
+                headers,
+                body,
             },
             Error::UnexpectedStatus {
                 status,
@@ -339,6 +364,16 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("body", &BodyPreview(body))
                 .field("source", source)
                 .finish(),
+            Error::Status {
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", &BodyPreview(body))
+                .finish(),
             Error::UnexpectedStatus {
                 status,
                 headers,
@@ -372,6 +407,11 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 }
                 write!(f, "{} bytes): {source}", body.len())
             }
+            Error::Status { status, body, .. } => write!(
+                f,
+                "HTTP {status} from the API ({} bytes of body)",
+                body.len()
+            ),
             Error::UnexpectedStatus { status, body, .. } => write!(
                 f,
                 "unexpected HTTP {status} from the API ({} bytes of body)",
@@ -387,7 +427,7 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
             Error::InvalidRequest(error) => Some(error),
             Error::Transport(error) => Some(error),
             Error::Undecodable { source, .. } => Some(source),
-            Error::Api { .. } | Error::UnexpectedStatus { .. } => None,
+            Error::Api { .. } | Error::Status { .. } | Error::UnexpectedStatus { .. } => None,
         }
     }
 }

@@ -58,6 +58,34 @@ pub fn decode_error<E: DeserializeOwned, T>(
     }
 }
 
+/// Decodes a JSON body that may be empty (the status declares no schema):
+/// `None` for an empty body, else the decoded value; a non-empty body that does
+/// not decode is [`Error::Undecodable`], bytes kept.
+pub fn decode_json_or_empty<T: DeserializeOwned, E>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<Option<T>, Error<E>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    decode_json(status, headers, body).map(Some)
+}
+
+/// Reports a documented error status that documents no body (or a body that is not
+/// JSON). Always `Err(Error::Status { .. })`, status, headers and bytes kept.
+pub fn error_status<T, E>(
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<T, Error<E>> {
+    Err(Error::Status {
+        status,
+        headers,
+        body,
+    })
+}
+
 /// Reports a status the API does not document. Always `Err(Error::UnexpectedStatus { .. })`.
 pub fn unexpected_status<T, E>(
     status: StatusCode,

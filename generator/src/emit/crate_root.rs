@@ -82,6 +82,18 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
             }
         })
         .collect();
+    // A glob of an empty module is an unused import.
+    let globs = [
+        ("models", !api.types.is_empty()),
+        ("validated", !api.strings.is_empty()),
+        ("operations", !api.operations.is_empty()),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(m, _)| {
+        let m = ident(m);
+        quote! { pub use #m::*; }
+    });
     quote! {
         #doc
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
@@ -99,9 +111,7 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
         #[rustfmt::skip]
         pub mod client;
 
-        pub use models::*;
-        pub use validated::*;
-        pub use operations::*;
+        #(#globs)*
         #[cfg(feature = "client")]
         pub use client::Client;
         pub use atlas_runtime::{BaseUrl, Checked, Error, ValidationError};

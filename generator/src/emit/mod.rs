@@ -289,6 +289,10 @@ fn error_type_tokens(op: &Operation, uses: &mut Uses) -> TokenStream {
 
 fn success_type_tokens(op: &Operation, uses: &mut Uses) -> TokenStream {
     match &op.success_type {
+        Some(t) if op.success_optional => {
+            let t = ty(t, uses);
+            quote! { Option<#t> }
+        }
         Some(t) => ty(t, uses),
         None => quote! { () },
     }

@@ -43,6 +43,14 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
     } else {
         quote! {}
     };
+    // Only the decoding helpers some arm calls: an unused import is a warning.
+    let mut helpers: BTreeSet<&str> = BTreeSet::new();
+    for op in &api.operations {
+        for d in op.arms.iter().map(|a| &a.decode).chain([&op.default_arm]) {
+            helpers.extend(decode_helper(d));
+        }
+    }
+    let helpers = helpers.into_iter().map(ident);
     let imports = uses.tokens(false, false);
     let allow = allow_unused_imports(api);
     quote! {
@@ -53,7 +61,7 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
         use atlas_runtime::bytes::Bytes;
         use atlas_runtime::http;
         use atlas_runtime::request::{build_request, Query, RequestParts};
-        use atlas_runtime::response::{decode_error, decode_json, unexpected_status};
+        use atlas_runtime::response::{#(#helpers),*};
         use atlas_runtime::{BaseUrl, Error, ValidationError};
 
         #(#ops)*
@@ -87,6 +95,19 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
     if !media.is_empty() {
         doc.notes.push(format!("Speaks `{}`.", media.join("`, `")));
     }
+    if let Some(r) = &op.representation {
+        doc.notes.push(if r.json {
+            format!(
+                "[`{}`] in the version `{}`, whose schemas differ from the newest.",
+                r.of, r.media_type
+            )
+        } else {
+            format!(
+                "[`{}`] as `{}`: the body's bytes as sent.",
+                r.of, r.media_type
+            )
+        });
+    }
     doc.notes
         .push(format!("Operation ID: `{}`.", op.operation_id));
     let doc = doc_attrs(&doc);
@@ -118,18 +139,8 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
         })
         .collect::<Vec<_>>();
     let mut fields = fields;
-    let pinnable: Vec<String> = {
-        let mut v = op.versions.clone();
-        if let Some(b) = &op.body {
-            for m in &b.media_types {
-                if !v.contains(m) {
-                    v.push(m.clone());
-                }
-            }
-        }
-        v
-    };
-    let can_pin = pinnable.len() > 1;
+    let pinnable = &op.pinnable;
+    let can_pin = !pinnable.is_empty();
     if let Some(b) = &op.body {
         let bdoc = doc_attrs(&b.doc);
         let inner = ty(&b.ty, uses);
@@ -288,10 +299,16 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
     };
     let method = ident(&op.method);
     let accept = lit(&op.accept);
-    let accept_expr = if can_pin && !op.versions.is_empty() {
-        let errors = lit(&op.error_accept);
+    let accept_expr = if can_pin && op.versions.len() > 1 {
+        let versions = op.versions.iter().map(|m| lit(m));
+        let pinned = if op.error_accept.is_empty() {
+            quote! { m.to_owned() }
+        } else {
+            let errors = lit(&format!(", {}", op.error_accept));
+            quote! { format!("{m}{}", #errors) }
+        };
         quote! {
-            let pinned_accept = self.media_type.filter(|m| Self::MEDIA_TYPES.contains(m)).map(|m| if #errors.is_empty() { m.to_owned() } else { format!("{m}, {}", #errors) });
+            let pinned_accept = self.media_type.filter(|m| [#(#versions),*].contains(m)).map(|m| #pinned);
             let accept = pinned_accept.as_deref().unwrap_or(Self::ACCEPT);
         }
     } else {
@@ -417,10 +434,27 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
     }
 }
 
+/// The `atlas_runtime::response` function a decoding calls, if any.
+fn decode_helper(decode: &Decode) -> Option<&'static str> {
+    match decode {
+        Decode::SuccessJson | Decode::SuccessSome => Some("decode_json"),
+        Decode::SuccessJsonOrEmpty => Some("decode_json_or_empty"),
+        Decode::ErrorBody | Decode::ErrorVariant { .. } => Some("decode_error"),
+        Decode::ErrorStatus => Some("error_status"),
+        Decode::Unexpected => Some("unexpected_status"),
+        Decode::SuccessNone | Decode::SuccessBytes | Decode::SuccessEmpty | Decode::ErrorNoBody => {
+            None
+        }
+    }
+}
+
 /// The expression that answers a status as `decode` says.
 fn decode_tokens(decode: &Decode, success_ty: &TokenStream, uses: &mut Uses) -> TokenStream {
     match decode {
         Decode::SuccessJson => quote! { decode_json(status, &parts.headers, body) },
+        Decode::SuccessSome => quote! { decode_json(status, &parts.headers, body).map(Some) },
+        Decode::SuccessNone => quote! { Ok(None) },
+        Decode::SuccessJsonOrEmpty => quote! { decode_json_or_empty(status, &parts.headers, body) },
         Decode::SuccessBytes => quote! { Ok(body) },
         Decode::SuccessEmpty => quote! { Ok(()) },
         Decode::ErrorBody => quote! { decode_error(status, parts.headers, body) },
@@ -437,6 +471,7 @@ fn decode_tokens(decode: &Decode, success_ty: &TokenStream, uses: &mut Uses) -> 
         Decode::ErrorNoBody => {
             quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }
         }
+        Decode::ErrorStatus => quote! { error_status(status, parts.headers, body) },
         Decode::Unexpected => quote! { unexpected_status(status, parts.headers, body) },
     }
 }

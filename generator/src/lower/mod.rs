@@ -187,9 +187,7 @@ pub fn lower(
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let mut operations = Vec::new();
     for sel in selected {
-        if let Some(op) = cx.operation(sel, &mut fn_scope, &mut seen_ids) {
-            operations.push(op);
-        }
+        operations.extend(cx.operation(sel, &mut fn_scope, &mut seen_ids));
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     // `$ref` beside other keys, where the selection reaches it.

@@ -8,7 +8,7 @@ impl<'a> Ctx<'a> {
         sel: &Selected<'a>,
         fn_scope: &mut Scope,
         seen_ids: &mut BTreeMap<String, String>,
-    ) -> Option<Operation> {
+    ) -> Vec<Operation> {
         let op = sel.operation;
         let pointer = sel.pointer();
         let operation_id = match &op.operation_id {
@@ -29,7 +29,7 @@ impl<'a> Ctx<'a> {
                 &format!("{pointer}/operationId"),
                 format!("duplicate operationId `{operation_id}`, also used at {first}"),
             );
-            return None;
+            return Vec::new();
         }
         let pinned = op
             .extensions
@@ -104,7 +104,7 @@ impl<'a> Ctx<'a> {
         // Path parameters in template order, then required, then optional.
         let segments = self.segments(sel.path, &pointer, &params);
         params.sort_by_key(|p| (p.location, !p.required));
-        let segments = segments.map(|segs| {
+        let segments: Option<Vec<Segment>> = segments.map(|segs| {
             segs.into_iter()
                 .map(|s| match s {
                     (None, lit) => Segment::Literal(lit),
@@ -118,277 +118,86 @@ impl<'a> Ctx<'a> {
                 .collect()
         });
 
-        let body = match &op.request_body {
-            Some(b) => self.request_body(b, &format!("{pointer}/requestBody"), &struct_name),
-            None => None,
-        };
-
-        let mut success = Vec::new();
-        let mut errors = Vec::new();
-        let mut cases: Vec<(Status, &openapiv3::ReferenceOr<openapiv3::Response>, String)> =
-            Vec::new();
-        for (code, r) in &op.responses.responses {
-            let (status, key) = match code {
-                StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
-                StatusCode::Range(r) => (Status::Range(*r), format!("{r}XX")),
-            };
-            cases.push((status, r, format!("{pointer}/responses/{key}")));
-        }
-        if let Some(r) = &op.responses.default {
-            cases.push((Status::Default, r, format!("{pointer}/responses/default")));
-        }
-        cases.sort_by_key(|c| c.0);
-        for (status, r, at) in cases {
-            let (response, rat) = match resolve::component(self.spec, r, &at) {
-                Ok(x) => x,
-                Err(d) => {
-                    self.diags.push(d);
-                    continue;
-                }
-            };
-            let is_success = matches!(status, Status::Code(200..=299) | Status::Range(2));
-            let hint = if is_success {
-                format!("{struct_name}Response")
-            } else {
-                format!("{struct_name}ErrorBody")
-            };
-            let mut media: Vec<(&String, &openapiv3::MediaType)> =
-                response.content.iter().collect();
-            media.sort_by(|a, b| a.0.cmp(b.0));
-            if media.is_empty() {
-                let case = ResponseCase {
-                    status,
-                    media_type: None,
-                    body: None,
-                };
-                if is_success {
-                    success.push(case)
-                } else {
-                    errors.push(case)
-                }
-            }
-            for (mt, m) in media {
-                let mat = format!("{rat}/content/{}", pointer_token(mt));
-                let body = if !is_json_media_type(mt) {
-                    // csv, gzip, octet-stream: the bytes as sent.
-                    if is_success {
-                        Some(TypeRef::Bytes)
-                    } else {
-                        None
-                    }
-                } else {
-                    match &m.schema {
-                        Some(schema) => Some(self.schema_ref(
-                            schema,
-                            &format!("{mat}/schema"),
-                            &hint,
-                            Direction::Response,
-                        )),
-                        None => {
-                            self.warn(
-                                Code::Quirk,
-                                &mat,
-                                format!("`{mt}` has no schema; its body is not decoded"),
-                            );
-                            None
-                        }
-                    }
-                };
-                if let (Some(ty), Some(example)) = (&body, &m.example) {
-                    if ty != &TypeRef::Bytes {
-                        self.examples.push(Example {
-                            pointer: format!("{mat}/example"),
-                            ty: ty.clone(),
-                            value: example.clone(),
-                            issue: None,
-                        });
-                    }
-                }
-                for (name, e) in &m.examples {
-                    if let (Some(ty), ReferenceOr::Item(e)) = (&body, e) {
-                        if let (Some(value), true) = (&e.value, ty != &TypeRef::Bytes) {
-                            self.examples.push(Example {
-                                pointer: format!("{mat}/examples/{}", pointer_token(name)),
-                                ty: ty.clone(),
-                                value: value.clone(),
-                                issue: None,
-                            });
-                        }
-                    }
-                }
-                let case = ResponseCase {
-                    status,
-                    media_type: Some(mt.clone()),
-                    body,
-                };
-                if is_success {
-                    success.push(case)
-                } else {
-                    errors.push(case)
-                }
-            }
-        }
-        // Several dated versions of the success body: the newest is the
-        // default (its type is the success type); the others can be pinned.
-        let mut versions: Vec<String> = success
-            .iter()
-            .filter_map(|c| c.media_type.clone())
-            .collect();
-        versions.sort();
-        versions.dedup();
-        versions.reverse();
-        let newest = versions.first().cloned();
-        let newest_cases: Vec<ResponseCase> = success
-            .iter()
-            .filter(|c| c.media_type == newest)
-            .cloned()
-            .collect();
-        let success_type = self.single_body(
-            &newest_cases,
-            &format!("{pointer}/responses"),
-            "several success body types",
-        );
-        let error_type = {
-            let mut bodies: Vec<&TypeRef> = errors.iter().filter_map(|c| c.body.as_ref()).collect();
-            bodies.sort();
-            bodies.dedup();
-            match bodies.as_slice() {
-                [] => None,
-                [one] => Some((*one).clone()),
-                several => Some(self.error_union(
-                    several,
-                    &format!("{pointer}/responses"),
-                    &format!("{struct_name}ErrorBody"),
-                )),
-            }
-        };
-        let mut error_media: Vec<String> = Vec::new();
-        for c in &errors {
-            if let Some(m) = &c.media_type {
-                if !error_media.contains(m) {
-                    error_media.push(m.clone());
-                }
-            }
-        }
-        let mut accept: Vec<String> = newest.into_iter().collect();
-        for m in &error_media {
-            if !accept.contains(m) {
-                accept.push(m.clone());
-            }
-        }
+        let responses = self.responses(sel, &pointer, &struct_name);
         self.owners.pop();
-        let segments = segments?;
-        let (arms, default_arm) = response_arms(
-            &success,
-            success_type.as_ref(),
-            &errors,
-            error_type.as_ref(),
-            &self.types,
-        );
-        Some(Operation {
-            operation_id,
-            fn_name,
-            struct_name,
-            method: sel.method.to_uppercase(),
-            path: sel.path.to_owned(),
-            segments,
-            params,
-            doc: Doc {
-                summary: op.summary.clone(),
-                description: op.description.clone(),
-                notes: Vec::new(),
-            },
-            deprecated: op.deprecated,
-            tags: op.tags.clone(),
-            accept: accept.join(", "),
-            error_accept: error_media.join(", "),
-            versions,
-            body,
-            success,
-            success_type,
-            errors,
-            error_type,
-            paging: None,
-            envelope: None,
-            arms,
-            default_arm,
-            features: Vec::new(),
-        })
-    }
-
-    /// A request body: the newest JSON media type decides the type; other
-    /// dated versions that share its schema can be pinned by the caller.
-    pub(super) fn request_body(
-        &mut self,
-        r: &'a ReferenceOr<openapiv3::RequestBody>,
-        at: &str,
-        struct_name: &str,
-    ) -> Option<RequestBody> {
-        let (body, bat) = match resolve::component(self.spec, r, at) {
-            Ok(x) => x,
-            Err(d) => {
-                self.diags.push(d);
-                return None;
-            }
+        let Some(segments) = segments else {
+            return Vec::new();
         };
-        let mut media: Vec<(&String, &openapiv3::MediaType)> = body.content.iter().collect();
-        media.sort_by(|a, b| b.0.cmp(a.0));
-        let json: Vec<&(&String, &openapiv3::MediaType)> = media
-            .iter()
-            .filter(|(m, _)| is_json_media_type(m))
-            .collect();
-        let hint = format!("{struct_name}Body");
-        if let Some((newest, m)) = json.first() {
-            let mat = format!("{bat}/content/{}", pointer_token(newest));
-            let ty = match &m.schema {
-                Some(schema) => {
-                    self.schema_ref(schema, &format!("{mat}/schema"), &hint, Direction::Request)
-                }
-                None => {
-                    self.warn(
-                        Code::Quirk,
-                        &mat,
-                        format!("`{newest}` has no schema; any JSON is sent"),
+        let doc = Doc {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            notes: Vec::new(),
+        };
+        let mut out = Vec::new();
+        for repr in responses.reprs {
+            let (fn_name, struct_name, representation) = match &repr.alt {
+                None => (fn_name.clone(), struct_name.clone(), None),
+                Some(alt) => {
+                    let f = fn_scope.claim(&format!("{fn_name}_{}", alt.fn_suffix), &operation_id);
+                    let s = self.type_scope.claim(
+                        &format!("{struct_name}{}", alt.struct_suffix),
+                        &operation_id,
                     );
-                    TypeRef::Json
+                    let of = Representation {
+                        of: struct_name.clone(),
+                        media_type: alt.media_type.clone(),
+                        json: is_json_media_type(&alt.media_type),
+                    };
+                    (f, s, Some(of))
                 }
             };
-            // Older versions are offered only where they share the schema.
-            let mut media_types = vec![(*newest).clone()];
-            for (other, om) in json.iter().skip(1) {
-                let same = match (&om.schema, &m.schema) {
-                    (
-                        Some(ReferenceOr::Reference { reference: a }),
-                        Some(ReferenceOr::Reference { reference: b }),
-                    ) => a == b,
-                    _ => false,
-                };
-                if same {
-                    media_types.push((*other).clone());
+            let (arms, default_arm) = response_arms(
+                repr.success_arms,
+                &responses.errors,
+                responses.error_type.as_ref(),
+                &self.types,
+            );
+            let mut accept: Vec<String> = repr.versions.first().cloned().into_iter().collect();
+            for m in &responses.error_media {
+                if !accept.contains(m) {
+                    accept.push(m.clone());
                 }
             }
-            return Some(RequestBody {
-                ty,
-                required: body.required,
-                media_types,
-                doc: Doc {
-                    summary: None,
-                    description: body.description.clone(),
-                    notes: Vec::new(),
+            let mut pinnable = repr.versions.clone();
+            for m in repr.body.iter().flat_map(|b| &b.media_types) {
+                if !pinnable.contains(m) {
+                    pinnable.push(m.clone());
+                }
+            }
+            out.push(Operation {
+                operation_id: operation_id.clone(),
+                fn_name,
+                struct_name,
+                method: sel.method.to_uppercase(),
+                path: sel.path.to_owned(),
+                segments: segments.clone(),
+                params: params.clone(),
+                doc: doc.clone(),
+                deprecated: op.deprecated,
+                tags: op.tags.clone(),
+                accept: accept.join(", "),
+                error_accept: responses.error_media.join(", "),
+                versions: repr.versions,
+                pinnable: if pinnable.len() > 1 {
+                    pinnable
+                } else {
+                    Vec::new()
                 },
+                representation,
+                body: repr.body,
+                success: repr.success,
+                success_type: repr.success_type,
+                success_optional: repr.success_optional,
+                errors: responses.errors.clone(),
+                error_type: responses.error_type.clone(),
+                paging: None,
+                envelope: None,
+                arms,
+                default_arm,
+                features: Vec::new(),
             });
         }
-        let (mt, _) = media.first()?;
-        Some(RequestBody {
-            ty: TypeRef::Bytes,
-            required: body.required,
-            media_types: vec![(*mt).clone()],
-            doc: Doc {
-                summary: None,
-                description: body.description.clone(),
-                notes: Vec::new(),
-            },
-        })
+        out
     }
 
     /// Splits a path template into literal text (slashes included) and
