@@ -22,6 +22,7 @@ use tracing::Instrument as _;
 use crate::auth::{Credentials, DigestAuth, SecurityScheme, ServiceAccountAuth};
 use crate::error::{Error, TransportError, TransportErrorKind, ValidationError};
 use crate::request::BaseUrl;
+use crate::response::ResponseValue;
 use crate::retry::ExponentialBackoff;
 
 /// A boxed future that can be sent between threads, as the seams' methods return.
@@ -605,6 +606,32 @@ impl Client {
     ) -> Result<T, Error<E>> {
         let request = request.map_err(Error::InvalidRequest)?;
         self.execute(request, parse).await
+    }
+
+    /// As [`Client::call`], but the value comes back as a [`ResponseValue`] with the
+    /// response's status and headers, taken before `parse` runs: for rate-limit headers,
+    /// a `Location`, a request id to quote, or which documented success status was sent.
+    /// A failure keeps them in the error already ([`Error::status`], [`Error::headers`]).
+    ///
+    /// With a generated client, pass its request and parse function as it does itself:
+    ///
+    /// ```ignore
+    /// let runtime = client.runtime();
+    /// let job = runtime
+    ///     .call_with_metadata(request.to_request(runtime.base_url()), |response| {
+    ///         request.parse_response(response)
+    ///     })
+    ///     .await?;
+    /// println!("{} {:?}", job.status(), job.headers().get("x-request-id"));
+    /// ```
+    pub async fn call_with_metadata<T, E>(
+        &self,
+        request: Result<http::Request<Vec<u8>>, crate::error::ValidationError>,
+        parse: impl FnOnce(http::Response<Bytes>) -> Result<T, Error<E>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let request = request.map_err(Error::InvalidRequest)?;
+        let response = self.send(request).await?;
+        crate::response::with_metadata(response, parse)
     }
 
     /// One attempt: extra headers and hooks, authorize, exchange, and at most one more

@@ -7,7 +7,8 @@
 //! - [`checked`]: response values decoded leniently against a declared format or pattern;
 //! - [`error`]: the layered error of one API call and the validation error of one value;
 //! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
-//!   decode the status, headers and body of a response, with any HTTP client;
+//!   decode the status, headers and body of a response, with any HTTP client, and
+//!   [`ResponseValue`], a decoded value with the status and headers it came with;
 //! - [`redact`]: credentials hidden from the body previews errors print;
 //! - [`pattern`]: ECMA-262 regular expressions for patterns no simpler check covers;
 //! - [`de`] and [`ser`]: (de)serialization helpers the generated types share;
@@ -44,7 +45,9 @@ pub use client::{
 pub use error::{Error, Rule, TransportError, TransportErrorKind, ValidationError};
 pub use pattern::EcmaPattern;
 pub use request::{build_request, encode_path_segment, BaseUrl, Query, RequestParts};
-pub use response::{decode_error, decode_json, unexpected_status, unwrap_envelope};
+pub use response::{
+    decode_error, decode_json, unexpected_status, unwrap_envelope, with_metadata, ResponseValue,
+};
 #[cfg(feature = "client")]
 pub use retry::ExponentialBackoff;
 
