@@ -14,7 +14,8 @@
 //! - [`de`] and [`ser`]: (de)serialization helpers the generated types share;
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
 //! - `client` (feature `client`, on by default): a ready async client on reqwest, with
-//!   seams for authentication, retries and hooks; `retry`: its retry policies.
+//!   seams for authentication (`auth::Authenticate`), retries (`retry`: the
+//!   `RetryPolicy` seam and its policies) and hooks.
 
 #![warn(missing_docs)]
 
@@ -35,21 +36,20 @@ pub mod retry;
 pub mod ser;
 pub mod wire;
 
+#[cfg(feature = "client")]
+pub use auth::{Authenticate, BearerToken, BoxFuture};
 pub use auth::{Credentials, CredentialsError, SecurityScheme};
 pub use checked::{Checked, Invalid};
 #[cfg(feature = "client")]
-pub use client::{
-    Attempt, Authenticate, BearerToken, BoxFuture, Client, ClientBuilder, NoRetry, RequestHook,
-    RetryPolicy,
-};
-pub use error::{Error, Rule, TransportError, TransportErrorKind, ValidationError};
+pub use client::{Client, ClientBuilder, RequestHook};
+pub use error::{BuildError, Error, Rule, TransportError, TransportErrorKind, ValidationError};
 pub use pattern::EcmaPattern;
 pub use request::{build_request, encode_path_segment, BaseUrl, Query, RequestParts};
 pub use response::{
     decode_error, decode_json, unexpected_status, unwrap_envelope, with_metadata, ResponseValue,
 };
 #[cfg(feature = "client")]
-pub use retry::ExponentialBackoff;
+pub use retry::{Attempt, ExponentialBackoff, NoRetry, RetryPolicy};
 
 // Re-exported so generated code can name these crates through this one and
 // never falls out of step with the versions the runtime was built against.

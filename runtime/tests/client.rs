@@ -689,3 +689,22 @@ async fn an_authenticator_failure_stops_the_request_before_sending() {
     assert_eq!(error.to_string(), "request failed: no credentials");
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn the_seams_keep_their_old_paths_beside_their_module_homes() {
+    // Each line compiles only if the two paths name the same item.
+    let token: atlas_runtime::auth::BearerToken = atlas_runtime::client::BearerToken::new("t");
+    let _: &dyn atlas_runtime::auth::Authenticate =
+        &token as &dyn atlas_runtime::client::Authenticate;
+    let _: &dyn atlas_runtime::Authenticate = &token;
+    let policy: atlas_runtime::retry::NoRetry = atlas_runtime::client::NoRetry;
+    let _: &dyn atlas_runtime::retry::RetryPolicy =
+        &policy as &dyn atlas_runtime::client::RetryPolicy;
+    let _: &dyn atlas_runtime::RetryPolicy = &policy;
+    let method = http::Method::GET;
+    let _: atlas_runtime::retry::Attempt<'_> =
+        atlas_runtime::client::Attempt::new(1, &method, Duration::ZERO);
+    let future: atlas_runtime::client::BoxFuture<'_, ()> =
+        Box::pin(async {}) as atlas_runtime::auth::BoxFuture<'_, ()>;
+    drop(future);
+}
