@@ -5,6 +5,8 @@
 //! - [`auth`]: the security schemes an API declares, the credentials a user holds and
 //!   (feature `client`) HTTP Digest and OAuth 2.0 client credentials authenticators;
 //! - [`checked`]: response values decoded leniently against a declared format or pattern;
+//! - [`audit`]: which lenient fallbacks a decode made (`Checked::Invalid`, `Unknown`
+//!   values), for tests and cautious callers;
 //! - [`error`]: the layered error of one API call and the validation error of one value;
 //! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
 //!   decode the status, headers and body of a response, with any HTTP client, and
@@ -19,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod auth;
 pub mod checked;
 #[cfg(feature = "client")]
