@@ -139,6 +139,22 @@ pub fn tentative<T, E>(f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     result
 }
 
+/// Runs `f` with notes dropped: for decodes made only to look (how well a value would
+/// fit), whose values are never handed on.
+pub(crate) fn silenced<R>(f: impl FnOnce() -> R) -> R {
+    /// Puts the recorder back on when the silenced run ends, panicking or not.
+    struct Unmute(bool);
+
+    impl Drop for Unmute {
+        fn drop(&mut self) {
+            let _ = RECORDING.try_with(|on| on.set(self.0));
+        }
+    }
+
+    let _unmute = Unmute(RECORDING.try_with(|on| on.replace(false)).unwrap_or(false));
+    f()
+}
+
 /// A recorder turned on for the length of one [`collect`], restoring the one around it
 /// when it ends, or when it is dropped by a panic.
 struct Scope {
@@ -275,6 +291,16 @@ mod tests {
         assert_eq!(kinds, [Kind::Invalid, Kind::UnknownVariant]);
         // Outside `collect` it only runs the closure.
         assert_eq!(tentative(|| Ok::<_, ()>(3)), Ok(3));
+    }
+
+    #[test]
+    fn a_silenced_run_notes_nothing_and_turns_the_recorder_back_on() {
+        let ((), findings) = collect(|| {
+            silenced(|| noted(Kind::Invalid));
+            assert!(is_recording());
+            noted(Kind::UnknownVariant);
+        });
+        assert_eq!(findings, [Finding::new(Kind::UnknownVariant, "T")]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`audit`]: which lenient fallbacks a decode made (`Checked::Invalid`, `Unknown`
 //!   values), for tests and cautious callers;
 //! - [`error`]: the layered error of one API call and the validation error of one value;
+//! - [`fit`]: how well a JSON value fits a type, to pick the variant of an untagged union;
 //! - [`request`] and [`response`]: sans-IO plumbing to build an [`http::Request`] and to
 //!   decode the status, headers and body of a response, with any HTTP client, and
 //!   [`ResponseValue`], a decoded value with the status and headers it came with;
@@ -28,6 +29,7 @@ pub mod checked;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod fit;
 #[cfg(feature = "client")]
 pub mod paginate;
 pub mod pattern;
