@@ -22,6 +22,11 @@
 
 #![warn(missing_docs)]
 
+// The README's example is compiled with the doctests.
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 pub mod audit;
 pub mod auth;
 pub mod checked;
