@@ -56,6 +56,38 @@ fn credentials_read_from_the_environment_never_echo_a_value_in_errors() {
 }
 
 #[test]
+fn the_generated_client_reports_missing_credentials_as_a_credentials_error() {
+    use atlas_runtime::auth::{
+        ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_PRIVATE_API_KEY, ENV_PUBLIC_API_KEY,
+    };
+    use atlas_runtime::{BuildError, CredentialsError};
+    // The test reads the real environment and never changes it: other tests in this
+    // process may read it at the same time.
+    let set: Vec<&str> = [
+        ENV_CLIENT_ID,
+        ENV_CLIENT_SECRET,
+        ENV_PUBLIC_API_KEY,
+        ENV_PRIVATE_API_KEY,
+    ]
+    .into_iter()
+    .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+    .collect();
+    if !set.is_empty() {
+        eprintln!("skipped: {} set in this environment", set.join(", "));
+        return;
+    }
+    match atlas_admin::Client::from_env() {
+        Err(BuildError::Credentials(CredentialsError::Missing)) => {}
+        Err(other) => panic!("expected a credentials error, got {other:?}"),
+        Ok(client) => panic!("expected a credentials error, got {client:?}"),
+    }
+    // Credentials that are there give a client; a build failure would be `Transport`.
+    let built: Result<atlas_admin::Client, BuildError> =
+        atlas_admin::Client::with_credentials(Credentials::api_key("public-key", SECRET));
+    assert!(built.is_ok(), "{built:?}");
+}
+
+#[test]
 fn authenticators_print_no_secret() {
     assert_debug_hides("DigestAuth", &DigestAuth::new("public-key", SECRET));
     assert_debug_hides("BearerToken", &BearerToken::new(SECRET));

@@ -5,26 +5,65 @@
 //!   emit them as a constant for [`crate::client::ClientBuilder::security_schemes`].
 //! - [`Credentials`]: an API key pair, a service account, or a bearer token, from code or
 //!   from the environment the Atlas tools use ([`Credentials::from_env`]).
-//! - [`DigestAuth`] (HTTP Digest, RFC 7616 with MD5 and `qop=auth`, as Atlas answers API keys)
-//!   and [`ServiceAccountAuth`] (OAuth 2.0 client credentials with a cached, single-flight
-//!   refreshed token), both [`crate::client::Authenticate`] implementations.
+//! - [`Authenticate`] (feature `client`): the seam the client authorizes each request
+//!   through, with [`DigestAuth`] (HTTP Digest, RFC 7616 with MD5 and `qop=auth`, as Atlas
+//!   answers API keys), [`ServiceAccountAuth`] (OAuth 2.0 client credentials with a cached,
+//!   single-flight refreshed token) and [`BearerToken`] (a token obtained elsewhere).
 //!
 //! Secrets never appear in `Debug` or `Display` output, and every `Authorization` header
 //! these authenticators set is marked sensitive.
 
 use std::fmt;
+#[cfg(feature = "client")]
+use std::future::Future;
+#[cfg(feature = "client")]
+use std::pin::Pin;
 
+#[cfg(feature = "client")]
+use bytes::Bytes;
+
+#[cfg(feature = "client")]
+use crate::error::TransportError;
+
+#[cfg(feature = "client")]
+mod bearer;
 #[cfg(feature = "client")]
 mod digest;
 #[cfg(feature = "client")]
 mod oauth;
 
 #[cfg(feature = "client")]
-pub use crate::client::BearerToken;
+pub use bearer::BearerToken;
 #[cfg(feature = "client")]
 pub use digest::DigestAuth;
 #[cfg(feature = "client")]
 pub use oauth::ServiceAccountAuth;
+
+#[cfg(feature = "client")]
+/// A boxed future that can be sent between threads, as [`Authenticate`]'s methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+#[cfg(feature = "client")]
+/// Authentication seam: called before each attempt, and told about each response so a
+/// challenge-response scheme (Digest) or a token refresh can ask for one more attempt.
+pub trait Authenticate: Send + Sync + 'static {
+    /// Adds credentials to `request` before it is sent.
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut http::Request<Vec<u8>>,
+    ) -> BoxFuture<'a, Result<(), TransportError>>;
+
+    /// Sees the response to `request` (as authorized). Return true to re-send the request
+    /// once more (e.g. after a 401 challenge was answered); asked at most once per attempt.
+    fn on_response<'a>(
+        &'a self,
+        request: &'a http::Request<Vec<u8>>,
+        response: &'a http::Response<Bytes>,
+    ) -> BoxFuture<'a, bool> {
+        let _ = (request, response);
+        Box::pin(std::future::ready(false))
+    }
+}
 
 /// The environment variable holding a service account's client id.
 pub const ENV_CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";

@@ -148,23 +148,24 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Checked<T> {
 impl<T: DeserializeOwned> Checked<T> {
     /// Decodes `T` from a JSON value already in memory, keeping it if it does not fit.
     fn from_raw(raw: serde_json::Value) -> Self {
-        match T::deserialize(&raw) {
+        // Tentative: what a failed `T` noted of its own parts was thrown away with it.
+        match crate::audit::tentative(|| T::deserialize(&raw)) {
             Ok(value) => Checked::Valid(value),
-            Err(error) => Checked::Invalid(Invalid {
-                raw,
-                reason: error.to_string(),
-            }),
+            Err(error) => Self::refused(raw, error.to_string()),
         }
+    }
+
+    /// `raw`, refused for `reason` while decoding: noted for [`crate::audit`].
+    fn refused(raw: serde_json::Value, reason: String) -> Self {
+        crate::audit::note(crate::audit::Kind::Invalid, std::any::type_name::<T>());
+        Checked::Invalid(Invalid { raw, reason })
     }
 
     /// The outcome of [`check_str`]; `raw` gives the string, to keep if refused.
     fn from_string(checked: Result<T, Option<String>>, raw: impl FnOnce() -> String) -> Self {
         match checked {
             Ok(value) => Checked::Valid(value),
-            Err(Some(reason)) => Checked::Invalid(Invalid {
-                raw: serde_json::Value::String(raw()),
-                reason,
-            }),
+            Err(Some(reason)) => Self::refused(serde_json::Value::String(raw()), reason),
             // `T` asked for something only a `Value` answers exactly (an enum, a
             // number, a newtype...): ask the `Value`.
             Err(None) => Self::from_raw(serde_json::Value::String(raw())),
@@ -459,6 +460,41 @@ mod tests {
         let invalid: Checked<u8> = serde_json::from_str("300").unwrap();
         assert_eq!(invalid.clone().into_valid(), None);
         assert_eq!(invalid.into_result().unwrap_err().raw(), &json!(300));
+    }
+
+    #[test]
+    fn an_invalid_value_made_while_decoding_is_noted_once_for_the_audit() {
+        let ((), findings) = crate::audit::collect(|| {
+            let project: Project =
+                serde_json::from_str(&format!(r#"{{"id":"string","name":"p","owner":"{UUID}"}}"#))
+                    .unwrap();
+            assert!(!project.id.is_valid());
+        });
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].kind, crate::audit::Kind::Invalid);
+        assert_eq!(findings[0].type_name, std::any::type_name::<Uuid>());
+        // Made by hand, an `Invalid` is no decoding fallback.
+        let ((), findings) = crate::audit::collect(|| {
+            let _ = Checked::<Uuid>::Invalid(Invalid::new(json!("x"), "by hand"));
+        });
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Pinned {
+        id: Checked<Uuid>,
+        x: i32,
+    }
+
+    #[test]
+    fn a_checked_value_kept_whole_notes_itself_not_the_parts_it_threw_away() {
+        let ((), findings) = crate::audit::collect(|| {
+            let checked: Checked<Pinned> =
+                serde_json::from_str(r#"{"id": "not-a-uuid", "x": "not-a-number"}"#).unwrap();
+            assert!(!checked.is_valid());
+        });
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].type_name, std::any::type_name::<Pinned>());
     }
 
     /// What `Checked` did before it learned to skip the `Value` for strings.

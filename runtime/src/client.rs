@@ -10,22 +10,24 @@
 //! span named `atlas_request` with the method, path, attempt number and final status.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use tracing::Instrument as _;
 
 use crate::auth::{Credentials, DigestAuth, SecurityScheme, ServiceAccountAuth};
 use crate::error::{Error, TransportError, TransportErrorKind, ValidationError};
 use crate::request::BaseUrl;
+use crate::response::ResponseValue;
 use crate::retry::ExponentialBackoff;
 
-/// A boxed future that can be sent between threads, as the seams' methods return.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+// The seams' traits live with what they are about: authentication in `auth`, retries in
+// `retry`. Named here too, where they were first, so `client::Authenticate` and the like
+// keep working.
+pub use crate::auth::{Authenticate, BearerToken, BoxFuture};
+pub use crate::retry::{Attempt, NoRetry, RetryPolicy};
 
 /// The most attempts one [`Client::send`] makes, whatever the retry policy says.
 const MAX_ATTEMPTS: u32 = 10;
@@ -40,78 +42,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_PREALLOCATION: u64 = 1024 * 1024;
 /// The default `User-Agent`.
 const DEFAULT_USER_AGENT: &str = concat!("atlas-runtime/", env!("CARGO_PKG_VERSION"));
-
-/// Authentication seam: called before each attempt, and told about each response so a
-/// challenge-response scheme (Digest) or a token refresh can ask for one more attempt.
-pub trait Authenticate: Send + Sync + 'static {
-    /// Adds credentials to `request` before it is sent.
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut http::Request<Vec<u8>>,
-    ) -> BoxFuture<'a, Result<(), TransportError>>;
-
-    /// Sees the response to `request` (as authorized). Return true to re-send the request
-    /// once more (e.g. after a 401 challenge was answered); asked at most once per attempt.
-    fn on_response<'a>(
-        &'a self,
-        request: &'a http::Request<Vec<u8>>,
-        response: &'a http::Response<Bytes>,
-    ) -> BoxFuture<'a, bool> {
-        let _ = (request, response);
-        Box::pin(std::future::ready(false))
-    }
-}
-
-/// Retry seam: decides whether and when to retry an attempt's outcome.
-pub trait RetryPolicy: Send + Sync + 'static {
-    /// After `attempt` ended with `outcome`, how long to wait before the next attempt;
-    /// `None` stops and returns `outcome`.
-    ///
-    /// Whether a non-idempotent request (a `POST`) may be sent twice is for the policy to
-    /// weigh (`attempt.method`): a timeout does not say whether the server acted on it.
-    fn retry_after(
-        &self,
-        attempt: &Attempt<'_>,
-        outcome: &Result<http::Response<Bytes>, TransportError>,
-    ) -> Option<Duration>;
-}
-
-/// What a [`RetryPolicy`] is told of the attempt that just ended.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Attempt<'a> {
-    /// The attempt's number, 1 for the first.
-    pub number: u32,
-    /// The request's method.
-    pub method: &'a http::Method,
-    /// The time since the first attempt began.
-    pub elapsed: Duration,
-}
-
-impl<'a> Attempt<'a> {
-    /// Attempt `number` of a `method` request, `elapsed` after the first began.
-    pub fn new(number: u32, method: &'a http::Method, elapsed: Duration) -> Self {
-        Self {
-            number,
-            method,
-            elapsed,
-        }
-    }
-}
-
-/// The policy that never retries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct NoRetry;
-
-impl RetryPolicy for NoRetry {
-    fn retry_after(
-        &self,
-        _attempt: &Attempt<'_>,
-        _outcome: &Result<http::Response<Bytes>, TransportError>,
-    ) -> Option<Duration> {
-        None
-    }
-}
 
 /// Hook seam: sees every exchange the client makes (each attempt, and the extra round of
 /// an authentication challenge), for tracing, metrics or headers of your own.
@@ -129,46 +59,6 @@ pub trait RequestHook: Send + Sync + 'static {
         outcome: &Result<http::Response<Bytes>, TransportError>,
     ) {
         let _ = (request, outcome);
-    }
-}
-
-/// Bearer token authentication: sets `Authorization: Bearer <token>` on each request.
-#[derive(Clone)]
-pub struct BearerToken(String);
-
-impl BearerToken {
-    /// Authenticates with `token` (e.g. a service account's access token).
-    pub fn new(token: impl Into<String>) -> Self {
-        BearerToken(token.into())
-    }
-}
-
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BearerToken(<redacted>)")
-    }
-}
-
-impl Authenticate for BearerToken {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut http::Request<Vec<u8>>,
-    ) -> BoxFuture<'a, Result<(), TransportError>> {
-        let result = match HeaderValue::from_str(&format!("Bearer {}", self.0)) {
-            Ok(mut value) => {
-                // Keeps the token out of logs of the header map made by http-aware tools.
-                value.set_sensitive(true);
-                request.headers_mut().insert(AUTHORIZATION, value);
-                Ok(())
-            }
-            // The message leaves the token out: it is a secret.
-            Err(_) => Err(TransportError::new(
-                TransportErrorKind::Other,
-                "the bearer token holds characters not allowed in a header",
-                None,
-            )),
-        };
-        Box::pin(std::future::ready(result))
     }
 }
 
@@ -607,6 +497,32 @@ impl Client {
         self.execute(request, parse).await
     }
 
+    /// As [`Client::call`], but the value comes back as a [`ResponseValue`] with the
+    /// response's status and headers, taken before `parse` runs: for rate-limit headers,
+    /// a `Location`, a request id to quote, or which documented success status was sent.
+    /// A failure keeps them in the error already ([`Error::status`], [`Error::headers`]).
+    ///
+    /// With a generated client, pass its request and parse function as it does itself:
+    ///
+    /// ```ignore
+    /// let runtime = client.runtime();
+    /// let job = runtime
+    ///     .call_with_metadata(request.to_request(runtime.base_url()), |response| {
+    ///         request.parse_response(response)
+    ///     })
+    ///     .await?;
+    /// println!("{} {:?}", job.status(), job.headers().get("x-request-id"));
+    /// ```
+    pub async fn call_with_metadata<T, E>(
+        &self,
+        request: Result<http::Request<Vec<u8>>, crate::error::ValidationError>,
+        parse: impl FnOnce(http::Response<Bytes>) -> Result<T, Error<E>>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let request = request.map_err(Error::InvalidRequest)?;
+        let response = self.send(request).await?;
+        crate::response::with_metadata(response, parse)
+    }
+
     /// One attempt: extra headers and hooks, authorize, exchange, and at most one more
     /// round if the authenticator answered a challenge.
     async fn attempt(
@@ -744,35 +660,6 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bearer_token_debug_hides_the_token() {
-        let token = BearerToken::new("s3cret");
-        assert_eq!(format!("{token:?}"), "BearerToken(<redacted>)");
-    }
-
-    #[tokio::test]
-    async fn bearer_token_sets_a_sensitive_authorization_header() {
-        let mut request = http::Request::new(Vec::new());
-        BearerToken::new("tok")
-            .authorize(&mut request)
-            .await
-            .unwrap();
-        let value = &request.headers()[AUTHORIZATION];
-        assert_eq!(value, "Bearer tok");
-        assert!(value.is_sensitive());
-    }
-
-    #[tokio::test]
-    async fn a_bearer_token_that_cannot_be_a_header_fails_without_showing_it() {
-        let mut request = http::Request::new(Vec::new());
-        let error = BearerToken::new("s3cret\r\n")
-            .authorize(&mut request)
-            .await
-            .unwrap_err();
-        assert!(!error.to_string().contains("s3cret"));
-        assert!(request.headers().get(AUTHORIZATION).is_none());
-    }
 
     #[test]
     fn the_builder_defaults_are_atlas_sane_timeouts_and_backoff_retries() {
@@ -922,12 +809,5 @@ mod tests {
         assert_eq!(declared_length(&headers), Some(42));
         headers.insert(CONTENT_LENGTH, HeaderValue::from_static("x"));
         assert_eq!(declared_length(&headers), None);
-    }
-
-    #[test]
-    fn no_retry_never_retries() {
-        let outcome = Err(TransportError::new(TransportErrorKind::Timeout, "", None));
-        let attempt = Attempt::new(1, &http::Method::GET, Duration::ZERO);
-        assert_eq!(NoRetry.retry_after(&attempt, &outcome), None);
     }
 }

@@ -175,7 +175,8 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
 
 /// `wrap` of `value` read as `T`, or `raw(value)` when it cannot be read as
 /// `T`: for a response's union whose discriminator names a variant whose
-/// fields the value does not have. The value is kept whole either way.
+/// fields the value does not have. The value is kept whole either way; the
+/// fallback is noted for [`crate::audit`] as `U`'s unknown variant.
 pub fn variant_or_raw<T, U>(
     value: serde_json::Value,
     wrap: fn(T) -> U,
@@ -184,9 +185,17 @@ pub fn variant_or_raw<T, U>(
 where
     T: serde::de::DeserializeOwned,
 {
-    match T::deserialize(&value) {
+    // Tentative: fallbacks noted inside a variant that is then kept raw never reached
+    // the caller.
+    match crate::audit::tentative(|| T::deserialize(&value)) {
         Ok(v) => wrap(v),
-        Err(_) => raw(value),
+        Err(_) => {
+            crate::audit::note(
+                crate::audit::Kind::UnknownVariant,
+                std::any::type_name::<U>(),
+            );
+            raw(value)
+        }
     }
 }
 
@@ -276,10 +285,16 @@ mod tests {
             Peer::Aws(7)
         );
         let odd = serde_json::json!({"providerName": "AZURE", "vpcId": "vpc-1"});
-        assert_eq!(
-            variant_or_raw(odd.clone(), Peer::Aws, Peer::Unknown),
-            Peer::Unknown(odd)
-        );
+        let (peer, findings) =
+            crate::audit::collect(|| variant_or_raw(odd.clone(), Peer::Aws, Peer::Unknown));
+        assert_eq!(peer, Peer::Unknown(odd));
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].kind, crate::audit::Kind::UnknownVariant);
+        assert!(findings[0].type_name.ends_with("Peer"), "{findings:?}");
+        let (_, findings) = crate::audit::collect(|| {
+            variant_or_raw(serde_json::json!(7), Peer::Aws, Peer::Unknown)
+        });
+        assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]

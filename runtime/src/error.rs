@@ -460,7 +460,8 @@ pub enum TransportErrorKind {
     /// the exchange gave nothing usable. A `401` from the API itself is a response, not this.
     Auth,
     /// The client was configured wrongly: an invalid base URL, header or user agent,
-    /// credentials the API declares no scheme for, none in the environment...
+    /// credentials the API declares no scheme for... (No credentials in the environment is
+    /// a [`BuildError::Credentials`], not this.)
     Config,
     /// Anything else (an unusable request, a client that could not be built...).
     Other,
@@ -525,16 +526,6 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl From<crate::auth::CredentialsError> for TransportError {
-    fn from(error: crate::auth::CredentialsError) -> Self {
-        TransportError::new(
-            TransportErrorKind::Config,
-            error.to_string(),
-            Some(Box::new(error)),
-        )
-    }
-}
-
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source
@@ -543,9 +534,57 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// Why a client could not be made with credentials (a generated `Client::from_env` or
+/// `Client::with_credentials`): the credentials themselves, or building the client.
+///
+/// The two call for different fixes: [`BuildError::Credentials`] means the environment
+/// holds no usable credentials (set the variables it names), [`BuildError::Transport`]
+/// that the client's configuration was refused (see [`TransportError::kind`]; credentials
+/// the API declares no scheme for are [`TransportErrorKind::Config`]).
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum BuildError {
+    /// No usable credentials: none in the environment, or only half of a pair.
+    Credentials(crate::auth::CredentialsError),
+    /// The client could not be built: an invalid configuration, credentials the API
+    /// declares no scheme for, or a TLS setup that would not load.
+    Transport(TransportError),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Credentials(error) => write!(f, "no usable credentials: {error}"),
+            BuildError::Transport(error) => write!(f, "the client could not be built: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Credentials(error) => Some(error),
+            BuildError::Transport(error) => Some(error),
+        }
+    }
+}
+
+impl From<crate::auth::CredentialsError> for BuildError {
+    fn from(error: crate::auth::CredentialsError) -> Self {
+        BuildError::Credentials(error)
+    }
+}
+
+impl From<TransportError> for BuildError {
+    fn from(error: TransportError) -> Self {
+        BuildError::Transport(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::CredentialsError;
     use std::error::Error as _;
 
     #[derive(Debug, PartialEq)]
@@ -789,5 +828,49 @@ mod tests {
             "response body larger than the limit of 10 bytes"
         );
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn missing_credentials_are_a_credentials_error_not_a_transport_error() {
+        fn from_env(found: Result<(), CredentialsError>) -> Result<(), BuildError> {
+            found?;
+            Ok(())
+        }
+        let error = from_env(Err(CredentialsError::Missing)).unwrap_err();
+        assert!(
+            matches!(error, BuildError::Credentials(CredentialsError::Missing)),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().starts_with("no usable credentials: "),
+            "{error}"
+        );
+        let source = error.source().unwrap();
+        assert_eq!(source.to_string(), CredentialsError::Missing.to_string());
+        assert!(source.downcast_ref::<CredentialsError>().is_some());
+    }
+
+    #[test]
+    fn a_client_that_cannot_be_built_is_a_transport_error_keeping_its_kind() {
+        let error = BuildError::from(TransportError::new(
+            TransportErrorKind::Config,
+            "bad base_url",
+            None,
+        ));
+        match &error {
+            BuildError::Transport(transport) => {
+                assert_eq!(transport.kind(), TransportErrorKind::Config)
+            }
+            other => panic!("expected Transport, got {other:?}"),
+        }
+        assert_eq!(
+            error.to_string(),
+            "the client could not be built: invalid client configuration: bad base_url"
+        );
+        assert!(error
+            .source()
+            .unwrap()
+            .downcast_ref::<TransportError>()
+            .is_some());
     }
 }

@@ -16,7 +16,7 @@ use serde::de::{DeserializeOwned, Deserializer, Error as _, IgnoredAny, MapAcces
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::error::Error;
+use crate::error::{Error, RedactedHeaders};
 
 /// The response's `Content-Type`, if present and readable as text.
 fn content_type(headers: &HeaderMap) -> Option<String> {
@@ -127,6 +127,103 @@ pub fn unwrap_envelope_if(
         }
         _ => (status, body),
     }
+}
+
+/// A decoded response value together with the status and headers it came with.
+///
+/// Operations return just the decoded body, which is all most callers need. Ask for a
+/// `ResponseValue` (sans-IO with [`with_metadata`], or with the client's
+/// `Client::call_with_metadata`) when the headers matter too:
+///
+/// - rate limiting: how much of the quota is left (`RateLimit-Limit`, `RateLimit-Remaining`
+///   where they are sent), or how long a `Retry-After` asks to wait;
+/// - `Location`, where a `201 Created` or `202 Accepted` says the new resource lives;
+/// - request ids (`X-Request-Id`) and what proxies on the way add (`X-Envoy-...` headers), to
+///   quote in a support case or match with the server's logs;
+/// - which of several documented success statuses (`200` or `202`, say) was sent.
+///
+/// With `envelope(true)` the status is the HTTP status (Atlas then always answers `200`);
+/// the one in the envelope has already decided how the body was decoded.
+///
+/// Derefs to the value, so fields and methods are reached as on the value itself. `Debug`
+/// shows the status, the headers (credential-bearing ones such as `Set-Cookie` redacted)
+/// and the value.
+#[derive(Clone, PartialEq)]
+pub struct ResponseValue<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl<T> ResponseValue<T> {
+    /// `value`, decoded from a response with `status` and `headers`.
+    pub fn new(value: T, status: StatusCode, headers: HeaderMap) -> Self {
+        Self {
+            value,
+            status,
+            headers,
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded value, dropping the status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The decoded value, the status and the headers.
+    pub fn into_parts(self) -> (T, StatusCode, HeaderMap) {
+        (self.value, self.status, self.headers)
+    }
+
+    /// Converts the value, keeping the status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+/// Decodes `response` with `parse` (a generated `parse_response`) and keeps its status and
+/// headers beside the value. They are taken before `parse` runs, so they are the
+/// response's own whatever `parse` does with it; on failure the error keeps them as
+/// usual (see [`Error::status`] and [`Error::headers`]).
+pub fn with_metadata<T, E>(
+    response: http::Response<Bytes>,
+    parse: impl FnOnce(http::Response<Bytes>) -> Result<T, Error<E>>,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    parse(response).map(|value| ResponseValue::new(value, status, headers))
 }
 
 /// An envelope with exactly the keys `status` and `content`.
@@ -334,6 +431,93 @@ mod tests {
         assert_eq!(error.status(), Some(StatusCode::IM_A_TEAPOT));
         assert_eq!(error.body_bytes(), Some(&b"tea"[..]));
         assert_eq!(error.headers(), Some(&json_headers()));
+    }
+
+    fn response(
+        status: u16,
+        headers: &[(&'static str, &'static str)],
+        body: &'static [u8],
+    ) -> http::Response<Bytes> {
+        let mut response = http::Response::new(Bytes::from_static(body));
+        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+        for (name, value) in headers {
+            response
+                .headers_mut()
+                .insert(*name, http::HeaderValue::from_static(value));
+        }
+        response
+    }
+
+    #[test]
+    fn with_metadata_keeps_the_status_and_headers_beside_the_decoded_value() {
+        let response = response(
+            201,
+            &[("x-request-id", "req-1"), ("location", "/groups/1")],
+            br#"{"a":1}"#,
+        );
+        let value = with_metadata(response, |response| {
+            let (parts, body) = response.into_parts();
+            decode_json::<Value, ApiError>(parts.status, &parts.headers, body)
+        })
+        .unwrap();
+        assert_eq!(value.status(), StatusCode::CREATED);
+        assert_eq!(value.headers()["x-request-id"], "req-1");
+        assert_eq!(value.headers()["location"], "/groups/1");
+        // Deref reaches the value itself.
+        assert_eq!(value["a"], 1);
+        let (inner, status, headers) = value.into_parts();
+        assert_eq!(
+            (inner, status, headers.len()),
+            (json!({"a": 1}), StatusCode::CREATED, 2)
+        );
+    }
+
+    #[test]
+    fn with_metadata_hands_a_failure_on_as_the_parse_function_made_it() {
+        let response = response(
+            404,
+            &[("x-request-id", "req-2")],
+            br#"{"error": 404, "detail": "No group"}"#,
+        );
+        let error = with_metadata(response, |response| {
+            let (parts, body) = response.into_parts();
+            decode_error::<ApiError, Value>(parts.status, parts.headers, body)
+        })
+        .unwrap_err();
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(error.headers().unwrap()["x-request-id"], "req-2");
+    }
+
+    #[test]
+    fn a_response_value_maps_its_value_and_keeps_status_and_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-3".parse().unwrap());
+        let value = ResponseValue::new(vec![1, 2, 3], StatusCode::ACCEPTED, headers);
+        assert_eq!(value.len(), 3);
+        let mapped = value.map(|items| items.len());
+        assert_eq!(*mapped, 3);
+        assert_eq!(mapped.status(), StatusCode::ACCEPTED);
+        assert_eq!(mapped.headers()["x-request-id"], "req-3");
+        assert_eq!(mapped.into_inner(), 3);
+    }
+
+    #[test]
+    fn response_value_debug_shows_status_headers_and_value_but_no_credential_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::SET_COOKIE, "session=s3cret".parse().unwrap());
+        headers.insert(
+            http::header::AUTHORIZATION,
+            "Bearer s3cret".parse().unwrap(),
+        );
+        headers.insert("x-request-id", "req-4".parse().unwrap());
+        let shown = format!(
+            "{:?}",
+            ResponseValue::new("the value", StatusCode::OK, headers)
+        );
+        assert!(!shown.contains("s3cret"), "{shown}");
+        for part in ["200", "req-4", "the value", "set-cookie", "<redacted>"] {
+            assert!(shown.contains(part), "{part} missing from {shown}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Retry policies: [`ExponentialBackoff`] (the client's default) and the `Retry-After`
-//! reading it relies on. The seam itself is [`crate::client::RetryPolicy`].
+//! Retries: the [`RetryPolicy`] seam the client asks after each attempt, what it is told
+//! ([`Attempt`]), and two policies: [`NoRetry`] and [`ExponentialBackoff`] (the client's
+//! default), with the `Retry-After` reading the latter relies on.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -10,8 +11,58 @@ use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::Method;
 
-use crate::client::{Attempt, RetryPolicy};
 use crate::error::TransportError;
+
+/// Retry seam: decides whether and when to retry an attempt's outcome.
+pub trait RetryPolicy: Send + Sync + 'static {
+    /// After `attempt` ended with `outcome`, how long to wait before the next attempt;
+    /// `None` stops and returns `outcome`.
+    ///
+    /// Whether a non-idempotent request (a `POST`) may be sent twice is for the policy to
+    /// weigh (`attempt.method`): a timeout does not say whether the server acted on it.
+    fn retry_after(
+        &self,
+        attempt: &Attempt<'_>,
+        outcome: &Result<http::Response<Bytes>, TransportError>,
+    ) -> Option<Duration>;
+}
+
+/// What a [`RetryPolicy`] is told of the attempt that just ended.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempt<'a> {
+    /// The attempt's number, 1 for the first.
+    pub number: u32,
+    /// The request's method.
+    pub method: &'a http::Method,
+    /// The time since the first attempt began.
+    pub elapsed: Duration,
+}
+
+impl<'a> Attempt<'a> {
+    /// Attempt `number` of a `method` request, `elapsed` after the first began.
+    pub fn new(number: u32, method: &'a http::Method, elapsed: Duration) -> Self {
+        Self {
+            number,
+            method,
+            elapsed,
+        }
+    }
+}
+
+/// The policy that never retries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoRetry;
+
+impl RetryPolicy for NoRetry {
+    fn retry_after(
+        &self,
+        _attempt: &Attempt<'_>,
+        _outcome: &Result<http::Response<Bytes>, TransportError>,
+    ) -> Option<Duration> {
+        None
+    }
+}
 
 /// Retries idempotent requests (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`) that
 /// may succeed when sent again:
@@ -166,6 +217,13 @@ mod tests {
 
     fn transport(kind: TransportErrorKind) -> Result<http::Response<Bytes>, TransportError> {
         Err(TransportError::new(kind, "", None))
+    }
+
+    #[test]
+    fn no_retry_never_retries() {
+        let outcome = Err(TransportError::new(TransportErrorKind::Timeout, "", None));
+        let attempt = Attempt::new(1, &http::Method::GET, Duration::ZERO);
+        assert_eq!(NoRetry.retry_after(&attempt, &outcome), None);
     }
 
     #[test]

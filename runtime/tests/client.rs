@@ -295,6 +295,60 @@ async fn execute_hands_the_response_to_the_parse_function() {
 }
 
 #[tokio::test]
+#[allow(clippy::result_large_err)] // the API call's error, as the client returns it
+async fn call_with_metadata_returns_the_status_and_headers_beside_the_value() {
+    let server = Server::start(vec![response(
+        "201 Created",
+        &[
+            "content-type: application/json",
+            "x-request-id: 5f0a1b2c-req",
+            "location: /api/atlas/v2/groups/32b6e34b3d91647abb20e7b8",
+        ],
+        br#"{"n":7}"#,
+    )])
+    .await;
+    let client = client_for(&server).build().unwrap();
+    let parsed = timeout(
+        TEST_TIMEOUT,
+        client.call_with_metadata(Ok(get(&client, "/n")), |response| {
+            // What the parse function does with the response cannot change what was kept.
+            let (parts, body) = response.into_parts();
+            decode_json::<serde_json::Value, String>(parts.status, &parts.headers, body)
+        }),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(parsed.status(), http::StatusCode::CREATED);
+    assert_eq!(parsed.headers()["x-request-id"], "5f0a1b2c-req");
+    assert_eq!(
+        parsed.headers()[http::header::LOCATION],
+        "/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8"
+    );
+    assert_eq!(parsed["n"], 7);
+}
+
+#[tokio::test]
+#[allow(clippy::result_large_err)] // the API call's error, as the client returns it
+async fn call_with_metadata_sends_nothing_for_an_invalid_request() {
+    let server = Server::start(vec![response("200 OK", &[], b"{}")]).await;
+    let client = client_for(&server).build().unwrap();
+    let refused = atlas_runtime::ValidationError::new(
+        "group_id",
+        "x",
+        atlas_runtime::Rule::Pattern("^([a-f0-9]{24})$"),
+    );
+    let outcome = client
+        .call_with_metadata(Err(refused), |response| {
+            let (parts, body) = response.into_parts();
+            decode_json::<serde_json::Value, String>(parts.status, &parts.headers, body)
+        })
+        .await;
+    assert!(matches!(outcome, Err(Error::InvalidRequest(_))));
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
 async fn a_body_declared_larger_than_the_cap_is_refused_before_reading_it() {
     // The server declares a large body, sends a little and stalls: reading it would time
     // out, so only an up-front refusal gives BodyTooLarge.
@@ -634,4 +688,23 @@ async fn an_authenticator_failure_stops_the_request_before_sending() {
     let error = send(&client, get(&client, "/")).await.unwrap_err();
     assert_eq!(error.to_string(), "request failed: no credentials");
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_seams_keep_their_old_paths_beside_their_module_homes() {
+    // Each line compiles only if the two paths name the same item.
+    let token: atlas_runtime::auth::BearerToken = atlas_runtime::client::BearerToken::new("t");
+    let _: &dyn atlas_runtime::auth::Authenticate =
+        &token as &dyn atlas_runtime::client::Authenticate;
+    let _: &dyn atlas_runtime::Authenticate = &token;
+    let policy: atlas_runtime::retry::NoRetry = atlas_runtime::client::NoRetry;
+    let _: &dyn atlas_runtime::retry::RetryPolicy =
+        &policy as &dyn atlas_runtime::client::RetryPolicy;
+    let _: &dyn atlas_runtime::RetryPolicy = &policy;
+    let method = http::Method::GET;
+    let _: atlas_runtime::retry::Attempt<'_> =
+        atlas_runtime::client::Attempt::new(1, &method, Duration::ZERO);
+    let future: atlas_runtime::client::BoxFuture<'_, ()> =
+        Box::pin(async {}) as atlas_runtime::auth::BoxFuture<'_, ()>;
+    drop(future);
 }

@@ -112,7 +112,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         use crate::operations::*;
         use atlas_runtime::auth::Credentials;
         use atlas_runtime::client::ClientBuilder;
-        use atlas_runtime::{BaseUrl, Error, TransportError};
+        use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
 
         /// Sends the operations of this API. Cheap to clone; clones share connections.
         #[derive(Clone, Debug)]
@@ -128,14 +128,15 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
 
             /// A client for the default server, authenticated with `credentials`
             /// by the declared security scheme they fit.
-            pub fn with_credentials(credentials: Credentials) -> Result<Self, TransportError> {
+            pub fn with_credentials(credentials: Credentials) -> Result<Self, BuildError> {
                 Ok(Self { inner: Self::builder().credentials(credentials).build()? })
             }
 
             /// A client for the default server with credentials from the
             /// environment (`MONGODB_ATLAS_CLIENT_ID`/`MONGODB_ATLAS_CLIENT_SECRET`,
-            /// else `MONGODB_ATLAS_PUBLIC_API_KEY`/`MONGODB_ATLAS_PRIVATE_API_KEY`).
-            pub fn from_env() -> Result<Self, TransportError> {
+            /// else `MONGODB_ATLAS_PUBLIC_API_KEY`/`MONGODB_ATLAS_PRIVATE_API_KEY`);
+            /// none there, or half a pair, is [`BuildError::Credentials`].
+            pub fn from_env() -> Result<Self, BuildError> {
                 Self::with_credentials(Credentials::from_env()?)
             }
 

@@ -19,7 +19,7 @@ use http::StatusCode;
 use md5::{Digest as _, Md5};
 
 use super::Redacted;
-use crate::client::{Authenticate, BoxFuture};
+use super::{Authenticate, BoxFuture};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// HTTP Digest authentication with a user name and password (for Atlas: the public and

@@ -18,7 +18,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 
 use super::Redacted;
-use crate::client::{Authenticate, BoxFuture};
+use super::{Authenticate, BoxFuture};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// The most bytes of a token response read.
