@@ -722,7 +722,7 @@ impl From<&str> for DeliveryMethod {
             "THIRD_PARTY_COPY" => Self::ThirdPartyCopy,
             "CLIENT_PIT_SCP" => Self::ClientPitScp,
             "SCP" => Self::Scp,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(atlas_runtime::de::unknown_value::<Self>(other)),
         }
     }
 }
@@ -827,7 +827,7 @@ impl From<&str> for DeliveryStatus {
             "EXPIRED" => Self::Expired,
             "MAX_DOWNLOADS_EXCEEDED" => Self::MaxDownloadsExceeded,
             "PENDING" => Self::Pending,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(atlas_runtime::de::unknown_value::<Self>(other)),
         }
     }
 }
@@ -960,7 +960,7 @@ impl From<&str> for HashAlgorithm {
     fn from(value: &str) -> Self {
         match value {
             "SHA1" => Self::Sha1,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(atlas_runtime::de::unknown_value::<Self>(other)),
         }
     }
 }
@@ -1183,7 +1183,7 @@ impl From<&str> for RestoreJobStatus {
             "BROKEN" => Self::Broken,
             "KILLED" => Self::Killed,
             "FINISHED" => Self::Finished,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(atlas_runtime::de::unknown_value::<Self>(other)),
         }
     }
 }

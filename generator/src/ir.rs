@@ -61,6 +61,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+    /// An untagged union reaches it: it says how well a JSON value fits it
+    /// (`atlas_runtime::fit::Conform`).
+    pub conform: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -71,7 +74,8 @@ pub enum TypeKind {
 }
 
 /// `oneOf` / `anyOf`: one of several types, told apart by a discriminator
-/// property when the spec names one, else by trying each in order.
+/// property when the spec names one, else by how well the value fits each
+/// (see `lower::conform`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
@@ -79,6 +83,8 @@ pub struct Union {
     pub discriminator: Option<String>,
     /// Open unions keep a value no variant accepts (`Unknown(Value)`).
     pub open: bool,
+    /// The error bodies of one operation: the status decides the variant.
+    pub by_status: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -141,6 +147,8 @@ pub struct ValidatedString {
     pub used_at: Vec<String>,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+    /// An untagged union reaches it (see `TypeDef::conform`).
+    pub conform: bool,
 }
 
 #[derive(Debug)]

@@ -199,6 +199,36 @@ where
     }
 }
 
+/// An open enum's value the spec does not list, owned for its `Unknown` variant and
+/// noted for [`crate::audit`] as `E`'s unknown value.
+pub fn unknown_value<E>(value: &str) -> String {
+    crate::audit::note(
+        crate::audit::Kind::UnknownEnumValue,
+        std::any::type_name::<E>(),
+    );
+    value.to_owned()
+}
+
+/// An open union's value no variant reads, wrapped in its `Unknown` variant and noted
+/// for [`crate::audit`] as `U`'s unknown variant.
+pub fn unknown_variant<U>(value: serde_json::Value, wrap: fn(serde_json::Value) -> U) -> U {
+    crate::audit::note(
+        crate::audit::Kind::UnknownVariant,
+        std::any::type_name::<U>(),
+    );
+    wrap(value)
+}
+
+/// `value` read as `T` and wrapped as a union's variant, for a closed union: a value
+/// its variant cannot read is an error.
+pub fn variant<T, U, E>(value: serde_json::Value, wrap: fn(T) -> U) -> Result<U, E>
+where
+    T: serde::de::DeserializeOwned,
+    E: de::Error,
+{
+    T::deserialize(value).map(wrap).map_err(E::custom)
+}
+
 /// Serde's "missing field" error for the first of `names` whose entry in
 /// `missing` is `true`. Generated code checks all required fields with one
 /// pattern and calls this when it fails.

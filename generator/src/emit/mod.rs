@@ -11,6 +11,7 @@ use crate::ir::*;
 use crate::pattern;
 
 mod client;
+mod conform;
 mod crate_root;
 mod features;
 mod harness;
@@ -21,6 +22,7 @@ mod validated;
 
 pub use crate::lower::features::tag_feature;
 use client::client_rs;
+use conform::{model_conform, validated_conform};
 use crate_root::lib_rs;
 use features::{allow_unused_imports, feature_cfg, gate};
 use harness::{examples_test_rs, prism_gets_rs};

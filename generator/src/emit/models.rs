@@ -18,6 +18,8 @@ pub(super) fn models_rs(api: &Api) -> TokenStream {
         .iter()
         .map(|t| {
             let def = type_def(t, &mut uses);
+            let conform = model_conform(t, &mut uses);
+            let def = quote! { #def #conform };
             if !error_bodies.contains(t.name.as_str()) || matches!(t.kind, TypeKind::Enum(_)) {
                 return gate(def, &feature_cfg(&t.features));
             }
@@ -306,27 +308,32 @@ pub(super) fn union_def(
     };
     let type_name = lit(&name.to_string());
     let fallback = if u.open {
-        quote! { Ok(Self::Unknown(value)) }
+        quote! { Ok(atlas_runtime::de::unknown_variant(value, Self::Unknown)) }
     } else {
         quote! { Err(serde::de::Error::custom(concat!("no variant of ", #type_name, " matches the value"))) }
+    };
+    // The variant a value was chosen for: an open union keeps a payload
+    // its variant cannot read after all as sent, a closed one refuses it.
+    let take = |vname: &Ident| {
+        if u.open {
+            quote! { Ok(atlas_runtime::de::variant_or_raw(value, Self::#vname, Self::Unknown)) }
+        } else {
+            quote! { atlas_runtime::de::variant(value, Self::#vname) }
+        }
     };
     let body = match &u.discriminator {
         Some(prop) => {
             let prop = lit(prop);
-            let arms = u.variants.iter().zip(&variants).filter(|(v, _)| !v.tags.is_empty()).map(|(v, vname)| {
-                let tags = v.tags.iter().map(|t| lit(t));
-                if u.open {
-                    // A payload its own discriminator's variant cannot read
-                    // is kept as sent, as a value no variant accepts is.
-                    quote! {
-                        Some(#(#tags)|*) => Ok(atlas_runtime::de::variant_or_raw(value, Self::#vname, Self::Unknown)),
-                    }
-                } else {
-                    quote! {
-                        Some(#(#tags)|*) => serde::Deserialize::deserialize(value).map(Self::#vname).map_err(serde::de::Error::custom),
-                    }
-                }
-            });
+            let arms = u
+                .variants
+                .iter()
+                .zip(&variants)
+                .filter(|(v, _)| !v.tags.is_empty())
+                .map(|(v, vname)| {
+                    let tags = v.tags.iter().map(|t| lit(t));
+                    let take = take(vname);
+                    quote! { Some(#(#tags)|*) => #take, }
+                });
             quote! {
                 match value.get(#prop).and_then(atlas_runtime::serde_json::Value::as_str) {
                     #(#arms)*
@@ -335,17 +342,15 @@ pub(super) fn union_def(
             }
         }
         None => {
-            // No discriminator: the first variant that accepts the value wins.
-            let tries = variants.iter().map(|vname| {
-                quote! {
-                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                        return Ok(Self::#vname(v));
-                    }
-                }
-            });
+            // No discriminator: the variant the value fits best (see
+            // `atlas_runtime::fit`), the first of equals.
+            let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
+            let takes = variants.iter().map(take);
             quote! {
-                #(#tries)*
-                #fallback
+                match atlas_runtime::fit::best(&value, &[#(<#types as atlas_runtime::fit::Conform>::conform),*]) {
+                    #( Some((#indices, _)) => #takes, )*
+                    _ => #fallback,
+                }
             }
         }
     };
@@ -447,7 +452,7 @@ pub(super) fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enu
                 fn from(value: &str) -> Self {
                     match value {
                         #( #wires => Self::#variants, )*
-                        other => Self::Unknown(other.to_owned()),
+                        other => Self::Unknown(atlas_runtime::de::unknown_value::<Self>(other)),
                     }
                 }
             }

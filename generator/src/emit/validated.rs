@@ -17,7 +17,11 @@ pub(super) fn validated_rs(api: &Api) -> TokenStream {
     let types = api
         .strings
         .iter()
-        .map(|s| gate(validated_type(s), &feature_cfg(&s.features)))
+        .map(|s| {
+            let def = validated_type(s);
+            let conform = validated_conform(s);
+            gate(quote! { #def #conform }, &feature_cfg(&s.features))
+        })
         .collect::<Vec<_>>();
     let allow = allow_unused_imports(api);
     quote! {

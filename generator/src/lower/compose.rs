@@ -216,6 +216,7 @@ impl<'a> Ctx<'a> {
                 variants,
                 discriminator: discriminator.map(|d| d.property_name.clone()),
                 open: dir == Direction::Response,
+                by_status: false,
             });
             (doc_of(schema), schema.schema_data.deprecated, kind)
         })
@@ -260,6 +261,7 @@ impl<'a> Ctx<'a> {
                     variants,
                     discriminator: None,
                     open: false,
+                    by_status: true,
                 }),
             )
         })

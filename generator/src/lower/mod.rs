@@ -22,6 +22,7 @@ use crate::pattern;
 use crate::resolve::{self, Selected};
 
 mod compose;
+mod conform;
 mod docs;
 mod names;
 mod operation;
@@ -311,6 +312,13 @@ pub fn lower(
     let mut api = api;
     features::assign(&mut api, config.output.tag_features);
     conventions::assign(&mut api, &config.paging, &config.envelope);
+    for (pointer, message) in conform::assign(&mut api) {
+        diagnostics.push(
+            Diagnostic::warning(Code::Quirk, spec.locate(&pointer), message).with_help(
+                "add a discriminator, or make the variants' properties or constraints differ",
+            ),
+        );
+    }
     for (i, why) in issues {
         if let Some(e) = api.examples.get_mut(i) {
             diagnostics.push(Diagnostic::warning(

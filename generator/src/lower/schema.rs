@@ -434,6 +434,7 @@ impl<'a> Ctx<'a> {
             deprecated,
             kind,
             features: Vec::new(),
+            conform: false,
         });
         TypeRef::Model(name)
     }
@@ -670,6 +671,7 @@ impl<'a> Ctx<'a> {
                 doc: Doc::default(),
                 used_at: vec![at.to_owned()],
                 features: Vec::new(),
+                conform: false,
             },
         );
         Some(TypeRef::Validated(name))
