@@ -5,33 +5,40 @@
 //! selection and every pinned name are reviewed like code.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic, Location};
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+// Serialized by `to_toml` (the config a crate records of itself), so the
+// fields are written in an order TOML accepts: values before tables.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// The spec to read, relative to the config file.
     pub spec: PathBuf,
+    /// The record of the published spec `spec` was extracted from
+    /// (`PINNED.toml`), relative to the config file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PathBuf>,
+    /// Where in the generated crate (relative to `output.dir`) this config
+    /// is written as one of the generated files, so the crate carries what
+    /// regenerates it (`atlasgen crate` sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_in_crate: Option<PathBuf>,
+    /// Properties (JSON pointers) that carry credentials the names alone do
+    /// not reveal; their `Debug` output is redacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
     pub output: Output,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Selection::is_everything")]
     pub select: Selection,
     /// Rust names pinned per spec construct, keyed by JSON pointer
     /// (`#/components/schemas/ApiBSONTimestampView`) or, for validated
     /// strings, by role (`role:BackupRestoreJob.id`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub names: BTreeMap<String, String>,
-    /// Properties (JSON pointers) that carry credentials the names alone do
-    /// not reveal; their `Debug` output is redacted.
-    #[serde(default)]
-    pub secrets: Vec<String>,
-    /// The record of the published spec `spec` was extracted from
-    /// (`PINNED.toml`), relative to the config file.
-    #[serde(default)]
-    pub pinned: Option<PathBuf>,
     /// What the pinned record says, one line for the generated docs; read
     /// from `pinned` when the config is loaded.
     #[serde(skip)]
@@ -94,7 +101,7 @@ impl Default for Envelope {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Output {
     /// The generated crate's directory, relative to the config file.
@@ -107,7 +114,7 @@ pub struct Output {
     pub runtime_path: String,
     /// Path from the generated crate to the package whose build script
     /// regenerates it (see the `regenerate` feature); empty for none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub regen_path: String,
     /// The command a reader runs to regenerate, quoted in every header.
     pub regenerate_command: String,
@@ -124,15 +131,15 @@ fn default_version() -> String {
 }
 
 /// Operations to generate. Empty everywhere means every operation.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Selection {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operation_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// `"GET /api/atlas/v2/groups/{groupId}"`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
 }
 
@@ -164,9 +171,30 @@ impl Config {
                 format!("invalid config: {}", e.message()),
             )
         })?;
+        if let Some(place) = &config.config_in_crate {
+            if !place
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+            {
+                let mut loc = Location::new(&file, "");
+                if let Some(offset) = text.find("config_in_crate") {
+                    loc.line = Some(line_col(&text, offset));
+                }
+                return Err(Diagnostic::error(
+                    Code::Config,
+                    loc,
+                    format!(
+                        "`config_in_crate` must be a path inside the generated crate, not `{}`",
+                        place.display()
+                    ),
+                ));
+            }
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         config.spec = base.join(&config.spec);
-        config.output.dir = base.join(&config.output.dir);
+        // Through components, so `dir = "."` is the config's folder itself
+        // (`out`, not `out/.`) in every path printed.
+        config.output.dir = base.join(&config.output.dir).components().collect();
         if let Some(pinned) = &config.pinned {
             let pinned = base.join(pinned);
             config.spec_source = Some(crate::extract::PinRecord::load(&pinned)?.describe());
@@ -174,6 +202,84 @@ impl Config {
         }
         Ok(config)
     }
+
+    /// This config as the TOML of a config file in `folder`, its paths
+    /// relative to that folder (as [`Config::load`] reads them), so a crate
+    /// moved together with its spec still regenerates. The header names the
+    /// command that regenerates the crate (and this file).
+    pub fn to_toml(&self, folder: &Path) -> Result<String, String> {
+        let mut relative = self.clone();
+        relative.spec = relative_path(folder, &self.spec);
+        relative.output.dir = relative_path(folder, &self.output.dir);
+        relative.pinned = self.pinned.as_deref().map(|p| relative_path(folder, p));
+        let body =
+            toml::to_string(&relative).map_err(|e| format!("cannot write the config: {e}"))?;
+        Ok(format!(
+            "# @generated by atlasgen: the config the crate in this folder is generated from.\n\
+             # Regenerate with `{}`:\n\
+             # it keeps the values changed here, not comments.\n\n{body}",
+            self.output.regenerate_command
+        ))
+    }
+}
+
+/// `to` as a path relative to the folder `from`. Both are resolved the same
+/// way whether or not they exist yet (symlinks in the part that exists, `.`
+/// and `..` after it), so the answer does not change once a folder is
+/// created. Paths with no root in common (Windows drives) stay absolute.
+pub fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from = resolved(from);
+    let to = resolved(to);
+    let from: Vec<Component> = from.components().collect();
+    let to_parts: Vec<Component> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to;
+    }
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for part in &to_parts[common..] {
+        relative.push(part);
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    relative
+}
+
+/// `path` absolute: its longest existing ancestor canonicalized, the rest
+/// applied lexically.
+fn resolved(path: &Path) -> PathBuf {
+    let mut existing = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut base = loop {
+        if let Ok(real) = std::fs::canonicalize(&existing) {
+            break real;
+        }
+        match existing.components().next_back() {
+            Some(c @ (Component::Normal(_) | Component::CurDir | Component::ParentDir)) => {
+                rest.push(c.as_os_str().to_owned());
+                existing.pop();
+            }
+            _ => break existing,
+        }
+    };
+    for part in rest.iter().rev() {
+        match Path::new(part).components().next() {
+            Some(Component::ParentDir) => {
+                base.pop();
+            }
+            Some(Component::Normal(name)) => base.push(name),
+            _ => {}
+        }
+    }
+    base
 }
 
 /// 1-based line and column of a byte offset.
@@ -187,4 +293,73 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
         .unwrap_or(0)
         + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Under a root folder that does not exist, so the answers are lexical.
+    const NOWHERE: &str = "/atlasgen-config-tests-nowhere";
+
+    fn at(rest: &str) -> PathBuf {
+        Path::new(NOWHERE).join(rest)
+    }
+
+    #[test]
+    fn a_relative_path_climbs_out_of_the_folder_and_down_to_the_target() {
+        assert_eq!(
+            relative_path(&at("crates/jobs"), &at("spec/openapi.yaml")),
+            Path::new("../../spec/openapi.yaml")
+        );
+    }
+
+    #[test]
+    fn a_relative_path_reads_dots_in_either_path_before_comparing() {
+        assert_eq!(
+            relative_path(&at("a/./b/../c"), &at("a/c/d/../e.yaml")),
+            Path::new("e.yaml")
+        );
+    }
+
+    #[test]
+    fn a_folder_relative_to_itself_is_dot() {
+        assert_eq!(relative_path(&at("out"), &at("out/.")), Path::new("."));
+    }
+
+    #[test]
+    fn a_config_written_as_toml_reads_back_with_its_paths_relative_to_its_folder() {
+        let mut config = Config {
+            spec: at("spec/openapi.yaml"),
+            config_in_crate: Some(PathBuf::from("atlasgen.toml")),
+            secrets: vec!["#/components/schemas/A/properties/key".to_owned()],
+            output: Output {
+                dir: at("out"),
+                crate_name: "jobs".to_owned(),
+                version: "0.2.0".to_owned(),
+                runtime_path: "../runtime".to_owned(),
+                regenerate_command: "atlasgen generate out/atlasgen.toml".to_owned(),
+                tag_features: true,
+                ..Output::default()
+            },
+            select: Selection {
+                tags: vec!["Backup Jobs".to_owned()],
+                ..Selection::default()
+            },
+            ..Config::default()
+        };
+        config
+            .names
+            .insert("#/components/schemas/A".to_owned(), "Alpha".to_owned());
+        let text = config.to_toml(&at("out")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            text.starts_with("# @generated by atlasgen")
+                && text.contains("`atlasgen generate out/atlasgen.toml`"),
+            "{text}"
+        );
+        let read: Config = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        config.spec = PathBuf::from("../spec/openapi.yaml");
+        config.output.dir = PathBuf::from(".");
+        assert_eq!(read, config, "{text}");
+    }
 }

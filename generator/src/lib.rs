@@ -69,17 +69,38 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         example_tests: config.output.example_tests,
         spec_source: config.spec_source.as_deref(),
     };
-    let files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
+    let mut files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
         Failure::single(Diagnostic::error(
             diag::Code::Shape,
             diag::Location::new(&spec.file, ""),
             e,
         ))
     })?;
+    if let Some(place) = &config.config_in_crate {
+        files.push(config_file(config, place)?);
+    }
     Ok(Generated {
         files,
         warnings: lowered.diagnostics,
         out_dir: config.output.dir.clone(),
+    })
+}
+
+/// The config as a file of the crate, at `place` inside it: a generated file
+/// like the others, so `check` notices an edit and `write` keeps it.
+fn config_file(config: &Config, place: &Path) -> Result<emit::File, Failure> {
+    let path = config.output.dir.join(place);
+    let folder = path.parent().unwrap_or(&config.output.dir);
+    let contents = config.to_toml(folder).map_err(|e| {
+        Failure::single(Diagnostic::error(
+            diag::Code::Config,
+            diag::Location::new(path.display().to_string(), ""),
+            e,
+        ))
+    })?;
+    Ok(emit::File {
+        path: place.to_string_lossy().replace('\\', "/"),
+        contents,
     })
 }
 

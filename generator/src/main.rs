@@ -1,60 +1,193 @@
 //! The `atlasgen` command line. See `atlasgen help`.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
 use atlasgen::extract::{self, ExtractConfig, PinRecord};
 use atlasgen::{coverage, diag::Failure, diff, write, Config};
 
-const USAGE: &str = "\
-atlasgen: OpenAPI 3.0 to Rust code generator
+const EXIT_CODES: &str = "\
+Exit codes: 0 success; 1 a stale crate (check) or a usage error; 10-21 a
+spec or config error (each kind of error has its own code, printed with it).";
 
-USAGE:
-    atlasgen generate [CONFIG]      regenerate the crate CONFIG describes (default: spec/atlasgen.toml)
-    atlasgen check [CONFIG] [--pinned SPEC] [--extract-config EXTRACT]
-                                    exit 1 if the generated crate is stale, printing the fix;
-                                    with --pinned, also if SPEC is not the pinned published
-                                    spec or spec/ is not what extract makes of it
-    atlasgen extract --config EXTRACT --spec SPEC [--out OUT] [--report FILE] [--date YYYY-MM-DD] [--url URL]
-                                    cut the operations EXTRACT selects out of the published SPEC,
-                                    pin their Rust names, write OUT (default: the config's `out`,
-                                    which also records the pinned spec); --report writes the pins
-                                    and the upstream renames they absorbed (Markdown)
-    atlasgen diff OLD NEW [--config EXTRACT] [--format markdown|json] [--old-label L] [--new-label L]
-                                    the API change from OLD to NEW for Rust users, each change
-                                    classified, and the semver bump it implies
-    atlasgen coverage SPEC [--json] report what of a whole spec can be generated
-    atlasgen crate SPEC OUT_DIR --runtime-path PATH [--operation ID]... [--crate-name NAME] [--example-tests]
-                                    generate a crate from any spec into OUT_DIR, one Cargo
-                                    feature per tag (--example-tests adds a conformance
-                                    test over the spec's examples)
-    atlasgen help                   this text
+/// OpenAPI 3.0 to Rust code generator
+///
+/// Errors are printed with the file, line and column and the JSON pointer of
+/// the construct. In the workspace, run it as `cargo run -p atlasgen -- <COMMAND>`.
+// Verbatim: without clap's `wrap_help` (and the terminal-size crates it
+// brings) the long texts print as written here, so they are wrapped here.
+#[derive(Parser)]
+#[command(name = "atlasgen", version, after_help = EXIT_CODES, verbatim_doc_comment)]
+#[command(arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-Exit codes: 0 success, 1 stale (check) or usage error, 10-21 a spec or
-config error (see the error's code).";
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the crate CONFIG describes, writing only the files whose bytes change
+    Generate {
+        /// The generator config (`spec`, `[output]`, `[select]`, `[names]`)
+        #[arg(default_value = "spec/atlasgen.toml")]
+        config: PathBuf,
+    },
+    /// Exit 1 if the generated crate is stale, printing the command that fixes it
+    ///
+    /// Generates in memory and compares with what is on disk, writing nothing.
+    /// With --pinned, also exit 1 if SPEC is not the pinned published spec or
+    /// the extracted spec is not what `extract` makes of it.
+    #[command(verbatim_doc_comment)]
+    Check {
+        /// The generator config
+        #[arg(default_value = "spec/atlasgen.toml")]
+        config: PathBuf,
+        /// A published spec that must be the one the extract config's `pinned` record names
+        #[arg(long, value_name = "SPEC")]
+        pinned: Option<PathBuf>,
+        /// The extract config for --pinned [default: extract.toml beside CONFIG]
+        #[arg(long, value_name = "EXTRACT")]
+        extract_config: Option<PathBuf>,
+    },
+    /// Cut the operations an extract config selects out of a published spec
+    ///
+    /// Pins their Rust names (as `x-rust-name`) and writes the result. Without
+    /// --out it updates spec/ in place: the extracted spec at the config's `out`
+    /// and the record of the published spec (date and sha256) at its `pinned`.
+    #[command(verbatim_doc_comment)]
+    Extract(ExtractArgs),
+    /// The API change from OLD to NEW for Rust users, classified, with the semver bump it implies
+    Diff(DiffArgs),
+    /// Report what of a whole spec can be generated, and the traps in it
+    Coverage {
+        /// The spec to examine
+        spec: PathBuf,
+        /// Print the report as JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a crate from any spec into OUT_DIR, one Cargo feature per tag
+    ///
+    /// Also writes OUT_DIR/atlasgen.toml, the config of this invocation, so
+    /// that `atlasgen generate OUT_DIR/atlasgen.toml` regenerates the crate
+    /// and `atlasgen check OUT_DIR/atlasgen.toml` tells whether it is fresh.
+    #[command(verbatim_doc_comment)]
+    Crate(CrateArgs),
+    /// Print a completion script for SHELL to stdout
+    ///
+    /// For example, for bash:
+    ///     atlasgen completions bash > ~/.local/share/bash-completion/completions/atlasgen
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// The extract config (selection, pins, `out`, `pinned`)
+    #[arg(long, value_name = "EXTRACT")]
+    config: PathBuf,
+    /// The published spec to cut from
+    #[arg(long, value_name = "SPEC")]
+    spec: PathBuf,
+    /// Write the extracted spec here instead, leaving the config's `out` and its record alone
+    #[arg(long, value_name = "OUT")]
+    out: Option<PathBuf>,
+    /// Also write the pins and the upstream renames they absorbed, as Markdown
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// The publication date to record [default: the record's for the same
+    /// bytes, else the date in SPEC's name, else today]
+    #[arg(long, value_name = "YYYY-MM-DD", verbatim_doc_comment)]
+    date: Option<String>,
+    /// The URL to record [default: the config's `upstream`]
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The spec before
+    old: PathBuf,
+    /// The spec after
+    new: PathBuf,
+    /// Cut both specs and pin their names with this extract config, as the crate sees them
+    #[arg(long, value_name = "EXTRACT")]
+    config: Option<PathBuf>,
+    /// How to print the report
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// The name of OLD in the report [default: its file name]
+    #[arg(long, value_name = "L")]
+    old_label: Option<String>,
+    /// The name of NEW in the report [default: its file name]
+    #[arg(long, value_name = "L")]
+    new_label: Option<String>,
+}
+
+#[derive(Args)]
+struct CrateArgs {
+    /// The spec (OpenAPI 3.0, YAML or JSON)
+    spec: PathBuf,
+    /// Where the crate goes
+    out_dir: PathBuf,
+    /// The path from OUT_DIR to the atlas-runtime crate, written into its Cargo.toml
+    #[arg(long, value_name = "PATH", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    runtime_path: String,
+    /// Generate only this operation (repeat for more) [default: every operation]
+    #[arg(long = "operation", value_name = "ID")]
+    operations: Vec<String>,
+    /// The crate's package name
+    #[arg(long, value_name = "NAME", default_value = "atlas-admin-full")]
+    crate_name: String,
+    /// Add a conformance test that decodes every example of the spec into its type
+    #[arg(long)]
+    example_tests: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    #[value(alias = "md")]
+    Markdown,
+    Json,
+}
 
 fn main() -> ExitCode {
     atlasgen::timed("total", run)
 }
 
 fn run() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("generate") => generate(config_arg(&args)),
-        Some("check") => check(&args[1..]),
-        Some("extract") => extract_cmd(&args[1..]),
-        Some("diff") => diff_cmd(&args[1..]),
-        Some("coverage") => coverage_cmd(&args[1..]),
-        Some("crate") => crate_cmd(&args[1..]),
-        Some("help") | Some("--help") | Some("-h") => {
-            print_out(USAGE);
-            Ok(0)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout and succeed; usage errors exit 1,
+            // as they always have here (clap's own code is 2).
+            let _ = e.print();
+            return ExitCode::from(if e.exit_code() == 0 { 0 } else { 1 });
         }
-        _ => {
-            eprintln!("{USAGE}");
-            Ok(1)
+    };
+    let result = match cli.command {
+        Command::Generate { config } => generate(config),
+        Command::Check {
+            config,
+            pinned,
+            extract_config,
+        } => check(&config, pinned.as_deref(), extract_config),
+        Command::Extract(args) => extract_cmd(args),
+        Command::Diff(args) => diff_cmd(args),
+        Command::Coverage { spec, json } => coverage_cmd(&spec, json),
+        Command::Crate(args) => crate_cmd(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "atlasgen", &mut script);
+            let _ = std::io::stdout().write_all(&script);
+            Ok(0)
         }
     };
     match result {
@@ -73,14 +206,7 @@ fn run() -> ExitCode {
 
 /// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn print_out(text: &str) {
-    use std::io::Write;
     let _ = writeln!(std::io::stdout(), "{text}");
-}
-
-fn config_arg(args: &[String]) -> PathBuf {
-    args.get(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"))
 }
 
 fn print_warnings(warnings: &[atlasgen::Diagnostic]) {
@@ -145,58 +271,23 @@ fn generate(config: PathBuf) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// Splits `--flag value` pairs from positional arguments; `None` for a flag
-/// without its value or one not in `known`.
-fn parse_flags<'a>(
-    args: &'a [String],
-    known: &[&str],
-) -> Option<(Vec<&'a str>, BTreeMap<&'a str, &'a str>)> {
-    let mut positional = Vec::new();
-    let mut flags = BTreeMap::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a.starts_with("--") {
-            if !known.contains(&a.as_str()) {
-                eprintln!("unknown option {a}");
-                return None;
-            }
-            let Some(v) = it.next() else {
-                eprintln!("{a} needs a value");
-                return None;
-            };
-            flags.insert(a.as_str(), v.as_str());
-        } else {
-            positional.push(a.as_str());
-        }
-    }
-    Some((positional, flags))
-}
-
-fn check(args: &[String]) -> Result<u8, Failure> {
-    let Some((positional, flags)) = parse_flags(args, &["--pinned", "--extract-config"]) else {
-        eprintln!("{USAGE}");
-        return Ok(1);
-    };
-    let config_path = positional
-        .first()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("spec/atlasgen.toml"));
-    let config = Config::load(&config_path)?;
+fn check(
+    config_path: &Path,
+    pinned: Option<&Path>,
+    extract_config: Option<PathBuf>,
+) -> Result<u8, Failure> {
+    let config = Config::load(config_path)?;
     let mut stale = false;
-    if let Some(published) = flags.get("--pinned") {
-        let extract_path = flags
-            .get("--extract-config")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                config_path
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join("extract.toml")
-            });
-        stale |= !pinned_fresh(Path::new(published), &extract_path)?;
+    if let Some(published) = pinned {
+        let extract_path = extract_config.unwrap_or_else(|| {
+            config_path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join("extract.toml")
+        });
+        stale |= !pinned_fresh(published, &extract_path)?;
     }
-    let generated =
-        atlasgen::generate(&config).map_err(|f| selection_in_config(f, &config_path))?;
+    let generated = atlasgen::generate(&config).map_err(|f| selection_in_config(f, config_path))?;
     let outcome = atlasgen::timed("check", || {
         write::check(&generated.out_dir, &generated.files)
     })
@@ -291,31 +382,13 @@ fn write_file(path: &Path, contents: &str) -> Result<bool, Failure> {
     Ok(true)
 }
 
-fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
-    let Some((positional, flags)) = parse_flags(
-        args,
-        &["--config", "--spec", "--out", "--report", "--date", "--url"],
-    ) else {
-        eprintln!("{USAGE}");
-        return Ok(1);
-    };
-    let (Some(config_path), Some(spec_path), true) = (
-        flags.get("--config"),
-        flags.get("--spec"),
-        positional.is_empty(),
-    ) else {
-        eprintln!("extract needs --config and --spec\n{USAGE}");
-        return Ok(1);
-    };
-    let config = ExtractConfig::load(Path::new(config_path))?;
-    let spec_path = Path::new(spec_path);
+fn extract_cmd(args: ExtractArgs) -> Result<u8, Failure> {
+    let config = ExtractConfig::load(&args.config)?;
+    let spec_path = args.spec.as_path();
     let (doc, bytes) = extract::read_document(spec_path)?;
     // Without --out, spec/ is updated in place: the extraction and its record.
-    let in_place = !flags.contains_key("--out");
-    let out = flags
-        .get("--out")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| config.out.clone());
+    let in_place = args.out.is_none();
+    let out = args.out.unwrap_or_else(|| config.out.clone());
     let previous = extract::previous_extraction(&out);
     let extracted = extract::extract(
         &spec_path.display().to_string(),
@@ -333,9 +406,8 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
         if let Some(record_path) = &config.pinned {
             let sha = extract::sha256_hex(&bytes);
             let existing = PinRecord::load(record_path).ok();
-            let date = flags
-                .get("--date")
-                .map(|d| (*d).to_owned())
+            let date = args
+                .date
                 .or_else(|| {
                     existing
                         .as_ref()
@@ -344,10 +416,7 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
                 })
                 .or_else(|| extract::date_in_name(spec_path))
                 .unwrap_or_else(extract::today);
-            let url = flags
-                .get("--url")
-                .map(|u| (*u).to_owned())
-                .unwrap_or_else(|| config.upstream.clone());
+            let url = args.url.unwrap_or_else(|| config.upstream.clone());
             let record = PinRecord {
                 date,
                 sha256: sha,
@@ -379,11 +448,8 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
         }
     }
     print_warnings(&warnings);
-    if let Some(report) = flags.get("--report") {
-        write_file(
-            Path::new(report),
-            &extract::pins_markdown(&extracted.pins, &warnings),
-        )?;
+    if let Some(report) = &args.report {
+        write_file(report, &extract::pins_markdown(&extracted.pins, &warnings))?;
     }
     for p in extracted.pins.iter().filter(|p| p.absorbs_rename()) {
         let at = p
@@ -401,49 +467,27 @@ fn extract_cmd(args: &[String]) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn diff_cmd(args: &[String]) -> Result<u8, Failure> {
-    let Some((positional, flags)) = parse_flags(
-        args,
-        &["--config", "--format", "--old-label", "--new-label"],
-    ) else {
-        eprintln!("{USAGE}");
-        return Ok(1);
-    };
-    let [old, new] = positional.as_slice() else {
-        eprintln!("diff needs OLD and NEW\n{USAGE}");
-        return Ok(1);
-    };
-    let config = match flags.get("--config") {
-        Some(p) => Some(ExtractConfig::load(Path::new(p))?),
+fn diff_cmd(args: DiffArgs) -> Result<u8, Failure> {
+    let config = match args.config {
+        Some(p) => Some(ExtractConfig::load(&p)?),
         None => None,
     };
-    let mut report = diff::diff_files(Path::new(old), Path::new(new), config.as_ref())?;
-    if let Some(l) = flags.get("--old-label") {
-        report.old_label = (*l).to_owned();
+    let mut report = diff::diff_files(&args.old, &args.new, config.as_ref())?;
+    if let Some(l) = args.old_label {
+        report.old_label = l;
     }
-    if let Some(l) = flags.get("--new-label") {
-        report.new_label = (*l).to_owned();
+    if let Some(l) = args.new_label {
+        report.new_label = l;
     }
-    let text = match flags.get("--format").copied().unwrap_or("markdown") {
-        "markdown" | "md" => report.to_markdown(),
-        "json" => report.to_json(),
-        other => {
-            eprintln!("unknown format {other}: markdown or json");
-            return Ok(1);
-        }
-    };
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    print_out(&match args.format {
+        Format::Markdown => report.to_markdown(),
+        Format::Json => report.to_json(),
+    });
     Ok(0)
 }
 
-fn coverage_cmd(args: &[String]) -> Result<u8, Failure> {
-    let Some(spec) = args.first() else {
-        eprintln!("{USAGE}");
-        return Ok(1);
-    };
-    let json = args.iter().any(|a| a == "--json");
-    let report = coverage::report_file(Path::new(spec))?;
+fn coverage_cmd(spec: &Path, json: bool) -> Result<u8, Failure> {
+    let report = coverage::report_file(spec)?;
     if json {
         print_out(&report.to_json());
     } else {
@@ -452,50 +496,49 @@ fn coverage_cmd(args: &[String]) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn crate_cmd(args: &[String]) -> Result<u8, Failure> {
-    let (Some(spec), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("{USAGE}");
-        return Ok(1);
-    };
-    let mut config = Config {
-        spec: PathBuf::from(spec),
+/// Where `atlasgen crate` records its invocation, inside OUT_DIR.
+const CRATE_CONFIG: &str = "atlasgen.toml";
+
+fn crate_cmd(args: CrateArgs) -> Result<u8, Failure> {
+    // Named as the user spelled OUT_DIR, so the command reads as theirs.
+    let regenerate_command = format!(
+        "atlasgen generate {}",
+        shell_word(&args.out_dir.join(CRATE_CONFIG).display().to_string())
+    );
+    let config = Config {
+        spec: args.spec,
+        config_in_crate: Some(PathBuf::from(CRATE_CONFIG)),
         output: atlasgen::config::Output {
-            dir: PathBuf::from(out),
-            crate_name: "atlas-admin-full".to_owned(),
+            dir: args.out_dir,
+            crate_name: args.crate_name,
             version: "0.1.0".to_owned(),
-            runtime_path: String::new(),
+            runtime_path: args.runtime_path,
             regen_path: String::new(),
-            regenerate_command: format!("atlasgen crate {spec} {out}"),
+            regenerate_command,
             tag_features: true,
-            example_tests: false,
+            example_tests: args.example_tests,
+        },
+        select: atlasgen::config::Selection {
+            operation_ids: args.operations,
+            ..Default::default()
         },
         ..Config::default()
     };
-    let mut rest = args[2..].iter();
-    while let Some(flag) = rest.next() {
-        if flag == "--example-tests" {
-            config.output.example_tests = true;
-            continue;
-        }
-        let Some(value) = rest.next().cloned() else {
-            eprintln!("{flag} needs a value\n{USAGE}");
-            return Ok(1);
-        };
-        match flag.as_str() {
-            "--operation" => config.select.operation_ids.push(value),
-            "--crate-name" => config.output.crate_name = value,
-            "--runtime-path" => config.output.runtime_path = value,
-            other => {
-                eprintln!("unknown option {other}\n{USAGE}");
-                return Ok(1);
-            }
-        }
-    }
-    if config.output.runtime_path.is_empty() {
-        eprintln!("--runtime-path is required: the path from OUT_DIR to the atlas-runtime crate");
-        return Ok(1);
-    }
     generate_config(&config)
+}
+
+/// `word` as one shell word: quoted when it holds anything but the
+/// characters paths are usually made of.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:=,@%".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 fn generate_config(config: &Config) -> Result<u8, Failure> {
@@ -512,4 +555,14 @@ fn generate_config(config: &Config) -> Result<u8, Failure> {
         outcome.unchanged.len()
     );
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_passes_clap_s_own_checks() {
+        Cli::command().debug_assert();
+    }
 }
