@@ -44,17 +44,17 @@ pub struct Config {
     #[serde(skip)]
     pub spec_source: Option<String>,
     /// How list operations page through their results (Atlas's names by default).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Paging::is_default")]
     pub paging: Paging,
     /// The query parameter that asks the API to wrap every answer in an
     /// envelope (Atlas's `envelope` by default).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Envelope::is_default")]
     pub envelope: Envelope,
 }
 
 /// The API's paging convention: a list operation has both query parameters
 /// and a success body with the items field; it gets a page stream.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Paging {
     /// Off: no operation gets a page stream.
@@ -67,6 +67,12 @@ pub struct Paging {
     pub items: String,
     /// The integer field of the success body holding the total item count.
     pub total: String,
+}
+
+impl Paging {
+    fn is_default(&self) -> bool {
+        *self == Paging::default()
+    }
 }
 
 impl Default for Paging {
@@ -83,13 +89,19 @@ impl Default for Paging {
 
 /// The API's envelope convention: a boolean query parameter that makes the
 /// API answer 200 with `{"status": <status>, "content": <body>}`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Envelope {
     /// Off: no answer is ever unwrapped.
     pub enabled: bool,
     /// The boolean query parameter's wire name.
     pub param: String,
+}
+
+impl Envelope {
+    fn is_default(&self) -> bool {
+        *self == Envelope::default()
+    }
 }
 
 impl Default for Envelope {

@@ -5,7 +5,8 @@
 //! operations, follow `$ref`s) → [`lower`] (build the [`ir`]) → [`emit`]
 //! (tokens, formatted) → [`write`] (only changed files). [`naming`] names
 //! everything; [`pattern`] turns ECMA-262 patterns into validators;
-//! [`coverage`] reports what a whole spec needs that is not supported yet.
+//! [`coverage`] reports what a whole spec needs that is not supported yet;
+//! [`instances`] generates valid JSON for any schema (the round-trip oracle).
 
 pub mod config;
 pub mod coverage;
@@ -14,6 +15,7 @@ pub mod diff;
 pub mod emit;
 pub mod examples;
 pub mod extract;
+pub mod instances;
 pub mod ir;
 pub mod load;
 pub mod lower;

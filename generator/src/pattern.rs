@@ -22,6 +22,13 @@ use proc_macro2::{Ident, TokenStream};
 /// bulky and the engine is fast enough for such patterns.
 pub const MAX_DFA_STATES: usize = 512;
 
+/// Automata built only to sample strings ([`sampling_dfa`]) may be larger:
+/// no code is emitted from them.
+pub const MAX_SAMPLING_STATES: usize = 4096;
+
+/// Bound on the table [`Dfa::sample`] fills: (longest length + 1) × states.
+const MAX_SAMPLE_TABLE: usize = 1 << 23;
+
 /// A pattern ready for code generation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompiledPattern {
@@ -151,6 +158,120 @@ impl Dfa {
         }
         None
     }
+}
+
+impl Dfa {
+    /// A random input of `min_len..=max_len` characters that matches, if
+    /// there is one: a walk from the start that only takes transitions from
+    /// which a match can still be completed in the characters left.
+    /// `random` supplies the randomness (the same numbers give the same
+    /// string). Characters are mostly printable ASCII where a transition
+    /// allows it, sometimes anything it allows. `None` also when the table
+    /// of reachable lengths, (`max_len` + 1) × states, would be too large.
+    pub fn sample(
+        &self,
+        random: &mut dyn FnMut() -> u64,
+        min_len: usize,
+        max_len: usize,
+    ) -> Option<String> {
+        let n = self.states.len();
+        if n == 0
+            || min_len > max_len
+            || max_len.saturating_add(1).saturating_mul(n) > MAX_SAMPLE_TABLE
+        {
+            return None;
+        }
+        // done[k * n + s]: from state s, exactly k more characters can end
+        // in a match (after `accept_now`, any characters do).
+        let mut done = vec![false; (max_len + 1) * n];
+        for (s, st) in self.states.iter().enumerate() {
+            done[s] = st.accept_at_end || st.accept_now;
+        }
+        for k in 1..=max_len {
+            for (s, st) in self.states.iter().enumerate() {
+                done[k * n + s] = st.accept_now
+                    || st
+                        .transitions
+                        .iter()
+                        .any(|t| done.get((k - 1) * n + t.target) == Some(&true));
+            }
+        }
+        let lengths: Vec<usize> = (min_len..=max_len)
+            .filter(|&k| done.get(k * n) == Some(&true))
+            .collect();
+        // The shortest length a quarter of the time: the edge case.
+        let len = if random() & 3 == 0 {
+            *lengths.first()?
+        } else {
+            *lengths.get(below(random, lengths.len()))?
+        };
+        let mut out = String::new();
+        let mut state = 0;
+        for left in (1..=len).rev() {
+            let st = self.states.get(state)?;
+            if st.accept_now {
+                for _ in 0..left {
+                    out.push(pick_char('a', 'z', random));
+                }
+                return Some(out);
+            }
+            let viable: Vec<&Transition> = st
+                .transitions
+                .iter()
+                .filter(|t| done.get((left - 1) * n + t.target) == Some(&true))
+                .collect();
+            let t = viable.get(below(random, viable.len()))?;
+            out.push(pick_char(t.lo, t.hi, random));
+            state = t.target;
+        }
+        Some(out)
+    }
+}
+
+fn below(random: &mut dyn FnMut() -> u64, n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        (random() % n as u64) as usize
+    }
+}
+
+/// A character of `lo..=hi`: printable ASCII seven times in eight where the
+/// range has some, else anywhere in it (the Basic Multilingual Plane mostly).
+fn pick_char(lo: char, hi: char, random: &mut dyn FnMut() -> u64) -> char {
+    let (lo, hi) = (lo as u32, hi as u32);
+    let (plo, phi) = (lo.max(0x20), hi.min(0x7E));
+    let c = if plo <= phi && random() & 7 != 0 {
+        plo + (random() % u64::from(phi - plo + 1)) as u32
+    } else {
+        let top = if lo <= 0xFFFF && random() & 3 != 0 {
+            hi.min(0xFFFF)
+        } else {
+            hi
+        };
+        lo + (random() % u64::from(top - lo + 1)) as u32
+    };
+    // A range may span the surrogate gap, which holds no `char`.
+    char::from_u32(c)
+        .or_else(|| char::from_u32(lo))
+        .unwrap_or('a')
+}
+
+/// An automaton for sampling a pattern the DFA strategy leaves to the engine:
+/// it accepts every string the pattern matches and possibly more
+/// (lookarounds and word boundaries dropped, backreferences matching any
+/// text), so its samples must be checked with `regress`. `Err` says why
+/// there is none (an inline modifier, a huge count, too many states).
+pub fn sampling_dfa(source: &str) -> Result<Dfa, String> {
+    let node = match parse::parse_relaxed(source) {
+        Ok(node) => node,
+        Err(parse::ParseFail::Unsupported(reason)) => return Err(reason),
+        Err(parse::ParseFail::Syntax { message, offset }) => {
+            return Err(format!("{message} at byte {offset}"))
+        }
+    };
+    automaton::build_dfa(&node, MAX_SAMPLING_STATES)
+        .map_err(|automaton::DfaFail::TooLarge(reason)| reason)
 }
 
 impl CompiledPattern {
@@ -513,6 +634,66 @@ mod tests {
         let code = emit_matcher(&look, &name).to_string();
         assert!(code.contains("EcmaPattern :: new (\"^(?!a)\")"), "{code}");
         assert_eq!(code, emit_matcher(&look, &name).to_string());
+    }
+
+    fn counter(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+    }
+
+    #[test]
+    fn samples_match_and_respect_the_length_bounds() {
+        for (src, min, max) in [
+            ("^([a-f0-9]{24})$", 0, 40),
+            ("^[a-zA-Z0-9][a-zA-Z0-9-]*$", 3, 10),
+            ("[0-9]", 0, 6),
+            ("a|^b", 1, 5),
+            (r"^((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)(\.(?!$)|$)){4}$", 0, 20),
+            ("^[^a]{2,4}$", 0, 9),
+        ] {
+            let dfa = dfa_of(src);
+            let mut random = counter(7);
+            for _ in 0..50 {
+                let s = dfa.sample(&mut random, min, max).unwrap();
+                let len = s.chars().count();
+                assert!(dfa.is_match(&s), "{src}: {s:?}");
+                assert!(
+                    (min..=max).contains(&len),
+                    "{src}: {s:?} has {len} characters"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sampling_says_none_when_no_length_fits() {
+        let dfa = dfa_of("^([a-f0-9]{24})$");
+        assert_eq!(dfa.sample(&mut counter(1), 0, 23), None);
+        assert_eq!(dfa.sample(&mut counter(1), 25, 30), None);
+        assert_eq!(dfa_of("a^").sample(&mut counter(1), 0, 10), None);
+    }
+
+    #[test]
+    fn relaxed_automata_contain_the_engine_patterns() {
+        for src in [r"^(?!.*\.\.)[a-z.]+$", r"^\bab\b", r"^(a)\1$", "(?<=x)y"] {
+            let p = compile(src).unwrap();
+            assert!(p.dfa().is_none(), "{src} should be left to the engine");
+            let relaxed = sampling_dfa(src).unwrap();
+            let re = regress::Regex::new(src).unwrap();
+            // Everything the pattern matches, the relaxed automaton matches.
+            for s in ["ab", "a.b", "a..b", "aa", "xy", "y", "ab c"] {
+                if re.find(s).is_some() {
+                    assert!(relaxed.is_match(s), "{src} on {s:?}");
+                }
+            }
+        }
+        assert!(sampling_dfa("(?i:a)").is_err());
     }
 
     #[test]

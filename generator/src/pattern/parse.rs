@@ -45,11 +45,24 @@ pub(crate) enum ParseFail {
 }
 
 pub(crate) fn parse(source: &str) -> Result<Node, ParseFail> {
+    parse_with(source, false)
+}
+
+/// Parses a pattern into a language that contains the pattern's, for
+/// sampling: lookarounds and word boundaries are dropped (they only ever
+/// rule strings out), backreferences match any text. Samples of it must be
+/// checked against the real pattern.
+pub(crate) fn parse_relaxed(source: &str) -> Result<Node, ParseFail> {
+    parse_with(source, true)
+}
+
+fn parse_with(source: &str, relaxed: bool) -> Result<Node, ParseFail> {
     let mut p = Parser {
         chars: source.char_indices().collect(),
         pos: 0,
         len: source.len(),
         depth: 0,
+        relaxed,
     };
     let node = p.disjunction()?;
     match p.peek() {
@@ -64,6 +77,8 @@ struct Parser {
     pos: usize,
     len: usize,
     depth: usize,
+    /// Reading for [`parse_relaxed`].
+    relaxed: bool,
 }
 
 enum ClassAtom {
@@ -295,6 +310,17 @@ impl Parser {
             self.pos += 4;
             return Ok(node);
         }
+        if self.relaxed
+            && ["?=", "?!", "?<=", "?<!"]
+                .iter()
+                .any(|look| self.eat_str(look))
+        {
+            self.disjunction()?;
+            if !self.eat(')') {
+                return Err(self.syntax("unbalanced parenthesis"));
+            }
+            return Ok(Node::Empty);
+        }
         if self.peek() == Some('?') {
             if self.eat_str("?=") {
                 return unsupported("lookahead (?=...)");
@@ -333,6 +359,29 @@ impl Parser {
         let Some(c) = self.peek() else {
             return Err(self.syntax("incomplete escape"));
         };
+        if self.relaxed {
+            match c {
+                'b' | 'B' => {
+                    self.bump();
+                    return Ok(Node::Empty);
+                }
+                '1'..='9' => {
+                    while self.peek().is_some_and(|d| d.is_ascii_digit()) {
+                        self.bump();
+                    }
+                    return Ok(any_text());
+                }
+                'k' if self.peek_at(1) == Some('<') => {
+                    while let Some(c) = self.bump() {
+                        if c == '>' {
+                            return Ok(any_text());
+                        }
+                    }
+                    return Err(self.syntax("unterminated group name"));
+                }
+                _ => {}
+            }
+        }
         match c {
             'b' => unsupported("word boundary \\b"),
             'B' => unsupported("non-word-boundary \\B"),
@@ -466,6 +515,16 @@ impl Parser {
             }
             _ => Ok(ClassAtom::Char(self.character_escape()?)),
         }
+    }
+}
+
+/// Any text at all: what a backreference can match, as far as a relaxed
+/// reading knows.
+fn any_text() -> Node {
+    Node::Repeat {
+        node: Box::new(Node::Set(CharSet::empty().complement())),
+        min: 0,
+        max: None,
     }
 }
 
