@@ -45,6 +45,23 @@ impl<S: Serializer> StructWriter<S> {
     }
 }
 
+/// Serializes a discriminated union's variant with its discriminator: `value`'s
+/// object gets `property: tag` when it lacks it (a request type leaves a `readOnly`
+/// discriminator out, and the union must still say which variant it is).
+pub fn tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    property: &'static str,
+    tag: &'static str,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(map) = &mut json {
+        map.entry(property)
+            .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,7 +200,8 @@ pub(super) fn struct_serde(
         .map(|i| format_ident!("field{i}"))
         .collect();
     let indices: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
-    let always = fields.iter().filter(|f| f.required && !f.nullable).count();
+    // A required nullable field is always written, as `null` when `None`.
+    let always = fields.iter().filter(|f| f.required).count();
     let mut present = Vec::new();
     let mut required: Vec<(Ident, Literal)> = Vec::new();
     let mut writes = Vec::new();
@@ -215,8 +216,12 @@ pub(super) fn struct_serde(
                 finish.push(quote! { #fname: #slot });
             }
         } else {
-            present.push(quote! { self.#fname.is_some() });
-            writes.push(quote! { out.optional(#wire, &self.#fname); });
+            if f.required {
+                writes.push(quote! { out.field(#wire, &self.#fname); });
+            } else {
+                present.push(quote! { self.#fname.is_some() });
+                writes.push(quote! { out.optional(#wire, &self.#fname); });
+            }
             // Absent and `null` both read as `None`.
             if f.one_or_many {
                 finish.push(
@@ -354,6 +359,20 @@ pub(super) fn union_def(
             }
         }
     };
+    // A discriminated variant is written with its tag, which its own type
+    // may lack (a `readOnly` discriminator is not in request types).
+    let serializers: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| match (&u.discriminator, v.tags.first()) {
+            (Some(prop), Some(tag)) => {
+                let prop = lit(prop);
+                let tag = lit(tag);
+                quote! { atlas_runtime::ser::tagged(serializer, #prop, #tag, value) }
+            }
+            _ => quote! { value.serialize(serializer) },
+        })
+        .collect();
     let docs: Vec<String> = u
         .variants
         .iter()
@@ -381,7 +400,7 @@ pub(super) fn union_def(
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #( Self::#variants(value) => value.serialize(serializer), )*
+                    #( Self::#variants(value) => #serializers, )*
                     #unknown_ser
                 }
             }

@@ -58,13 +58,42 @@ impl<'a> Ctx<'a> {
             SchemaKind::Any(a) => !a.properties.is_empty(),
             _ => false,
         };
-        // `allOf: [$ref]` beside a description is an alias, not a new type.
+        // `allOf: [$ref]` beside a description is an alias, not a new type,
+        // unless it names a union that lists this schema as one of its
+        // variants: then it is that variant (the Atlas parent/child shape),
+        // and an alias would make the union its own variant.
         if let [only] = members {
-            if !own_props && schema.schema_data.discriminator.is_none() {
+            if !own_props
+                && schema.schema_data.discriminator.is_none()
+                && !self.is_variant_of(only, pointer)
+            {
                 return self.schema_ref(only, &format!("{pointer}/allOf/0"), name_hint, dir);
             }
         }
         self.object(schema, pointer, name_hint, dir)
+    }
+
+    /// Whether the union `parent` names `pointer` among its variants
+    /// (`oneOf`/`anyOf` or the discriminator mapping).
+    fn is_variant_of(&self, parent: &'a ReferenceOr<Schema>, pointer: &str) -> bool {
+        let Ok((schema, _)) = resolve::schema(self.spec, parent, pointer) else {
+            return false;
+        };
+        let members: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m,
+            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
+            SchemaKind::Any(a) => &a.any_of,
+            _ => &[],
+        };
+        let listed = members
+            .iter()
+            .any(|m| matches!(m, ReferenceOr::Reference { reference } if reference == pointer));
+        let mapped = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .is_some_and(|d| d.mapping.values().any(|target| target == pointer));
+        listed || mapped
     }
 
     /// Collects properties and required names; false when a member is not
@@ -165,6 +194,22 @@ impl<'a> Ctx<'a> {
                     ReferenceOr::Reference { .. } => format!("{name}Member"),
                 };
                 let ty = cx.schema_ref(m, &at, &member_hint, dir);
+                // A union cannot be its own variant: decoding it would
+                // dispatch to itself without end.
+                let itself = match &ty {
+                    TypeRef::Boxed(inner) => inner.as_ref(),
+                    other => other,
+                };
+                if matches!(itself, TypeRef::Model(n) if n == name) {
+                    cx.warn(
+                        Code::Cycle,
+                        &at,
+                        format!(
+                            "`{name}` lists itself as one of its variants; the variant is left out"
+                        ),
+                    );
+                    continue;
+                }
                 let mut tags = Vec::new();
                 if let (Some(d), Some(r)) = (discriminator, &reference) {
                     tags.extend(
