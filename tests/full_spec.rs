@@ -26,6 +26,9 @@ fn the_operation_cut_from_the_full_spec_generates_a_crate_that_compiles() {
             regenerate_command: "atlasgen crate".to_owned(),
             tag_features: false,
             example_tests: false,
+            roundtrip_tests: 0,
+            all_schemas: false,
+            skip_invalid: false,
         },
         select: atlasgen::config::Selection {
             operation_ids: vec!["getLegacyBackupRestoreJob".to_owned()],

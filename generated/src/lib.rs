@@ -39,6 +39,9 @@ pub mod operations;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
+#[cfg(feature = "roundtrip")]
+#[rustfmt::skip]
+pub mod roundtrip;
 pub use models::*;
 pub use validated::*;
 pub use operations::*;

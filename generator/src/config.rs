@@ -136,6 +136,23 @@ pub struct Output {
     /// Also emit a conformance test over the spec's own examples.
     #[serde(default)]
     pub example_tests: bool,
+    /// Generate every component schema, reached by an operation or not
+    /// (those no operation reaches compile with the `full` feature). Request
+    /// types of every schema are then named as twins (`FooRequest`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_schemas: bool,
+    /// Leave out the operations that have errors of their own (listing
+    /// each with its errors) instead of refusing the whole spec.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_invalid: bool,
+    /// Also emit `tests/roundtrip.rs` and this many instances of every
+    /// schema beside it (`tests/roundtrip.jsonl`); 0 for none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub roundtrip_tests: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn default_version() -> String {

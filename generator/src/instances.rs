@@ -710,9 +710,14 @@ impl<'a> Oracle<'a> {
         at: &str,
         own_props: bool,
     ) -> Rc<Shape<'a>> {
-        // `allOf: [$ref]` beside a description is an alias, as in lowering.
+        // `allOf: [$ref]` beside a description is an alias, as in lowering,
+        // unless the union it names lists this schema as a variant: then it
+        // is that variant, with the union's own properties.
         if let [only] = members {
-            if !own_props && schema.schema_data.discriminator.is_none() {
+            if !own_props
+                && schema.schema_data.discriminator.is_none()
+                && !crate::lower::is_variant_of(self.spec, only, at)
+            {
                 return match follow(self.spec, only, &format!("{at}/allOf/0")) {
                     Ok((s, p)) => self.shape(s, &p),
                     Err(e) => Rc::new(Shape::Never(e.kind, e.reason)),

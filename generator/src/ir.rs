@@ -26,6 +26,10 @@ pub struct Api {
     /// The spec's own examples with the type each should decode into, for
     /// conformance tests. Sorted by pointer.
     pub examples: Vec<Example>,
+    /// The types schemas became, for the round-trip dispatch (`roundtrip`
+    /// feature): every model and, with all schemas lowered, whatever a
+    /// component schema became. Sorted.
+    pub roundtrip_types: Vec<TypeRef>,
     /// Whether items are compiled per tag feature (see `lower::features`).
     pub tag_features: bool,
     /// Every tag feature, sorted; empty when tag features are off.
@@ -120,6 +124,31 @@ pub struct Field {
     pub one_or_many: bool,
 }
 
+/// How a field is held in Rust, from `required` and `nullable`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: always present, never `null`.
+    Always,
+    /// `Option<T>`: always sent, `None` written as `null`.
+    Nullable,
+    /// `Option<T>`: `None` is left out.
+    Optional,
+    /// `Option<Option<T>>`: `None` is left out, `Some(None)` is `null`
+    /// (the two mean different things, e.g. in a PATCH body).
+    OptionalNullable,
+}
+
+impl Field {
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Always,
+            (true, true) => Presence::Nullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
 /// A string enum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Enum {
@@ -185,6 +214,30 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
     /// A body that is not JSON (csv, gzip, octet-stream), kept as bytes.
     Bytes,
+}
+
+impl TypeRef {
+    /// The type as Rust spells it, models and validated strings by name
+    /// alone: the key the round-trip dispatch knows it by.
+    pub fn key(&self) -> String {
+        match self {
+            TypeRef::Model(n) | TypeRef::Validated(n) => n.clone(),
+            TypeRef::Bool => "bool".to_owned(),
+            TypeRef::I32 => "i32".to_owned(),
+            TypeRef::I64 => "i64".to_owned(),
+            TypeRef::F32 => "f32".to_owned(),
+            TypeRef::F64 => "f64".to_owned(),
+            TypeRef::String => "String".to_owned(),
+            TypeRef::DateTime => "DateTime<Utc>".to_owned(),
+            TypeRef::Uuid => "Uuid".to_owned(),
+            TypeRef::Json => "Value".to_owned(),
+            TypeRef::List(i) => format!("Vec<{}>", i.key()),
+            TypeRef::Map(i) => format!("BTreeMap<String, {}>", i.key()),
+            TypeRef::Checked(i) => format!("Checked<{}>", i.key()),
+            TypeRef::Boxed(i) => format!("Box<{}>", i.key()),
+            TypeRef::Bytes => "Bytes".to_owned(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -266,12 +319,12 @@ pub struct Paging {
     pub page_param: String,
     pub page_ty: TypeRef,
     pub page_required: bool,
-    /// The items field's Rust name; `Option` in Rust unless `items_always`.
+    /// The items field's Rust name and how it is held.
     pub items_field: String,
-    pub items_always: bool,
+    pub items_presence: Presence,
     pub item_ty: TypeRef,
-    /// The total field's Rust name and whether it is always present.
-    pub total_field: Option<(String, bool)>,
+    /// The total field's Rust name and how it is held.
+    pub total_field: Option<(String, Presence)>,
     /// The total field's wire name, for the docs.
     pub total_wire: String,
 }

@@ -22,6 +22,7 @@ pub mod lower;
 pub mod naming;
 pub mod pattern;
 pub mod resolve;
+pub mod roundtrip;
 pub mod traps;
 pub mod write;
 
@@ -37,6 +38,16 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// Where the config says the crate goes.
     pub out_dir: PathBuf,
+    /// Operations left out because of their errors (`skip_invalid`).
+    pub skipped: Vec<SkippedOperation>,
+}
+
+/// An operation `skip_invalid` left out, and why.
+pub struct SkippedOperation {
+    /// `METHOD path (operationId)`.
+    pub operation: String,
+    /// The errors lowering it alone gives.
+    pub errors: Vec<Diagnostic>,
 }
 
 /// Loads the config at `config_path` and generates the crate it describes.
@@ -54,7 +65,43 @@ pub fn generate(config: &Config) -> Result<Generated, Failure> {
 /// Generates from an already loaded spec.
 pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generated, Failure> {
     let selected = timed("resolve", || resolve::select(spec, &config.select))?;
-    let lowered = timed("lower", || lower::lower(spec, config, &selected, false));
+    let all_schemas = config.output.all_schemas;
+    let mut lowered = timed("lower", || {
+        lower::lower(spec, config, &selected, all_schemas)
+    });
+    let mut skipped = Vec::new();
+    if config.output.skip_invalid && lowered.diagnostics.iter().any(Diagnostic::is_error) {
+        // Each operation alone: the ones with errors of their own are left
+        // out, the rest lowered again together.
+        let mut keep = Vec::new();
+        for sel in &selected {
+            let alone = lower::lower(spec, config, std::slice::from_ref(sel), false);
+            let errors: Vec<Diagnostic> = alone
+                .diagnostics
+                .into_iter()
+                .filter(Diagnostic::is_error)
+                .collect();
+            if errors.is_empty() {
+                keep.push(*sel);
+            } else {
+                let id = sel
+                    .operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or("no operationId");
+                skipped.push(SkippedOperation {
+                    operation: format!("{} {} ({id})", sel.method.to_uppercase(), sel.path),
+                    errors,
+                });
+            }
+        }
+        // Errors no single operation has (or every one has) still refuse.
+        if !keep.is_empty() && !skipped.is_empty() {
+            lowered = timed("lower", || lower::lower(spec, config, &keep, all_schemas));
+        } else {
+            skipped.clear();
+        }
+    }
     if lowered.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure {
             diagnostics: lowered.diagnostics,
@@ -69,6 +116,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         spec_name: &spec_name,
         regenerate_command: &config.output.regenerate_command,
         example_tests: config.output.example_tests,
+        roundtrip_tests: config.output.roundtrip_tests > 0,
         spec_source: config.spec_source.as_deref(),
     };
     let mut files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
@@ -78,6 +126,19 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
             e,
         ))
     })?;
+    if config.output.roundtrip_tests > 0 {
+        let opts = instances::Options {
+            count: config.output.roundtrip_tests,
+            ..instances::Options::default()
+        };
+        let cases = timed("roundtrip cases", || {
+            roundtrip::cases(spec, &lowered, &opts)
+        });
+        files.push(emit::File {
+            path: "tests/roundtrip.jsonl".to_owned(),
+            contents: cases.to_jsonl(),
+        });
+    }
     if let Some(place) = &config.config_in_crate {
         files.push(config_file(config, place)?);
     }
@@ -85,6 +146,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         files,
         warnings: lowered.diagnostics,
         out_dir: config.output.dir.clone(),
+        skipped,
     })
 }
 

@@ -10,7 +10,8 @@ use atlasgen::extract::{self, ExtractConfig, PinRecord};
 use atlasgen::{coverage, diag::Failure, diff, write, Config};
 
 const EXIT_CODES: &str = "\
-Exit codes: 0 success; 1 a stale crate (check) or a usage error; 10-21 a
+Exit codes: 0 success; 1 a stale crate (check) or a usage error; 3 generated,
+but --skip-invalid left operations out (each listed with its errors); 10-21 a
 spec or config error (each kind of error has its own code, printed with it).";
 
 /// OpenAPI 3.0 to Rust code generator
@@ -34,6 +35,10 @@ enum Command {
         /// The generator config (`spec`, `[output]`, `[select]`, `[names]`)
         #[arg(default_value = "spec/atlasgen.toml")]
         config: PathBuf,
+        /// Leave out operations with errors of their own, list each with its
+        /// errors, and exit 3; without it any error refuses the whole spec
+        #[arg(long)]
+        skip_invalid: bool,
     },
     /// Exit 1 if the generated crate is stale, printing the command that fixes it
     ///
@@ -149,6 +154,16 @@ struct CrateArgs {
     /// Add a conformance test that decodes every example of the spec into its type
     #[arg(long)]
     example_tests: bool,
+    /// Generate every component schema, reached by an operation or not
+    #[arg(long)]
+    all_schemas: bool,
+    /// Leave out operations with errors of their own (exit 3, listing them)
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Add a round-trip test over N generated instances of every schema
+    /// (tests/roundtrip.rs, feature `roundtrip`)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    roundtrip_tests: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -173,7 +188,10 @@ fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Generate { config } => generate(config),
+        Command::Generate {
+            config,
+            skip_invalid,
+        } => generate(config, skip_invalid),
         Command::Check {
             config,
             pinned,
@@ -249,9 +267,11 @@ fn io_failure(path: &Path, e: std::io::Error) -> Failure {
     ))
 }
 
-fn generate(config: PathBuf) -> Result<u8, Failure> {
+fn generate(config_path: PathBuf, skip_invalid: bool) -> Result<u8, Failure> {
+    let mut config = Config::load(&config_path)?;
+    config.output.skip_invalid |= skip_invalid;
     let generated =
-        atlasgen::generate_from_config(&config).map_err(|f| selection_in_config(f, &config))?;
+        atlasgen::generate(&config).map_err(|f| selection_in_config(f, &config_path))?;
     print_warnings(&generated.warnings);
     let outcome = atlasgen::timed("write", || {
         write::write(&generated.out_dir, &generated.files)
@@ -268,7 +288,7 @@ fn generate(config: PathBuf) -> Result<u8, Failure> {
         outcome.changed.len(),
         outcome.unchanged.len()
     );
-    Ok(0)
+    Ok(report_skipped(&generated.skipped))
 }
 
 fn check(
@@ -517,6 +537,9 @@ fn crate_cmd(args: CrateArgs) -> Result<u8, Failure> {
             regenerate_command,
             tag_features: true,
             example_tests: args.example_tests,
+            roundtrip_tests: args.roundtrip_tests,
+            all_schemas: args.all_schemas,
+            skip_invalid: args.skip_invalid,
         },
         select: atlasgen::config::Selection {
             operation_ids: args.operations,
@@ -541,6 +564,31 @@ fn shell_word(word: &str) -> String {
     }
 }
 
+/// Exit status 3 (and each operation with its errors on stderr) when
+/// `skip_invalid` left operations out; 0 otherwise.
+fn report_skipped(skipped: &[atlasgen::SkippedOperation]) -> u8 {
+    if skipped.is_empty() {
+        return 0;
+    }
+    for s in skipped {
+        eprintln!("skipped {}:", s.operation);
+        eprintln!(
+            "{}",
+            atlasgen::diag::render_all(&s.errors, atlasgen::diag::read_source)
+        );
+    }
+    eprintln!(
+        "{} operation{} skipped for errors of {} own; the rest is generated",
+        skipped.len(),
+        if skipped.len() == 1 { "" } else { "s" },
+        if skipped.len() == 1 { "its" } else { "their" }
+    );
+    SKIPPED
+}
+
+/// The exit status of a generation that left operations out (`--skip-invalid`).
+const SKIPPED: u8 = 3;
+
 fn generate_config(config: &Config) -> Result<u8, Failure> {
     let generated = atlasgen::generate(config)?;
     atlasgen::timed("warnings", || print_warnings(&generated.warnings));
@@ -554,7 +602,7 @@ fn generate_config(config: &Config) -> Result<u8, Failure> {
         outcome.changed.len(),
         outcome.unchanged.len()
     );
-    Ok(0)
+    Ok(report_skipped(&generated.skipped))
 }
 
 #[cfg(test)]

@@ -60,6 +60,9 @@ fn config(selection: Selection, names: Vec<(String, String)>, secrets: Vec<Strin
             regenerate_command: "atlasgen".to_owned(),
             tag_features: false,
             example_tests: false,
+            roundtrip_tests: 0,
+            all_schemas: false,
+            skip_invalid: false,
         },
         select: selection,
         names: names.into_iter().collect(),
@@ -112,6 +115,7 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
             spec_name: "fuzz.yaml",
             regenerate_command: "atlasgen",
             example_tests: all_schemas,
+            roundtrip_tests: all_schemas,
             spec_source: None,
         };
         match emit::emit(&lowered.api, &settings) {

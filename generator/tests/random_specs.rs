@@ -415,6 +415,9 @@ fn random_specs_in_the_supported_subset_generate_crates_that_compile() {
             regenerate_command: "atlasgen crate".to_owned(),
             tag_features: true,
             example_tests: false,
+            roundtrip_tests: 0,
+            all_schemas: false,
+            skip_invalid: false,
         },
         names: BTreeMap::new(),
         ..Default::default()

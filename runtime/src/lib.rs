@@ -43,6 +43,7 @@ pub mod request;
 pub mod response;
 #[cfg(feature = "client")]
 pub mod retry;
+pub mod roundtrip;
 pub mod ser;
 pub mod wire;
 

@@ -24,18 +24,18 @@ pub(super) fn pages_method(
         )
     };
     let results = ident(&p.items_field);
-    let items = if p.items_always {
-        quote! { body.#results }
-    } else {
-        quote! { body.#results.unwrap_or_default() }
+    let items = match p.items_presence {
+        Presence::Always => quote! { body.#results },
+        Presence::Nullable | Presence::Optional => quote! { body.#results.unwrap_or_default() },
+        Presence::OptionalNullable => quote! { body.#results.flatten().unwrap_or_default() },
     };
     let total = match &p.total_field {
-        Some((name, always)) => {
+        Some((name, presence)) => {
             let tn = ident(name);
-            if *always {
-                quote! { Some(i64::from(body.#tn)) }
-            } else {
-                quote! { body.#tn.map(i64::from) }
+            match presence {
+                Presence::Always => quote! { Some(i64::from(body.#tn)) },
+                Presence::Nullable | Presence::Optional => quote! { body.#tn.map(i64::from) },
+                Presence::OptionalNullable => quote! { body.#tn.flatten().map(i64::from) },
             }
         }
         None => quote! { None },

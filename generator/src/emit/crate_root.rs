@@ -110,6 +110,9 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
+        #[cfg(feature = "roundtrip")]
+        #[rustfmt::skip]
+        pub mod roundtrip;
 
         #(#globs)*
         #[cfg(feature = "client")]

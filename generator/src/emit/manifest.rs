@@ -2,6 +2,8 @@
 
 use super::*;
 
+const ROUNDTRIP_FEATURE: &str = "# For tests: `roundtrip::check`, every model by name (see atlas_runtime::roundtrip).\nroundtrip = []\n";
+
 pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
     let mut out = String::new();
     out.push_str(&format!(
@@ -21,6 +23,7 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
     if api.tag_features {
         let all: Vec<String> = api.features.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str("[features]\ndefault = [\"client\", \"full\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
+        out.push_str(ROUNDTRIP_FEATURE);
         out.push_str("# Every API area. Each area is a feature of its own (its tag in the spec), so a\n# crate that needs one compiles only that area and the types it uses.\n");
         out.push_str(&format!("full = [{}]\n", all.join(", ")));
         for f in &api.features {
@@ -28,6 +31,7 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
         }
     } else {
         out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
+        out.push_str(ROUNDTRIP_FEATURE);
     }
     if !s.regen_path.is_empty() {
         out.push_str("# Inside the generator's workspace: order this crate's build after the\n# build script that regenerates it. Downstream crates leave it off.\nregenerate = [\"dep:atlasgen-regen\"]\n");

@@ -2,7 +2,7 @@
 //! `syn::File` formatted by prettyplease out; the same IR always gives the
 //! same bytes. One module per output file; this one holds what they share.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -18,6 +18,7 @@ mod harness;
 mod manifest;
 mod models;
 mod operations;
+mod roundtrip;
 mod validated;
 
 pub use crate::lower::features::tag_feature;
@@ -29,6 +30,7 @@ use harness::{examples_test_rs, prism_gets_rs};
 use manifest::cargo_toml;
 use models::models_rs;
 use operations::operations_rs;
+use roundtrip::{roundtrip_rs, roundtrip_test_rs};
 use validated::validated_rs;
 
 /// One generated file: its path inside the crate and its full text.
@@ -49,6 +51,9 @@ pub struct Settings<'a> {
     pub regenerate_command: &'a str,
     /// Also emit `tests/spec_examples.rs`: every example in the spec decodes.
     pub example_tests: bool,
+    /// Also emit `tests/roundtrip.rs`, the round trips over the instances
+    /// written beside it.
+    pub roundtrip_tests: bool,
     /// Which published spec the bindings come from (date and hash), for the docs.
     pub spec_source: Option<&'a str>,
 }
@@ -84,6 +89,7 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
                 rust("src/validated.rs", validated_rs(api))?,
                 rust("src/operations.rs", operations_rs(api))?,
                 rust("src/client.rs", client_rs(api))?,
+                rust("src/roundtrip.rs", roundtrip_rs(api))?,
             ])
         })();
         let models = models
@@ -107,6 +113,9 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     }
     if settings.prism_tests(api) {
         files.push(rust("tests/prism_gets.rs", prism_gets_rs(api, settings))?);
+    }
+    if settings.roundtrip_tests {
+        files.push(rust("tests/roundtrip.rs", roundtrip_test_rs(settings))?);
     }
     Ok(files)
 }

@@ -65,10 +65,10 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                     let fname = ident(&f.name);
                     let inner = ty(&f.ty, uses);
                     let fdep = deprecated_attr(f.deprecated);
-                    let field_ty = if f.required && !f.nullable {
-                        inner
-                    } else {
-                        quote! { Option<#inner> }
+                    let field_ty = match f.presence() {
+                        Presence::Always => inner,
+                        Presence::Nullable | Presence::Optional => quote! { Option<#inner> },
+                        Presence::OptionalNullable => quote! { Option<Option<#inner>> },
                     };
                     quote! {
                         #fdoc
@@ -222,13 +222,17 @@ pub(super) fn struct_serde(
                 present.push(quote! { self.#fname.is_some() });
                 writes.push(quote! { out.optional(#wire, &self.#fname); });
             }
-            // Absent and `null` both read as `None`.
-            if f.one_or_many {
-                finish.push(
+            match (f.presence(), f.one_or_many) {
+                // Absent and `null` are two values: `None` and `Some(None)`.
+                (Presence::OptionalNullable, true) => finish.push(
+                    quote! { #fname: #slot.map(|v| v.map(atlas_runtime::de::OneOrMany::into_vec)) },
+                ),
+                (Presence::OptionalNullable, false) => finish.push(quote! { #fname: #slot }),
+                // Absent and `null` both read as `None`.
+                (_, true) => finish.push(
                     quote! { #fname: #slot.flatten().map(atlas_runtime::de::OneOrMany::into_vec) },
-                );
-            } else {
-                finish.push(quote! { #fname: #slot.flatten() });
+                ),
+                (_, false) => finish.push(quote! { #fname: #slot.flatten() }),
             }
         }
     }

@@ -65,35 +65,12 @@ impl<'a> Ctx<'a> {
         if let [only] = members {
             if !own_props
                 && schema.schema_data.discriminator.is_none()
-                && !self.is_variant_of(only, pointer)
+                && !is_variant_of(self.spec, only, pointer)
             {
                 return self.schema_ref(only, &format!("{pointer}/allOf/0"), name_hint, dir);
             }
         }
         self.object(schema, pointer, name_hint, dir)
-    }
-
-    /// Whether the union `parent` names `pointer` among its variants
-    /// (`oneOf`/`anyOf` or the discriminator mapping).
-    fn is_variant_of(&self, parent: &'a ReferenceOr<Schema>, pointer: &str) -> bool {
-        let Ok((schema, _)) = resolve::schema(self.spec, parent, pointer) else {
-            return false;
-        };
-        let members: &[ReferenceOr<Schema>] = match &schema.schema_kind {
-            SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m,
-            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
-            SchemaKind::Any(a) => &a.any_of,
-            _ => &[],
-        };
-        let listed = members
-            .iter()
-            .any(|m| matches!(m, ReferenceOr::Reference { reference } if reference == pointer));
-        let mapped = schema
-            .schema_data
-            .discriminator
-            .as_ref()
-            .is_some_and(|d| d.mapping.values().any(|target| target == pointer));
-        listed || mapped
     }
 
     /// Collects properties and required names; false when a member is not
@@ -340,4 +317,28 @@ fn kind_word(s: &Schema) -> &'static str {
         SchemaKind::Type(Type::Array(_)) => "List",
         _ => "Object",
     }
+}
+
+/// Whether the union `parent` names `pointer` among its variants (`oneOf`,
+/// `anyOf` or the discriminator mapping): an `allOf` of it alone at
+/// `pointer` is then that variant, not an alias of the union.
+pub fn is_variant_of(spec: &Spec, parent: &ReferenceOr<Schema>, pointer: &str) -> bool {
+    let Ok((schema, _)) = resolve::schema(spec, parent, pointer) else {
+        return false;
+    };
+    let members: &[ReferenceOr<Schema>] = match &schema.schema_kind {
+        SchemaKind::OneOf { one_of: m } | SchemaKind::AnyOf { any_of: m } => m,
+        SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
+        SchemaKind::Any(a) => &a.any_of,
+        _ => &[],
+    };
+    let listed = members
+        .iter()
+        .any(|m| matches!(m, ReferenceOr::Reference { reference } if reference == pointer));
+    let mapped = schema
+        .schema_data
+        .discriminator
+        .as_ref()
+        .is_some_and(|d| d.mapping.values().any(|target| target == pointer));
+    listed || mapped
 }

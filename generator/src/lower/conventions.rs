@@ -58,9 +58,9 @@ fn paging_of(types: &[TypeDef], op: &Operation, config: &PagingConfig) -> Option
         page_ty: page_param.ty.clone(),
         page_required: page_param.required,
         items_field: items.name.clone(),
-        items_always: items.required && !items.nullable,
+        items_presence: items.presence(),
         item_ty: (**item).clone(),
-        total_field: total.map(|t| (t.name.clone(), t.required && !t.nullable)),
+        total_field: total.map(|t| (t.name.clone(), t.presence())),
         total_wire: config.total.clone(),
     })
 }

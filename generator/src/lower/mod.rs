@@ -22,6 +22,7 @@ use crate::pattern;
 use crate::resolve::{self, Selected};
 
 mod compose;
+pub use compose::is_variant_of;
 mod conform;
 mod docs;
 mod names;
@@ -68,6 +69,10 @@ pub struct Lowered {
     pub diagnostics: Vec<Diagnostic>,
     /// Schema pointer -> the named type it became (response direction).
     pub named: BTreeMap<String, String>,
+    /// Every (schema pointer, direction) that became a named model (and, with
+    /// `all_schemas`, every component schema), and the type it became: what
+    /// the round-trip cases are made of.
+    pub schema_types: Vec<(String, Direction, TypeRef)>,
     pub degraded: Vec<Degraded>,
     /// Per model or operation: its own degraded constructs and the models it uses.
     pub graph: BTreeMap<String, Node>,
@@ -231,20 +236,26 @@ pub fn lower(
             ),
         ));
     }
+    // With `all_schemas`, every component schema, reached or not (the
+    // coverage report's view, and a crate that round-trips every schema):
+    // what each became, named type or not.
+    let mut component_types: Vec<(String, TypeRef)> = Vec::new();
     if all_schemas {
-        // Every component schema, reached or not (the coverage report's view).
         if let Some(components) = &spec.api.components {
             for (name, schema) in &components.schemas {
                 let pointer = format!("#/components/schemas/{}", pointer_token(name));
-                if !cx
-                    .memo
-                    .contains_key(&(pointer.clone(), Direction::Response))
-                {
-                    cx.owners.push(format!("schema {name}"));
-                    let hint = type_name(name);
-                    let _ = cx.schema_ref(schema, &pointer, &hint, Direction::Response);
-                    cx.owners.pop();
-                }
+                let key = (pointer.clone(), Direction::Response);
+                let ty = match cx.memo.get(&key) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        cx.owners.push(format!("schema {name}"));
+                        let hint = type_name(name);
+                        let ty = cx.schema_ref(schema, &pointer, &hint, Direction::Response);
+                        cx.owners.pop();
+                        ty
+                    }
+                };
+                component_types.push((pointer, ty));
             }
         }
     }
@@ -296,10 +307,12 @@ pub fn lower(
             e.dedup_by(|a, b| a.pointer == b.pointer);
             e
         },
+        roundtrip_types: Vec::new(),
         tag_features: false,
         features: Vec::new(),
     };
     let mut diagnostics = cx.diags;
+    diagnostics.extend(spec.warnings.iter().cloned());
     // Examples that contradict their own schema are spec issues, reported.
     let issues: Vec<(usize, String)> = {
         let checker = crate::examples::Checker::new(&api);
@@ -331,11 +344,30 @@ pub fn lower(
     }
     diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
     diagnostics.dedup();
+    let defined: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    let mut schema_types: Vec<(String, Direction, TypeRef)> = cx
+        .memo
+        .iter()
+        .filter(|(_, t)| matches!(t, TypeRef::Model(n) if defined.contains(n.as_str())))
+        .map(|((p, d), t)| (p.clone(), *d, t.clone()))
+        .collect();
+    for (pointer, ty) in component_types {
+        let key = (pointer, Direction::Response, ty);
+        // What cannot be decoded from JSON has no round trip.
+        if !schema_types.contains(&key) && key.2 != TypeRef::Bytes {
+            schema_types.push(key);
+        }
+    }
+    schema_types.sort();
+    api.roundtrip_types = schema_types.iter().map(|(_, _, t)| t.clone()).collect();
+    api.roundtrip_types.sort();
+    api.roundtrip_types.dedup();
     Lowered {
         api,
         diagnostics,
         degraded: cx.degraded,
         graph: cx.graph,
+        schema_types,
         named: cx
             .memo
             .into_iter()

@@ -13,6 +13,8 @@ use openapiv3::OpenAPI;
 use crate::config::line_col;
 use crate::diag::{Code, Diagnostic, Location};
 
+mod numbers;
+
 /// A loaded spec: the parsed document plus what is needed to point into it.
 pub struct Spec {
     pub file: String,
@@ -22,6 +24,8 @@ pub struct Spec {
     /// Objects with a `$ref` beside other keys (which OpenAPI 3.0 ignores):
     /// their pointers and the ignored keys.
     pub ref_siblings: Vec<(String, Vec<String>)>,
+    /// What loading worked around (numbers out of range), located.
+    pub warnings: Vec<Diagnostic>,
     /// Pointer -> line, and where each line starts (so a line is found
     /// without rescanning the text for every diagnostic).
     lines: OnceLock<(HashMap<String, usize>, Vec<usize>)>,
@@ -98,7 +102,9 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
         Format::Yaml
     };
     check_version(file, &text, format)?;
-    let value = parse_value(file, &text, format)?;
+    let mut value = parse_value(file, &text, format)?;
+    let mut settled = Vec::new();
+    numbers::settle(&mut value, &mut String::from("#"), &mut settled);
     let mut walk = Walk::default();
     walk.doc(&value, &mut String::from("#"));
     walk.check(file, &text)?;
@@ -107,14 +113,17 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
     // Reading the tree is as fast as reading the text; the text is read
     // again only when the tree does not fit, for the error's line.
     if let Ok(api) = serde_yaml::from_value::<OpenAPI>(value) {
-        return Ok(Spec {
+        let mut spec = Spec {
             file: file.to_owned(),
             text,
             format,
             api,
             ref_siblings,
+            warnings: Vec::new(),
             lines: OnceLock::new(),
-        });
+        };
+        spec.warnings = numbers::warnings(settled, |p| spec.locate(p));
+        return Ok(spec);
     }
     let parsed = match format {
         Format::Json => serde_json::from_str::<OpenAPI>(&text).map_err(|e| {
@@ -155,14 +164,17 @@ pub fn load_str(file: &str, text: String) -> Result<Spec, Diagnostic> {
             )
         }),
     }?;
-    Ok(Spec {
+    let mut spec = Spec {
         file: file.to_owned(),
         text,
         format,
         api: parsed,
         ref_siblings,
+        warnings: Vec::new(),
         lines: OnceLock::new(),
-    })
+    };
+    spec.warnings = numbers::warnings(settled, |p| spec.locate(p));
+    Ok(spec)
 }
 
 /// Inline schemas nested deeper than this are refused (the published Atlas
@@ -187,15 +199,18 @@ fn parse_value(file: &str, text: &str, format: Format) -> Result<serde_yaml::Val
                 format!("cannot parse the spec as JSON: {e}"),
             )
         }),
-        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
-            let mut loc = Location::new(file, "");
-            loc.line = e.location().map(|l| (l.line(), l.column()));
-            Diagnostic::error(
-                Code::Syntax,
-                loc,
-                format!("cannot parse the spec as YAML: {e}"),
-            )
-        }),
+        // Read loosely: an integer beyond 64 bits is marked, not an error.
+        Format::Yaml => serde_yaml::from_str::<numbers::Loose>(text)
+            .map(|loose| loose.0)
+            .map_err(|e| {
+                let mut loc = Location::new(file, "");
+                loc.line = e.location().map(|l| (l.line(), l.column()));
+                Diagnostic::error(
+                    Code::Syntax,
+                    loc,
+                    format!("cannot parse the spec as YAML: {e}"),
+                )
+            }),
     }
 }
 
