@@ -77,3 +77,14 @@ fn cargo_fmt_leaves_the_generated_crate_as_generated() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+#[test]
+fn generation_is_deterministic() {
+    let first = atlasgen::generate_from_config(&config_path()).map(|g| g.files);
+    let second = atlasgen::generate_from_config(&config_path()).map(|g| g.files);
+    assert!(first.is_ok());
+    assert_eq!(
+        first, second,
+        "two runs on the same spec gave different bytes"
+    );
+}
