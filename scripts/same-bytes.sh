@@ -24,8 +24,8 @@ bin="$root/target/debug/atlasgen"
 # The committed fragment crate and the corpus, as the generator makes them now.
 "$bin" generate "$root/spec/atlasgen.toml" >/dev/null 2>&1
 cp -r "$root/generated" "$dest/fragment"
-if [ -d "$root/corpus" ]; then
-    for config in "$root"/corpus/*/atlasgen.toml; do
+if [ -d "$root/tests/corpus" ]; then
+    for config in "$root"/tests/corpus/*/atlasgen.toml; do
         [ -f "$config" ] || continue
         "$bin" generate "$config" >/dev/null 2>&1
         name=$(basename "$(dirname "$config")")

@@ -124,8 +124,10 @@ pub struct Output {
     pub version: String,
     /// Path from the generated crate to the runtime crate.
     pub runtime_path: String,
-    /// Path from the generated crate to the package whose build script
-    /// regenerates it (see the `regenerate` feature); empty for none.
+    /// Ignored, so older configs still load. It named the package whose
+    /// build script regenerates the crate, for a `regenerate` feature that
+    /// made the crate depend on it; a generated crate no longer names the
+    /// generator's workspace, so it can be packaged and published.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub regen_path: String,
     /// The command a reader runs to regenerate, quoted in every header.

@@ -3,7 +3,8 @@
 //! The pipeline, one module per step:
 //! [`load`] (YAML or JSON into openapiv3 types) → [`resolve`] (select
 //! operations, follow `$ref`s) → [`lower`] (build the [`ir`]) → [`emit`]
-//! (tokens, formatted) → [`write`] (only changed files). [`naming`] names
+//! (tokens, formatted) → [`write`] (only changed files); [`freshness`] is
+//! the gate that the committed crates are what it makes now. [`naming`] names
 //! everything; [`pattern`] turns ECMA-262 patterns into validators;
 //! [`coverage`] reports what a whole spec needs that is not supported yet;
 //! [`instances`] generates valid JSON for any schema (the round-trip oracle).
@@ -15,6 +16,7 @@ pub mod diff;
 pub mod emit;
 pub mod examples;
 pub mod extract;
+pub mod freshness;
 pub mod instances;
 pub mod ir;
 pub mod load;

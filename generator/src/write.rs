@@ -1,5 +1,5 @@
-//! Write: put the generated files on disk, touching only those whose bytes
-//! changed, or compare them with what is there (the freshness check).
+//! Write: put the generated files on disk, touching only those whose text
+//! changed, or compare them with what is there (see [`crate::freshness`]).
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +28,7 @@ pub fn write(dir: &Path, files: &[File]) -> std::io::Result<Outcome> {
     let mut outcome = Outcome::default();
     for f in files {
         let path = dir.join(&f.path);
-        if std::fs::read(&path).ok().as_deref() == Some(f.contents.as_bytes()) {
+        if is_same_text(&path, &f.contents) {
             outcome.unchanged.push(path);
             continue;
         }
@@ -53,7 +53,7 @@ pub fn check(dir: &Path, files: &[File]) -> std::io::Result<Outcome> {
     let mut outcome = Outcome::default();
     for f in files {
         let path = dir.join(&f.path);
-        if std::fs::read(&path).ok().as_deref() == Some(f.contents.as_bytes()) {
+        if is_same_text(&path, &f.contents) {
             outcome.unchanged.push(path);
         } else {
             outcome.changed.push(path);
@@ -61,6 +61,34 @@ pub fn check(dir: &Path, files: &[File]) -> std::io::Result<Outcome> {
     }
     outcome.extra = extra_files(dir, files)?;
     Ok(outcome)
+}
+
+/// Whether the file at `path` holds `contents`, line endings aside: a
+/// checkout that turned LF into CRLF (git's `core.autocrlf`) is not stale,
+/// and is not rewritten either.
+fn is_same_text(path: &Path, contents: &str) -> bool {
+    match std::fs::read(path) {
+        Ok(bytes) => same_text(&bytes, contents),
+        Err(_) => false,
+    }
+}
+
+/// `on_disk` and `generated` are the same text once CRLF is read as LF.
+pub fn same_text(on_disk: &[u8], generated: &str) -> bool {
+    if on_disk == generated.as_bytes() {
+        return true;
+    }
+    let lf = |bytes: &[u8]| -> Vec<u8> {
+        let mut out = Vec::with_capacity(bytes.len());
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            out.push(b);
+        }
+        out
+    };
+    lf(on_disk) == lf(generated.as_bytes())
 }
 
 /// Generated-looking files in `src/` that are not in `files`.

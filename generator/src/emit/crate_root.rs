@@ -82,7 +82,13 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
             }
         })
         .collect();
-    // A glob of an empty module is an unused import.
+    // A glob of an empty module is an unused import. With tag features a
+    // module is also empty when no enabled tag reaches its items.
+    let allow = if api.tag_features {
+        quote! { #[allow(unused_imports)] }
+    } else {
+        quote! {}
+    };
     let globs = [
         ("models", !api.types.is_empty()),
         ("validated", !api.strings.is_empty()),
@@ -92,7 +98,7 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     .filter(|(_, used)| *used)
     .map(|(m, _)| {
         let m = ident(m);
-        quote! { pub use #m::*; }
+        quote! { #allow pub use #m::*; }
     });
     quote! {
         #doc

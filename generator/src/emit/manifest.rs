@@ -33,19 +33,10 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
         out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
         out.push_str(ROUNDTRIP_FEATURE);
     }
-    if !s.regen_path.is_empty() {
-        out.push_str("# Inside the generator's workspace: order this crate's build after the\n# build script that regenerates it. Downstream crates leave it off.\nregenerate = [\"dep:atlasgen-regen\"]\n");
-    }
     out.push_str(&format!(
         "\n[dependencies]\natlas-runtime = {{ path = \"{}\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",
         s.runtime_path
     ));
-    if !s.regen_path.is_empty() {
-        out.push_str(&format!(
-            "atlasgen-regen = {{ path = \"{}\", optional = true }}\n",
-            s.regen_path
-        ));
-    }
     if s.prism_tests(api) {
         out.push_str(
             "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n",

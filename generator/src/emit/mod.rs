@@ -45,6 +45,7 @@ pub struct Settings<'a> {
     pub crate_name: &'a str,
     pub version: &'a str,
     pub runtime_path: &'a str,
+    /// Ignored, like the config's `regen_path`.
     pub regen_path: &'a str,
     /// The spec's path as the header should name it.
     pub spec_name: &'a str,

@@ -207,34 +207,30 @@ pub(super) fn struct_serde(
     let mut writes = Vec::new();
     let mut finish = Vec::new();
     for ((f, fname), (wire, slot)) in fields.iter().zip(&names).zip(wires.iter().zip(&slots)) {
-        if f.required && !f.nullable {
+        // Required fields must be present (a nullable one may be `null`);
+        // after the check each slot holds the value read.
+        if f.required {
             writes.push(quote! { out.field(#wire, &self.#fname); });
             required.push((slot.clone(), wire.clone()));
-            if f.one_or_many {
-                finish.push(quote! { #fname: atlas_runtime::de::OneOrMany::into_vec(#slot) });
-            } else {
-                finish.push(quote! { #fname: #slot });
-            }
         } else {
-            if f.required {
-                writes.push(quote! { out.field(#wire, &self.#fname); });
-            } else {
-                present.push(quote! { self.#fname.is_some() });
-                writes.push(quote! { out.optional(#wire, &self.#fname); });
-            }
-            match (f.presence(), f.one_or_many) {
-                // Absent and `null` are two values: `None` and `Some(None)`.
-                (Presence::OptionalNullable, true) => finish.push(
-                    quote! { #fname: #slot.map(|v| v.map(atlas_runtime::de::OneOrMany::into_vec)) },
-                ),
-                (Presence::OptionalNullable, false) => finish.push(quote! { #fname: #slot }),
-                // Absent and `null` both read as `None`.
-                (_, true) => finish.push(
-                    quote! { #fname: #slot.flatten().map(atlas_runtime::de::OneOrMany::into_vec) },
-                ),
-                (_, false) => finish.push(quote! { #fname: #slot.flatten() }),
-            }
+            present.push(quote! { self.#fname.is_some() });
+            writes.push(quote! { out.optional(#wire, &self.#fname); });
         }
+        let into_vec = quote! { atlas_runtime::de::OneOrMany::into_vec };
+        finish.push(match (f.presence(), f.one_or_many) {
+            (Presence::Always, true) => quote! { #fname: #into_vec(#slot) },
+            (Presence::Always, false) => quote! { #fname: #slot },
+            (Presence::Nullable, true) => quote! { #fname: #slot.map(#into_vec) },
+            (Presence::Nullable, false) => quote! { #fname: #slot },
+            // Absent and `null` are two values: `None` and `Some(None)`.
+            (Presence::OptionalNullable, true) => {
+                quote! { #fname: #slot.map(|v| v.map(#into_vec)) }
+            }
+            (Presence::OptionalNullable, false) => quote! { #fname: #slot },
+            // Absent and `null` both read as `None`.
+            (Presence::Optional, true) => quote! { #fname: #slot.flatten().map(#into_vec) },
+            (Presence::Optional, false) => quote! { #fname: #slot.flatten() },
+        });
     }
     let out = if writes.is_empty() {
         quote! { out }

@@ -24,6 +24,12 @@ pub(super) fn validated_rs(api: &Api) -> TokenStream {
         })
         .collect::<Vec<_>>();
     let allow = allow_unused_imports(api);
+    // Without validated strings nothing uses these (an unused import warns).
+    let imports = if api.strings.is_empty() {
+        quote! {}
+    } else {
+        quote! { use atlas_runtime::{Rule, ValidationError}; }
+    };
     quote! {
         //! Validated strings: one type per value role that carries a pattern.
         //!
@@ -32,7 +38,7 @@ pub(super) fn validated_rs(api: &Api) -> TokenStream {
         //! always matches. In response models they are wrapped in `Checked`, so a
         //! server value that breaks the pattern is kept rather than failing the response.
         #allow
-        use atlas_runtime::{Rule, ValidationError};
+        #imports
 
         #(#types)*
         #(#matchers)*
