@@ -75,12 +75,18 @@ pub fn report(spec: &Spec) -> Report {
             break;
         }
     }
-    r.operations_generated = lowered.api.operations.len();
+    // Other representations of an operation are not operations of the spec.
+    r.operations_generated = lowered
+        .api
+        .operations
+        .iter()
+        .filter(|op| op.representation.is_none())
+        .count();
     r.operations_fully_typed = lowered
         .api
         .operations
         .iter()
-        .filter(|op| !degraded_models.contains(&op.struct_name))
+        .filter(|op| op.representation.is_none() && !degraded_models.contains(&op.struct_name))
         .count();
 
     let error_pointers: Vec<&str> = lowered

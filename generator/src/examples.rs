@@ -146,6 +146,17 @@ impl<'a> Checker<'a> {
                 }
                 Ok(())
             }
+            TypeKind::Enum(e) if e.integer => match value.as_i64() {
+                Some(n) if e.open || e.variants.iter().any(|v| v.wire == n.to_string()) => Ok(()),
+                Some(n) => Err(format!(
+                    "{path}: `{n}` is not one of the values of {}",
+                    def.name
+                )),
+                None => Err(format!(
+                    "{path}: expected an integer, found {}",
+                    short(value)
+                )),
+            },
             TypeKind::Enum(e) => match value.as_str() {
                 Some(s) if e.open || e.variants.iter().any(|v| v.wire == s) => Ok(()),
                 Some(s) => Err(format!(

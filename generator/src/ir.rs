@@ -156,6 +156,8 @@ pub struct Enum {
     /// Open enums keep unknown values (`Unknown(String)`): used for anything
     /// a server sends. Closed ones reject them: used for what the caller sends.
     pub open: bool,
+    /// The values are integers (`wire` is their decimal text), not strings.
+    pub integer: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -34,6 +34,34 @@ const RESERVED_TYPES: &[&str] = &[
     "String", "Vec",
 ];
 
+/// Names the generated crate defines itself: nothing from the spec may take
+/// them (lowering reserves them in its scopes).
+pub mod reserved {
+    /// The crate's own Cargo features; a tag kebab-cased into one of them is
+    /// renamed.
+    pub const FEATURES: &[&str] = &[
+        "default",
+        "client",
+        "full",
+        "untagged",
+        "roundtrip",
+        "cli",
+        "mock",
+    ];
+    /// Items at the crate root beside the models.
+    pub const ROOT_ITEMS: &[&str] = &["Client", "Error", "DEFAULT_BASE_URL"];
+    /// Members of every request value beside its parameters.
+    pub const REQUEST_MEMBERS: &[&str] = &[
+        "new",
+        "to_request",
+        "parse_response",
+        "path",
+        "query",
+        "body",
+        "media_type",
+    ];
+}
+
 /// Words for values that have no identifier characters at all.
 fn symbol_word(c: char) -> Option<&'static str> {
     Some(match c {
@@ -63,9 +91,21 @@ fn symbol_word(c: char) -> Option<&'static str> {
     })
 }
 
+/// A character an identifier may hold (Rust identifiers are Unicode XID:
+/// `größe` and `名前` are identifiers, `²` is not).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && unicode_ident::is_xid_continue(c))
+}
+
+/// Whether a name has letters or digits of its own (else its Rust name is
+/// spelled out from its symbols, `<` as `Lt`).
+pub fn has_word_chars(raw: &str) -> bool {
+    raw.chars().any(is_word_char)
+}
+
 /// Converts any spec string to a Rust identifier of the given case.
 pub fn ident(raw: &str, case: Case) -> String {
-    let has_alnum = raw.chars().any(|c| c.is_ascii_alphanumeric());
+    let has_alnum = has_word_chars(raw);
     let spelled;
     let source = if has_alnum {
         raw
@@ -79,10 +119,19 @@ pub fn ident(raw: &str, case: Case) -> String {
         };
         &spelled
     };
+    // A negative number (`-1`, an integer enum value) says so.
+    let negative;
+    let source = match source.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            negative = format!("minus {rest}");
+            negative.as_str()
+        }
+        _ => source,
+    };
     // Dots between digits (`4.4`) would vanish under heck; keep them apart.
     let cleaned: String = source
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .map(|c| if is_word_char(c) { c } else { ' ' })
         .collect();
     let mut name = match case {
         Case::Type => cleaned.to_upper_camel_case(),
@@ -112,6 +161,18 @@ pub fn ident(raw: &str, case: Case) -> String {
         name = match case {
             Case::Type => format!("V{joined}"),
             Case::Value => format!("v{joined}"),
+        };
+    }
+    // A first character that may continue an identifier but not start one
+    // (a combining mark, say) gets a letter in front, as digits do.
+    if name
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii() && !unicode_ident::is_xid_start(c))
+    {
+        name = match case {
+            Case::Type => format!("V{name}"),
+            Case::Value => format!("v{name}"),
         };
     }
     if name.is_empty() {
@@ -242,6 +303,25 @@ mod tests {
         assert_eq!(type_name(">"), "Gt");
         assert_eq!(type_name(">="), "GtEq");
         assert_eq!(type_name(""), "Empty");
+    }
+
+    #[test]
+    fn non_ascii_letters_are_kept() {
+        assert_eq!(value_name("größe"), "größe");
+        assert_eq!(type_name("größe"), "Größe");
+        assert_eq!(value_name("名前"), "名前");
+        assert_eq!(value_name("créé_à"), "créé_à");
+        assert!(has_word_chars("名前"));
+        assert!(!has_word_chars("<="));
+        // Not an identifier character: left out like a symbol.
+        assert_eq!(value_name("x²"), "x");
+    }
+
+    #[test]
+    fn negative_numbers_say_minus() {
+        assert_eq!(type_name("-1"), "Minus1");
+        assert_eq!(type_name("1"), "V1");
+        assert_eq!(value_name("-20"), "minus_20");
     }
 
     #[test]

@@ -28,9 +28,10 @@ pub fn find(spec: &Spec) -> Vec<Trap> {
         trap(
             "parent lists children in oneOf, children include parent through allOf",
             cyclic_parents(spec),
-            "the parent becomes a union of its children (dispatched on the discriminator when there is one, else the first child \
-             that accepts the value) and each child a struct carrying the parent's properties; merging reads only the parent's \
-             properties, never its oneOf, and lowering is memoised by pointer, so the cycle ends after one step.",
+            "the parent becomes a union of its children (dispatched on the discriminator when there is one, else to the child \
+             the value fits best) and each child a struct carrying the parent's properties; merging reads only the parent's \
+             properties, never its oneOf, and lowering is memoised by pointer, so the cycle ends after one step; a child that is \
+             `allOf` of the parent alone is that child, not an alias of the parent.",
         ),
         trap(
             "enum value with no identifier characters",
@@ -40,8 +41,8 @@ pub fn find(spec: &Spec) -> Vec<Trap> {
         trap(
             "enum on an array schema",
             array_enums(&every),
-            "warned, the values are read as applying to the items; the field is a Vec of the item schema's type, \
-             so the values are not enforced unless the items list them too.",
+            "warned, the values are read as applying to the items: the field is a Vec of an enum of them (open on responses, \
+             closed on requests), and also accepts a lone value as a list of one.",
         ),
         trap(
             "inline enum property named like its own schema",
@@ -60,14 +61,13 @@ pub fn find(spec: &Spec) -> Vec<Trap> {
             "error responses mixing bodies and no bodies",
             mixed_error_bodies(spec),
             "statuses with a body decode into the error type; documented statuses without a body come back as \
-             Error::UnexpectedStatus with status and bytes kept.",
+             Error::Status with status, headers and bytes kept (never as an undocumented status).",
         ),
         trap(
             "application/json without a schema",
             json_without_schema(spec),
-            "warned; the body is not decoded and the status decides the result: a success is `()` (unless another success status \
-             has a typed body, which it is then decoded as) and an error is a bodiless Error::Api (or Error::UnexpectedStatus \
-             when other error statuses have a typed body).",
+            "warned (except on 204, which never has a body); the body decodes as any JSON, and an empty one is `None`: a success \
+             is `Option<Value>` (or `None` beside a typed body of another status, which is `Some`), an error body any JSON.",
         ),
         trap(
             "vendor media types",
@@ -78,9 +78,9 @@ pub fn find(spec: &Spec) -> Vec<Trap> {
         trap(
             "several dated versions of one body",
             several_versions(spec),
-            "the newest version is the default (its schema is the Rust type); the request value's `media_type(...)` pins an \
-             older one from `MEDIA_TYPES`, sent in Accept and Content-Type; a request body's older versions are offered only \
-             where they share the newest's schema. The versions an operation speaks are listed in its docs.",
+            "versions carrying the same schemas are one operation: the newest is the default and `media_type(...)` pins another \
+             from `MEDIA_TYPES`, sent in Accept and Content-Type; versions whose schemas differ are operations of their own \
+             (`*_vYYYY_MM_DD`) with their own types; non-JSON alternatives are `*_as_<type>` operations returning the bytes.",
         ),
     ]
 }

@@ -209,6 +209,16 @@ pub fn unknown_value<E>(value: &str) -> String {
     value.to_owned()
 }
 
+/// An open integer enum's value the spec does not list, noted for [`crate::audit`] as
+/// `E`'s unknown value.
+pub fn unknown_integer<E>(value: i64) -> i64 {
+    crate::audit::note(
+        crate::audit::Kind::UnknownEnumValue,
+        std::any::type_name::<E>(),
+    );
+    value
+}
+
 /// An open union's value no variant reads, wrapped in its `Unknown` variant and noted
 /// for [`crate::audit`] as `U`'s unknown variant.
 pub fn unknown_variant<U>(value: serde_json::Value, wrap: fn(serde_json::Value) -> U) -> U {

@@ -36,6 +36,8 @@ pub enum Rule {
     MaxLength(u64),
     /// The value must be one of these.
     Enum(&'static [&'static str]),
+    /// The value must be an integer (an integer enum's value given as text).
+    Integer,
     /// A header or path value must not hold control characters (CR, LF, NUL and the like),
     /// which could end a header or split a request.
     ControlCharacter,
@@ -114,6 +116,7 @@ impl fmt::Display for Rule {
                 f.write_str("contains a control character (such as CR, LF or NUL)")
             }
             Rule::HeaderName => f.write_str("is not a valid HTTP header name"),
+            Rule::Integer => f.write_str("is not an integer"),
             Rule::Url(reason) => write!(f, "is not a valid URL: {reason}"),
             Rule::Encoding => f.write_str("cannot be encoded for the wire"),
         }

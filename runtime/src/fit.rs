@@ -221,6 +221,19 @@ pub fn string_enum(value: &Value, known: &[&str], open: bool) -> Option<Fit> {
     }
 }
 
+/// How well `value` fits an integer enum listing `known`, as [`string_enum`] for
+/// strings: anything but an integer is `None`.
+pub fn integer_enum(value: &Value, known: &[i64], open: bool) -> Option<Fit> {
+    let number = value.as_i64()?;
+    if known.contains(&number) {
+        Some(Fit::matched(1))
+    } else if open {
+        Some(Fit::violation())
+    } else {
+        None
+    }
+}
+
 /// How well `value` fits a validated string whose constructor checks `matcher`: a
 /// matching string is a match, anything else `None` (wrapped in [`Checked`], which keeps
 /// what does not match, it is one violation instead).

@@ -27,6 +27,14 @@ pub(super) fn model_conform(t: &TypeDef, uses: &mut Uses) -> TokenStream {
             });
             quote! { atlas_runtime::fit::object(value, &[#(#fields),*]) }
         }
+        TypeKind::Enum(e) if e.integer => {
+            let numbers = e
+                .variants
+                .iter()
+                .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()));
+            let open = e.open;
+            quote! { atlas_runtime::fit::integer_enum(value, &[#(#numbers),*], #open) }
+        }
         TypeKind::Enum(e) => {
             let wires = e.variants.iter().map(|v| lit(&v.wire));
             let open = e.open;

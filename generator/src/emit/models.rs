@@ -143,6 +143,7 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 #serde_impls
             }
         }
+        TypeKind::Enum(e) if e.integer => integer_enum_def(&name, doc, dep, e),
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
         TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
     }
@@ -552,6 +553,155 @@ pub(super) fn enum_def(name: &Ident, doc: TokenStream, dep: TokenStream, e: &Enu
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     atlas_runtime::de::string_parsed(deserializer, #expected)
+                }
+            }
+        }
+    }
+}
+
+/// An enum of integers: the same shape as a string enum, read and written
+/// as JSON numbers.
+pub(super) fn integer_enum_def(
+    name: &Ident,
+    doc: TokenStream,
+    dep: TokenStream,
+    e: &Enum,
+) -> TokenStream {
+    let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let numbers: Vec<Literal> = e
+        .variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.wire.parse().unwrap_or_default()))
+        .collect();
+    let wires: Vec<Literal> = e.variants.iter().map(|v| lit(&v.wire)).collect();
+    let variant_docs: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.wire))
+        .collect();
+    let type_name = lit(&name.to_string());
+    let common = quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.as_i64())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+    };
+    if e.open {
+        quote! {
+            #doc
+            ///
+            /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
+            /// a later version may add variants, so matches need a `_` arm.
+            #dep
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+                /// A value the spec did not list when this crate was generated.
+                Unknown(i64),
+            }
+
+            impl #name {
+                /// Every value the spec lists.
+                pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+
+                /// The value as it appears on the wire.
+                pub fn as_i64(&self) -> i64 {
+                    match self {
+                        #( Self::#variants => #numbers, )*
+                        Self::Unknown(other) => *other,
+                    }
+                }
+
+                /// Whether the value is one the spec did not list.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::Unknown(_))
+                }
+            }
+
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #( #numbers => Self::#variants, )*
+                        other => Self::Unknown(atlas_runtime::de::unknown_integer::<Self>(other)),
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = atlas_runtime::ValidationError;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    value.parse::<i64>().map(Self::from).map_err(|_| atlas_runtime::ValidationError::new(#type_name, value, atlas_runtime::Rule::Integer))
+                }
+            }
+
+            #common
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                }
+            }
+        }
+    } else {
+        quote! {
+            #doc
+            ///
+            /// Closed: only the values the spec lists are accepted. A later version of
+            /// the spec may list more, so matches need a `_` arm.
+            #dep
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants, )*
+            }
+
+            impl #name {
+                /// Every value the spec lists.
+                pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+                const WIRE: &'static [&'static str] = &[#(#wires),*];
+
+                /// The value as it appears on the wire.
+                pub fn as_i64(&self) -> i64 {
+                    match self {
+                        #( Self::#variants => #numbers, )*
+                    }
+                }
+            }
+
+            impl TryFrom<i64> for #name {
+                type Error = atlas_runtime::ValidationError;
+                fn try_from(value: i64) -> Result<Self, Self::Error> {
+                    match value {
+                        #( #numbers => Ok(Self::#variants), )*
+                        other => Err(atlas_runtime::ValidationError::new(#type_name, other.to_string(), atlas_runtime::Rule::Enum(Self::WIRE))),
+                    }
+                }
+            }
+
+            impl std::str::FromStr for #name {
+                type Err = atlas_runtime::ValidationError;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    match value.parse::<i64>() {
+                        Ok(number) => Self::try_from(number),
+                        Err(_) => Err(atlas_runtime::ValidationError::new(#type_name, value, atlas_runtime::Rule::Enum(Self::WIRE))),
+                    }
+                }
+            }
+
+            #common
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let number = <i64 as serde::Deserialize>::deserialize(deserializer)?;
+                    Self::try_from(number).map_err(serde::de::Error::custom)
                 }
             }
         }

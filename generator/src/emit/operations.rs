@@ -7,7 +7,7 @@ pub(super) fn operations_rs(api: &Api) -> TokenStream {
     let enums: BTreeSet<&str> = api
         .types
         .iter()
-        .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+        .filter(|t| matches!(&t.kind, TypeKind::Enum(e) if !e.integer))
         .map(|t| t.name.as_str())
         .collect();
     let ops: Vec<TokenStream> = api

@@ -13,12 +13,14 @@ use crate::ir::*;
 /// The feature every tag feature is part of, and what unreached items need.
 pub const FULL: &str = "full";
 
-/// Fills in `features` on every item of `api` and `api.features`.
-pub fn assign(api: &mut Api, enabled: bool) {
+/// Fills in `features` on every item of `api` and `api.features`; returns
+/// (tag, message) for each tag whose feature had to be renamed.
+pub fn assign(api: &mut Api, enabled: bool) -> Vec<(String, String)> {
     api.tag_features = enabled;
     if !enabled {
-        return;
+        return Vec::new();
     }
+    let (tag_features, renamed) = tag_feature_names(api);
     // What each item refers to directly.
     let mut refs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for t in &api.types {
@@ -41,7 +43,7 @@ pub fn assign(api: &mut Api, enabled: bool) {
     let mut by_item: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut all = BTreeSet::new();
     for op in &api.operations {
-        let features = op_features(op);
+        let features = op_features(op, &tag_features);
         all.extend(features.iter().cloned());
         let mut roots = BTreeSet::new();
         op.params
@@ -88,22 +90,84 @@ pub fn assign(api: &mut Api, enabled: bool) {
         op.features = of(&op.struct_name);
     }
     api.features = all.into_iter().collect();
+    renamed
+}
+
+/// The feature of every tag: kebab-cased, ASCII, and never one the crate
+/// defines itself (`client-tag` for a tag `Client`) or another tag's
+/// (`legacy-backup-2`); renames are reported.
+fn tag_feature_names(api: &Api) -> (BTreeMap<String, String>, Vec<(String, String)>) {
+    let tags: BTreeSet<&String> = api.operations.iter().flat_map(|op| &op.tags).collect();
+    let mut taken: BTreeSet<String> = crate::naming::reserved::FEATURES
+        .iter()
+        .map(|f| (*f).to_owned())
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut renamed = Vec::new();
+    for tag in tags {
+        let wanted = tag_feature(tag);
+        let mut name = wanted.clone();
+        if crate::naming::reserved::FEATURES.contains(&wanted.as_str()) {
+            name = format!("{wanted}-tag");
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        if name != wanted {
+            let why = if crate::naming::reserved::FEATURES.contains(&wanted.as_str()) {
+                "a feature the crate defines itself"
+            } else {
+                "another tag's feature"
+            };
+            renamed.push((
+                tag.clone(),
+                format!("the tag `{tag}` would be the Cargo feature `{wanted}`, {why}; its feature is `{name}`"),
+            ));
+        }
+        taken.insert(name.clone());
+        out.insert(tag.clone(), name);
+    }
+    (out, renamed)
 }
 
 /// The Cargo features of an operation: one per tag (`untagged` without).
-fn op_features(op: &Operation) -> BTreeSet<String> {
+fn op_features(op: &Operation, tag_features: &BTreeMap<String, String>) -> BTreeSet<String> {
     if op.tags.is_empty() {
         return ["untagged".to_owned()].into_iter().collect();
     }
-    op.tags.iter().map(|t| tag_feature(t)).collect()
+    op.tags
+        .iter()
+        .map(|t| {
+            tag_features
+                .get(t)
+                .cloned()
+                .unwrap_or_else(|| tag_feature(t))
+        })
+        .collect()
 }
 
-/// `Legacy Backup` -> `legacy-backup`.
+/// `Legacy Backup` -> `legacy-backup`: kebab case, ASCII letters, digits
+/// and `-` only (what Cargo and crates.io accept); `tag` if nothing is left.
 pub fn tag_feature(tag: &str) -> String {
     use heck::ToKebabCase;
-    let f = tag.to_kebab_case();
+    let kebab = tag.to_kebab_case();
+    let mut f = String::with_capacity(kebab.len());
+    for c in kebab.chars() {
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        };
+        if !(c == '-' && (f.is_empty() || f.ends_with('-'))) {
+            f.push(c);
+        }
+    }
+    let f = f.trim_end_matches('-').to_owned();
     if f.is_empty() {
-        "untagged".to_owned()
+        "tag".to_owned()
     } else {
         f
     }

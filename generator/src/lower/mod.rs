@@ -33,7 +33,7 @@ mod schema;
 
 use docs::{doc_of, notes};
 pub use names::is_secret_name;
-use names::{bad_pin, component_of, is_component, is_identifier, lossy_name};
+use names::{bad_pin, component_of, is_component, is_identifier, is_plain_value, lossy_name};
 use reach::{response_reach, security_schemes};
 pub use responses::is_json_media_type;
 use responses::response_arms;
@@ -186,7 +186,7 @@ pub fn lower(
         }
     }
     // Names the generated crate defines itself.
-    for reserved in ["Client", "Error", "DEFAULT_BASE_URL"] {
+    for reserved in crate::naming::reserved::ROOT_ITEMS {
         cx.type_scope.reserve(reserved);
     }
     let mut fn_scope = Scope::new();
@@ -323,7 +323,16 @@ pub fn lower(
             .collect()
     };
     let mut api = api;
-    features::assign(&mut api, config.output.tag_features);
+    for (tag, message) in features::assign(&mut api, config.output.tag_features) {
+        let at = spec
+            .api
+            .tags
+            .iter()
+            .position(|t| t.name == tag)
+            .map(|i| format!("#/tags/{i}"))
+            .unwrap_or_default();
+        diagnostics.push(Diagnostic::warning(Code::Naming, spec.locate(&at), message));
+    }
     conventions::assign(&mut api, &config.paging, &config.envelope);
     for (pointer, message) in conform::assign(&mut api) {
         diagnostics.push(

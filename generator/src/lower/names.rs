@@ -3,11 +3,17 @@
 
 use super::*;
 
-/// A name whose Rust form cannot say what it was: only symbols (`<`), or
-/// letters beyond ASCII, which identifiers here leave out.
+/// A name whose Rust form cannot say what it was: no letters or digits of
+/// its own, only symbols (`<`), which are spelled out. Letters beyond ASCII
+/// are kept (Rust identifiers are XID).
 pub(super) fn lossy_name(raw: &str) -> bool {
-    !raw.chars().any(|c| c.is_ascii_alphanumeric())
-        || raw.chars().any(|c| c.is_alphanumeric() && !c.is_ascii())
+    !crate::naming::has_word_chars(raw)
+}
+
+/// Whether a wire name is already its Rust field name (`self` for `self_`,
+/// `group_id`), so it claims that name before its variants (`Self`, `groupId`).
+pub(super) fn is_plain_value(wire: &str) -> bool {
+    value_name(wire).trim_end_matches('_') == wire
 }
 
 /// Whether a pinned name can be used as written: letters, digits and `_`,

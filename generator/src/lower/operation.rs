@@ -84,15 +84,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut param_scope = Scope::new();
-        for reserved in [
-            "new",
-            "to_request",
-            "parse_response",
-            "path",
-            "query",
-            "body",
-            "media_type",
-        ] {
+        for reserved in crate::naming::reserved::REQUEST_MEMBERS {
             param_scope.reserve(reserved);
         }
         let mut params = Vec::new();

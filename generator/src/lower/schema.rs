@@ -122,43 +122,25 @@ impl<'a> Ctx<'a> {
             self.diags
                 .push(bad_pin(loc, &format!("`{RUST_NAME}`"), &bad));
         }
-        let name_hint = match &target {
-            _ if extension_name.is_some() => {
-                let base = extension_name.clone().unwrap_or_default();
-                if dir == Direction::Request
-                    && target
-                        .as_ref()
-                        .is_some_and(|t| self.response_reach.contains(t))
-                {
-                    format!("{base}Request")
-                } else {
-                    base
-                }
-            }
-            Some(t) => {
+        // The schema's own name (pinned by `x-rust-name` or the config, or
+        // its component's) is shared by both directions, so its request twin
+        // takes `Request`; a name derived from an owner's (`{Owner}{Field}`)
+        // already carries the owner's suffix.
+        let own_name = match (&extension_name, &target) {
+            (Some(pinned), _) => Some(pinned.clone()),
+            (None, Some(t)) => {
                 let comp = t
                     .rsplit('/')
                     .next()
                     .map(crate::diag::unescape_pointer_token)
                     .unwrap_or_default();
-                let base = self.pinned_or(t, || type_name(&comp));
-                if dir == Direction::Request && self.response_reach.contains(t) {
-                    format!("{base}Request")
-                } else {
-                    base
-                }
+                Some(self.pinned_or(t, || type_name(&comp)))
             }
-            None => {
-                let base = self.pinned_or(at, || hint.to_owned());
-                // The request twin of an inline type inside a response model.
-                let twin = dir == Direction::Request
-                    && component_of(at).is_some_and(|c| self.response_reach.contains(&c));
-                if twin && !base.ends_with("Request") {
-                    format!("{base}Request")
-                } else {
-                    base
-                }
-            }
+            (None, None) => self.names.get(at).cloned(),
+        };
+        let name_hint = match own_name {
+            Some(base) => self.twin_name(base, dir, &pointer),
+            None => hint.to_owned(),
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -172,6 +154,7 @@ impl<'a> Ctx<'a> {
                             TypeKind::Enum(Enum {
                                 variants,
                                 open: dir == Direction::Response,
+                                integer: false,
                             }),
                         )
                     });
@@ -204,10 +187,16 @@ impl<'a> Ctx<'a> {
                     (None, _) => TypeRef::String,
                 }
             }
-            SchemaKind::Type(Type::Integer(i)) => match &i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if !values.is_empty() {
+                    return self.integer_enum(schema, &pointer, &name_hint, dir, &values);
+                }
+                match &i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                }
+            }
             SchemaKind::Type(Type::Number(n)) => match &n.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
                 _ => TypeRef::F64,
@@ -301,6 +290,10 @@ impl<'a> Ctx<'a> {
                         "integer bound written as a float; read as an integer",
                     );
                 }
+                let values: Vec<i64> = any.enumeration.iter().filter_map(|v| v.as_i64()).collect();
+                if !values.is_empty() {
+                    return self.integer_enum(schema, &pointer, hint, dir, &values);
+                }
                 if any.format.as_deref() == Some("int32") {
                     TypeRef::I32
                 } else {
@@ -321,6 +314,9 @@ impl<'a> Ctx<'a> {
                         &pointer,
                         "`enum` on an array schema; its values apply to the items",
                     );
+                    if let Some(item) = self.array_enum_items(any, schema, &pointer, hint, dir) {
+                        return TypeRef::List(Box::new(item));
+                    }
                 }
                 match &any.items {
                     Some(items) => {
@@ -491,14 +487,11 @@ impl<'a> Ctx<'a> {
             let role = self.role_for(owner, wire);
             let hint = format!("{owner}{}", type_name(wire));
             let ty = self.boxed_ref(prop.schema, at, &hint, dir, Some(role));
-            let name = scope.claim(&value_name(wire), wire);
             let secret = password || is_secret_name(wire) || self.secrets.iter().any(|p| p == at);
-            if lossy_name(wire) {
-                self.warn(Code::Naming, at, format!("property `{wire}` has no ASCII letters or digits of its own; the field is `{name}`"));
-            }
             fields.push(Field {
                 wire: wire.clone(),
-                name,
+                // Named below, once every field is known.
+                name: String::new(),
                 ty,
                 required: required.contains(wire),
                 nullable,
@@ -507,6 +500,23 @@ impl<'a> Ctx<'a> {
                 secret,
                 one_or_many,
             });
+        }
+        // The plainer wire name claims first: of `self` and `Self`, `self`
+        // is `self_` and `Self` is `self_2`, whatever their order.
+        let mut order: Vec<usize> = (0..fields.len()).collect();
+        order.sort_by_key(|&i| (!is_plain_value(&fields[i].wire), fields[i].wire.clone()));
+        for i in order {
+            let wire = fields[i].wire.clone();
+            let name = scope.claim(&value_name(&wire), &wire);
+            if lossy_name(&wire) {
+                let at = props
+                    .iter()
+                    .find(|p| p.wire == wire)
+                    .map(|p| p.at.clone())
+                    .unwrap_or_default();
+                self.warn(Code::Naming, &at, format!("property `{wire}` has no letters or digits of its own; the field is `{name}`"));
+            }
+            fields[i].name = name;
         }
         for c in &scope.collisions {
             self.warn(
@@ -551,6 +561,101 @@ impl<'a> Ctx<'a> {
         type_name(base)
     }
 
+    /// The one place request twins are named: a schema's own name, in the
+    /// request direction, takes `Request` when responses reach its component
+    /// (the response type keeps the plain name).
+    fn twin_name(&self, base: String, dir: Direction, schema_pointer: &str) -> String {
+        let reached =
+            component_of(schema_pointer).is_some_and(|c| self.response_reach.contains(&c));
+        if dir == Direction::Request && reached {
+            format!("{base}Request")
+        } else {
+            base
+        }
+    }
+
+    /// An enum of integers: typed variants, open on responses (an unlisted
+    /// value is kept as `Unknown(i64)`), closed on requests.
+    pub(super) fn integer_enum(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        name_hint: &str,
+        dir: Direction,
+        values: &[i64],
+    ) -> TypeRef {
+        let texts: Vec<String> = values.iter().map(i64::to_string).collect();
+        let wires: Vec<&String> = texts.iter().collect();
+        self.named(pointer, dir, name_hint, |cx, _| {
+            let variants = cx.variants(&wires, pointer);
+            (
+                doc_of(schema),
+                schema.schema_data.deprecated,
+                TypeKind::Enum(Enum {
+                    variants,
+                    open: dir == Direction::Response,
+                    integer: true,
+                }),
+            )
+        })
+    }
+
+    /// The items of an array schema that carries an `enum` of its own (an
+    /// Atlas quirk): an enum of those values, when the items are plain
+    /// strings or integers; `None` to lower the items as written.
+    fn array_enum_items(
+        &mut self,
+        any: &'a AnySchema,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &str,
+        dir: Direction,
+    ) -> Option<TypeRef> {
+        let plain = match &any.items {
+            None => true,
+            Some(items) => match resolve::boxed_schema(self.spec, items, pointer) {
+                Ok((item, _)) => match &item.schema_kind {
+                    SchemaKind::Type(Type::String(s)) => {
+                        s.enumeration.is_empty() && s.pattern.is_none()
+                    }
+                    SchemaKind::Type(Type::Integer(i)) => i.enumeration.is_empty(),
+                    _ => false,
+                },
+                Err(_) => false,
+            },
+        };
+        if !plain {
+            return None;
+        }
+        let key = format!("{pointer}/enum");
+        let item_hint = format!("{hint}Item");
+        if any.enumeration.iter().all(|v| v.is_i64()) {
+            let values: Vec<i64> = any.enumeration.iter().filter_map(|v| v.as_i64()).collect();
+            return Some(self.integer_enum(schema, &key, &item_hint, dir, &values));
+        }
+        let texts: Vec<String> = any
+            .enumeration
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        let wires: Vec<&String> = texts.iter().collect();
+        Some(self.named(&key, dir, &item_hint, |cx, _| {
+            let variants = cx.variants(&wires, &key);
+            (
+                Doc::default(),
+                false,
+                TypeKind::Enum(Enum {
+                    variants,
+                    open: dir == Direction::Response,
+                    integer: false,
+                }),
+            )
+        }))
+    }
+
     pub(super) fn variants(&mut self, values: &[&String], pointer: &str) -> Vec<Variant> {
         let mut scope = Scope::new();
         scope.reserve("Unknown");
@@ -580,7 +685,7 @@ impl<'a> Ctx<'a> {
                 Code::Naming,
                 pointer,
                 format!(
-                    "enum values without ASCII letters or digits of their own are spelled out: {}",
+                    "enum values without letters or digits of their own are spelled out: {}",
                     spelled.join(", ")
                 ),
             );

@@ -105,16 +105,12 @@ pub struct AccountRequest {
     /// Pattern: `^[a-z][a-z0-9_]{2,15}$`.
     pub handle: Handle,
     pub password: String,
-    pub role: AccountRequestRoleRequest,
+    pub role: AccountRequestRole,
 }
 
 impl AccountRequest {
     /// A value with the required fields; the optional ones start unset.
-    pub fn new(
-        handle: Handle,
-        password: String,
-        role: AccountRequestRoleRequest,
-    ) -> Self {
+    pub fn new(handle: Handle, password: String, role: AccountRequestRole) -> Self {
         Self {
             display_name: None,
             handle,
@@ -200,7 +196,7 @@ impl<'de> serde::Deserialize<'de> for AccountRequest {
 /// the spec may list more, so matches need a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum AccountRequestRoleRequest {
+pub enum AccountRequestRole {
     /// `OWNER`
     Owner,
     /// `MEMBER`
@@ -209,7 +205,7 @@ pub enum AccountRequestRoleRequest {
     Viewer,
 }
 
-impl AccountRequestRoleRequest {
+impl AccountRequestRole {
     /// Every value the spec lists.
     pub const ALL: &'static [Self] = &[Self::Owner, Self::Member, Self::Viewer];
     const WIRE: &'static [&'static str] = &["OWNER", "MEMBER", "VIEWER"];
@@ -223,7 +219,7 @@ impl AccountRequestRoleRequest {
     }
 }
 
-impl std::str::FromStr for AccountRequestRoleRequest {
+impl std::str::FromStr for AccountRequestRole {
     type Err = atlas_runtime::ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
@@ -233,7 +229,7 @@ impl std::str::FromStr for AccountRequestRoleRequest {
             other => {
                 Err(
                     atlas_runtime::ValidationError::new(
-                        "AccountRequestRoleRequest",
+                        "AccountRequestRole",
                         other,
                         atlas_runtime::Rule::Enum(Self::WIRE),
                     ),
@@ -243,19 +239,19 @@ impl std::str::FromStr for AccountRequestRoleRequest {
     }
 }
 
-impl std::fmt::Display for AccountRequestRoleRequest {
+impl std::fmt::Display for AccountRequestRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for AccountRequestRoleRequest {
+impl serde::Serialize for AccountRequestRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AccountRequestRoleRequest {
+impl<'de> serde::Deserialize<'de> for AccountRequestRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

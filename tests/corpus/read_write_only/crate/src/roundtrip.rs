@@ -21,8 +21,8 @@ pub fn check(
             "AccountRequest" => {
                 atlas_runtime::roundtrip::check::<AccountRequest>(instance)
             }
-            "AccountRequestRoleRequest" => {
-                atlas_runtime::roundtrip::check::<AccountRequestRoleRequest>(instance)
+            "AccountRequestRole" => {
+                atlas_runtime::roundtrip::check::<AccountRequestRole>(instance)
             }
             "AccountRole" => atlas_runtime::roundtrip::check::<AccountRole>(instance),
             _ => return None,
