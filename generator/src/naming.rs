@@ -241,7 +241,10 @@ impl Scope {
             self.taken.insert(wanted.to_owned(), owner.to_owned());
             return wanted.to_owned();
         }
-        let sep = if wanted.contains('_') || wanted.chars().next().is_some_and(char::is_lowercase) {
+        let sep = if wanted.ends_with('_') {
+            // `self_` is taken: `self_2`, not `self__2`.
+            ""
+        } else if wanted.contains('_') || wanted.chars().next().is_some_and(char::is_lowercase) {
             "_"
         } else {
             ""
@@ -349,7 +352,9 @@ mod tests {
         assert_eq!(scope.claim("group_id", "group_id"), "group_id_2");
         assert_eq!(scope.claim("Foo", "a"), "Foo");
         assert_eq!(scope.claim("Foo", "b"), "Foo2");
-        assert_eq!(scope.collisions.len(), 2);
+        assert_eq!(scope.claim("self_", "self"), "self_");
+        assert_eq!(scope.claim("self_", "Self"), "self_2");
+        assert_eq!(scope.collisions.len(), 3);
         assert_eq!(scope.collisions[0].first_owner, "groupId");
     }
 }

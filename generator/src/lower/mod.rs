@@ -98,6 +98,10 @@ struct Ctx<'a> {
     type_scope: Scope,
     /// Validated strings by Rust name.
     strings: BTreeMap<String, ValidatedString>,
+    /// (role, pattern) -> the validated string's Rust name.
+    string_roles: BTreeMap<(String, String), String>,
+    /// Memo keys that name no schema of the spec (an array's `enum`).
+    synthetic: BTreeSet<String>,
     /// Distinct patterns that compiled.
     patterns: BTreeMap<String, pattern::CompiledPattern>,
     bad_patterns: BTreeSet<String>,
@@ -142,6 +146,8 @@ pub fn lower(
         types: Vec::new(),
         type_scope: Scope::new(),
         strings: BTreeMap::new(),
+        string_roles: BTreeMap::new(),
+        synthetic: BTreeSet::new(),
         patterns: BTreeMap::new(),
         bad_patterns: BTreeSet::new(),
         graph: BTreeMap::new(),
@@ -353,11 +359,21 @@ pub fn lower(
     }
     diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
     diagnostics.dedup();
-    let defined: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    // Every model but the error-body unions, which are made of an
+    // operation's responses, not of one schema.
+    let defined: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| !matches!(&t.kind, TypeKind::Union(u) if u.by_status))
+        .map(|t| t.name.as_str())
+        .collect();
     let mut schema_types: Vec<(String, Direction, TypeRef)> = cx
         .memo
         .iter()
-        .filter(|(_, t)| matches!(t, TypeRef::Model(n) if defined.contains(n.as_str())))
+        .filter(|((p, _), t)| {
+            matches!(t, TypeRef::Model(n) if defined.contains(n.as_str()))
+                && !cx.synthetic.contains(p)
+        })
         .map(|((p, d), t)| (p.clone(), *d, t.clone()))
         .collect();
     for (pointer, ty) in component_types {

@@ -150,10 +150,16 @@ impl<'a> Ctx<'a> {
                     accept.push(m.clone());
                 }
             }
-            let mut pinnable = repr.versions.clone();
-            for m in repr.body.iter().flat_map(|b| &b.media_types) {
-                if !pinnable.contains(m) {
-                    pinnable.push(m.clone());
+            // Something to choose: several versions of the answer or of the
+            // body (one of each is no choice, however they differ).
+            let body_types = repr.body.as_ref().map(|b| b.media_types.len()).unwrap_or(0);
+            let mut pinnable = Vec::new();
+            if repr.versions.len() > 1 || body_types > 1 {
+                pinnable = repr.versions.clone();
+                for m in repr.body.iter().flat_map(|b| &b.media_types) {
+                    if !pinnable.contains(m) {
+                        pinnable.push(m.clone());
+                    }
                 }
             }
             out.push(Operation {

@@ -627,7 +627,10 @@ impl<'a> Ctx<'a> {
         if !plain {
             return None;
         }
+        // No schema is written at this key: the round-trip cases leave it
+        // out (its values are instantiated inside the array's owner).
         let key = format!("{pointer}/enum");
+        self.synthetic.insert(key.clone());
         let item_hint = format!("{hint}Item");
         if any.enumeration.iter().all(|v| v.is_i64()) {
             let values: Vec<i64> = any.enumeration.iter().filter_map(|v| v.as_i64()).collect();
@@ -743,30 +746,29 @@ impl<'a> Ctx<'a> {
             (Some(r), None) => r,
             (None, None) => "PatternString".to_owned(),
         };
-        // Same role, same pattern: one type. Same role, other pattern: a new name.
-        let mut name = role.clone();
-        let mut n = 2;
-        loop {
-            match self.strings.get_mut(&name) {
-                Some(existing) if existing.pattern == pattern => {
-                    existing.used_at.push(at.to_owned());
-                    return Some(TypeRef::Validated(name));
-                }
-                Some(_) => {
-                    name = format!("{role}{n}");
-                    n += 1;
-                }
-                None => break,
+        // Same role, same pattern: one type (whatever name it got).
+        let key = (role.clone(), pattern.to_owned());
+        if let Some(name) = self.string_roles.get(&key).cloned() {
+            if let Some(existing) = self.strings.get_mut(&name) {
+                existing.used_at.push(at.to_owned());
             }
+            return Some(TypeRef::Validated(name));
         }
-        let name = self.type_scope.claim(&name, at);
+        // Same role, other pattern (or a model of that name): a new name.
+        let name = self.type_scope.claim(&role, at);
         if name != role {
+            let other = if self.strings.contains_key(&role) {
+                "a validated string with another pattern"
+            } else {
+                "another type"
+            };
             self.warn(
                 Code::Naming,
                 at,
-                format!("`{role}` already names a type with another pattern; this one is `{name}`"),
+                format!("`{role}` already names {other}; this one is `{name}`"),
             );
         }
+        self.string_roles.insert(key, name.clone());
         self.strings.insert(
             name.clone(),
             ValidatedString {

@@ -8,8 +8,8 @@ use atlasgen_corpus::{
     base_url, body_json, decode, encode, json_response, path_and_query, refused, round_trip,
 };
 use corpus_read_write_only::{
-    Account, AccountId, AccountRequest, AccountRequestRole, AccountRole, Checked,
-    CreateAccount, GetAccount, Handle,
+    Account, AccountId, AccountRequest, AccountRequestRole, AccountRole, Checked, CreateAccount,
+    GetAccount, Handle,
 };
 use serde_json::json;
 

@@ -18,9 +18,6 @@ pub fn check(
     Some(
         match type_name {
             "Conflict" => atlas_runtime::roundtrip::check::<Conflict>(instance),
-            "CreatePaymentErrorBody" => {
-                atlas_runtime::roundtrip::check::<CreatePaymentErrorBody>(instance)
-            }
             "Fault" => atlas_runtime::roundtrip::check::<Fault>(instance),
             "Payment" => atlas_runtime::roundtrip::check::<Payment>(instance),
             "PaymentRequest" => {
