@@ -256,6 +256,9 @@ pub struct Operation {
     pub operation_id: String,
     /// `get_group_cluster_restore_job`
     pub fn_name: String,
+    /// `get_group_cluster_restore_job_with_response`: the client method that
+    /// also returns the response's status and headers.
+    pub with_response_fn: String,
     /// `GetGroupClusterRestoreJob`: the request value.
     pub struct_name: String,
     pub method: String,

@@ -79,12 +79,18 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         .iter()
         .map(|op| {
             let f = ident(&op.fn_name);
+            let fw = ident(&op.with_response_fn);
             let s = ident(&op.struct_name);
             let success_ty = success_type_tokens(op, &mut uses);
             let error_ty = error_type_tokens(op, &mut uses);
             let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] #[allow(deprecated)] } } else { quote! {} };
             let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
+            let dw = lines_to_doc(&format!(
+                "As [`Client::{}`], with the response's status and headers beside the value \
+                 (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.",
+                op.fn_name
+            ));
             let cfg = feature_cfg(&op.features);
             let pages = match &op.paging {
                 Some(p) => pages_method(op, p, &mut uses, &cfg),
@@ -100,6 +106,13 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
                     // one state machine, checked once for every operation.
                     self.inner.call(request.to_request(self.inner.base_url()), move |response| request.parse_response(response))
                 }
+
+                #cfg
+                #dw
+                #dep
+                pub fn #fw<'a>(&'a self, request: &'a #s) -> impl std::future::Future<Output = Result<ResponseValue<#success_ty>, Error<#error_ty>>> + Send + 'a {
+                    self.inner.call_with_metadata(request.to_request(self.inner.base_url()), move |response| request.parse_response(response))
+                }
             }
         })
         .collect();
@@ -112,7 +125,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
         use crate::operations::*;
         use atlas_runtime::auth::Credentials;
         use atlas_runtime::client::ClientBuilder;
-        use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+        use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
         /// Sends the operations of this API. Cheap to clone; clones share connections.
         #[derive(Clone, Debug)]

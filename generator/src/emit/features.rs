@@ -9,6 +9,11 @@ pub(super) fn feature_cfg(features: &[String]) -> TokenStream {
     if features.is_empty() {
         return quote! {};
     }
+    if let [one] = features {
+        // `any(...)` of one feature is what clippy calls a non-minimal cfg.
+        let f = lit(one);
+        return quote! { #[cfg(feature = #f)] };
+    }
     let f = features.iter().map(|x| lit(x));
     quote! { #[cfg(any(#(feature = #f),*))] }
 }

@@ -187,7 +187,18 @@ fn lines_to_inner_doc(text: &str) -> TokenStream {
 }
 
 fn lines_to_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
+    // Blank lines at either end would be empty doc lines (or an empty doc,
+    // which clippy flags); inside, they separate paragraphs.
+    let all: Vec<&str> = text.lines().collect();
+    let first = all
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(all.len());
+    let last = all
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(first, |i| i + 1);
+    let lines = all[first..last.max(first)].iter().map(|l| {
         let l = l.trim_end();
         let l = if l.is_empty() {
             String::new()

@@ -202,6 +202,12 @@ pub fn lower(
         operations.extend(cx.operation(sel, &mut fn_scope, &mut seen_ids));
     }
     operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    // The twins that return the response's metadata too, named after every
+    // operation's own name so a twin never takes one.
+    for op in &mut operations {
+        op.with_response_fn =
+            fn_scope.claim(&format!("{}_with_response", op.fn_name), &op.operation_id);
+    }
     // `$ref` beside other keys, where the selection reaches it.
     let op_pointers: BTreeSet<String> = selected.iter().map(Selected::pointer).collect();
     for (pointer, keys) in &spec.ref_siblings {

@@ -165,6 +165,8 @@ impl<'a> Ctx<'a> {
             out.push(Operation {
                 operation_id: operation_id.clone(),
                 fn_name,
+                // Claimed once every operation has its own name.
+                with_response_fn: String::new(),
                 struct_name,
                 method: sel.method.to_uppercase(),
                 path: sel.path.to_owned(),

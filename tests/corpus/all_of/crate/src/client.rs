@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_warehouse`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_warehouse_with_response<'a>(
+        &'a self,
+        request: &'a GetWarehouse,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Warehouse>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getWarehouseSummary
     ///
     /// Sends [`GetWarehouseSummary`]: `GET /warehouses/{warehouseId}/summary`.
@@ -77,6 +90,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_warehouse_summary`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_warehouse_summary_with_response<'a>(
+        &'a self,
+        request: &'a GetWarehouseSummary,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Warehouse>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// replaceWarehouse
     ///
     /// Sends [`ReplaceWarehouse`]: `PUT /warehouses/{warehouseId}`.
@@ -86,6 +112,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Warehouse, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::replace_warehouse`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn replace_warehouse_with_response<'a>(
+        &'a self,
+        request: &'a ReplaceWarehouse,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Warehouse>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::create_invoice`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn create_invoice_with_response<'a>(
+        &'a self,
+        request: &'a CreateInvoice,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Invoice>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getInvoice
     ///
     /// Sends [`GetInvoice`]: `GET /invoices/{invoiceId}`.
@@ -73,6 +86,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Invoice, Error<Problem>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_invoice`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_invoice_with_response<'a>(
+        &'a self,
+        request: &'a GetInvoice,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Invoice>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

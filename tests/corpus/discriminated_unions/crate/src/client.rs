@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::create_channel`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn create_channel_with_response<'a>(
+        &'a self,
+        request: &'a CreateChannel,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Channel>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getAlert
     ///
     /// Sends [`GetAlert`]: `GET /alerts/{alertId}`.
@@ -77,6 +90,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_alert`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_alert_with_response<'a>(
+        &'a self,
+        request: &'a GetAlert,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Alert>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getChannel
     ///
     /// Sends [`GetChannel`]: `GET /channels/{channelId}`.
@@ -86,6 +112,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Channel, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_channel`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_channel_with_response<'a>(
+        &'a self,
+        request: &'a GetChannel,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Channel>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

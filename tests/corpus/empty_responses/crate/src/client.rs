@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -66,6 +66,22 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::archive_item`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn archive_item_with_response<'a>(
+        &'a self,
+        request: &'a ArchiveItem,
+    ) -> impl std::future::Future<
+        Output = Result<
+            ResponseValue<Option<atlas_runtime::serde_json::Value>>,
+            Error<()>,
+        >,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// deleteItem
     ///
     /// Sends [`DeleteItem`]: `DELETE /items/{itemId}`.
@@ -75,6 +91,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<(), Error<Problem>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::delete_item`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn delete_item_with_response<'a>(
+        &'a self,
+        request: &'a DeleteItem,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
@@ -92,6 +121,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_item`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_item_with_response<'a>(
+        &'a self,
+        request: &'a GetItem,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Item>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// putItem
     ///
     /// Sends [`PutItem`]: `PUT /items/{itemId}`.
@@ -101,6 +143,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Option<Item>, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::put_item`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn put_item_with_response<'a>(
+        &'a self,
+        request: &'a PutItem,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Option<Item>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -66,6 +66,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::create_payment`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn create_payment_with_response<'a>(
+        &'a self,
+        request: &'a CreatePayment,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Payment>, Error<CreatePaymentErrorBody>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getPayment
     ///
     /// Sends [`GetPayment`]: `GET /payments/{paymentId}`.
@@ -75,6 +88,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Payment, Error<Fault>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_payment`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_payment_with_response<'a>(
+        &'a self,
+        request: &'a GetPayment,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Payment>, Error<Fault>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -8,7 +8,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ impl Client {
     pub fn runtime(&self) -> &atlas_runtime::client::Client {
         &self.inner
     }
-    #[cfg(any(feature = "default-tag"))]
+    #[cfg(feature = "default-tag")]
     /// getDefaults
     ///
     /// Sends [`GetDefaults`]: `GET /defaults`.
@@ -66,7 +66,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "full-tag"))]
+    #[cfg(feature = "default-tag")]
+    /// As [`Client::get_defaults`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_defaults_with_response<'a>(
+        &'a self,
+        request: &'a GetDefaults,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "full-tag")]
     /// getEverything
     ///
     /// Sends [`GetEverything`]: `GET /everything`.
@@ -80,7 +94,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "untagged-tag"))]
+    #[cfg(feature = "full-tag")]
+    /// As [`Client::get_everything`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_everything_with_response<'a>(
+        &'a self,
+        request: &'a GetEverything,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "untagged-tag")]
     /// getLoose
     ///
     /// Sends [`GetLoose`]: `GET /loose`.
@@ -94,7 +122,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "untagged"))]
+    #[cfg(feature = "untagged-tag")]
+    /// As [`Client::get_loose`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_loose_with_response<'a>(
+        &'a self,
+        request: &'a GetLoose,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "untagged")]
     /// getReallyLoose
     ///
     /// Sends [`GetReallyLoose`]: `GET /really-loose`.
@@ -108,7 +150,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "legacy-backup"))]
+    #[cfg(feature = "untagged")]
+    /// As [`Client::get_really_loose`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_really_loose_with_response<'a>(
+        &'a self,
+        request: &'a GetReallyLoose,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "legacy-backup")]
     /// listBackups
     ///
     /// Sends [`ListBackups`]: `GET /backups`.
@@ -122,7 +178,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "legacy-backup-2"))]
+    #[cfg(feature = "legacy-backup")]
+    /// As [`Client::list_backups`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_backups_with_response<'a>(
+        &'a self,
+        request: &'a ListBackups,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "legacy-backup-2")]
     /// listBackupsToo
     ///
     /// Sends [`ListBackupsToo`]: `GET /backups-too`.
@@ -136,7 +206,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "client-tag"))]
+    #[cfg(feature = "legacy-backup-2")]
+    /// As [`Client::list_backups_too`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_backups_too_with_response<'a>(
+        &'a self,
+        request: &'a ListBackupsToo,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "client-tag")]
     /// listClients
     ///
     /// Sends [`ListClients`]: `GET /clients`.
@@ -146,6 +230,20 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Vec<Party>, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "client-tag")]
+    /// As [`Client::list_clients`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_clients_with_response<'a>(
+        &'a self,
+        request: &'a ListClients,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Vec<Party>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -4,14 +4,14 @@
 //! Models: the JSON bodies of requests and responses.
 
 #![allow(unused_imports)]
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Party {
     pub name: Option<String>,
 }
 
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 impl Party {
     /// A value with the required fields; the optional ones start unset.
     pub fn new() -> Self {
@@ -19,7 +19,7 @@ impl Party {
     }
 }
 
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 impl serde::Serialize for Party {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = atlas_runtime::ser::StructWriter::new(
@@ -33,7 +33,7 @@ impl serde::Serialize for Party {
     }
 }
 
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 impl<'de> atlas_runtime::de::FromObject<'de> for Party {
     const EXPECTING: &'static str = "struct Party";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -50,7 +50,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Party {
     }
 }
 
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 impl<'de> serde::Deserialize<'de> for Party {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

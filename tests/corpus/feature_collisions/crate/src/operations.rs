@@ -12,14 +12,14 @@ use atlas_runtime::request::{build_request, Query, RequestParts};
 use atlas_runtime::response::{decode_json, unexpected_status};
 use atlas_runtime::{BaseUrl, Error, ValidationError};
 
-#[cfg(any(feature = "default-tag"))]
+#[cfg(feature = "default-tag")]
 /// `GET /defaults`
 ///
 /// Operation ID: `getDefaults`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetDefaults {}
-#[cfg(any(feature = "default-tag"))]
+#[cfg(feature = "default-tag")]
 impl GetDefaults {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -67,14 +67,14 @@ impl GetDefaults {
     }
 }
 
-#[cfg(any(feature = "full-tag"))]
+#[cfg(feature = "full-tag")]
 /// `GET /everything`
 ///
 /// Operation ID: `getEverything`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetEverything {}
-#[cfg(any(feature = "full-tag"))]
+#[cfg(feature = "full-tag")]
 impl GetEverything {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -122,14 +122,14 @@ impl GetEverything {
     }
 }
 
-#[cfg(any(feature = "untagged-tag"))]
+#[cfg(feature = "untagged-tag")]
 /// `GET /loose`
 ///
 /// Operation ID: `getLoose`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetLoose {}
-#[cfg(any(feature = "untagged-tag"))]
+#[cfg(feature = "untagged-tag")]
 impl GetLoose {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -177,14 +177,14 @@ impl GetLoose {
     }
 }
 
-#[cfg(any(feature = "untagged"))]
+#[cfg(feature = "untagged")]
 /// `GET /really-loose`
 ///
 /// Operation ID: `getReallyLoose`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetReallyLoose {}
-#[cfg(any(feature = "untagged"))]
+#[cfg(feature = "untagged")]
 impl GetReallyLoose {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -232,14 +232,14 @@ impl GetReallyLoose {
     }
 }
 
-#[cfg(any(feature = "legacy-backup"))]
+#[cfg(feature = "legacy-backup")]
 /// `GET /backups`
 ///
 /// Operation ID: `listBackups`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListBackups {}
-#[cfg(any(feature = "legacy-backup"))]
+#[cfg(feature = "legacy-backup")]
 impl ListBackups {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -287,14 +287,14 @@ impl ListBackups {
     }
 }
 
-#[cfg(any(feature = "legacy-backup-2"))]
+#[cfg(feature = "legacy-backup-2")]
 /// `GET /backups-too`
 ///
 /// Operation ID: `listBackupsToo`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListBackupsToo {}
-#[cfg(any(feature = "legacy-backup-2"))]
+#[cfg(feature = "legacy-backup-2")]
 impl ListBackupsToo {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -342,7 +342,7 @@ impl ListBackupsToo {
     }
 }
 
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 /// `GET /clients`
 ///
 /// Speaks `application/json`.
@@ -351,7 +351,7 @@ impl ListBackupsToo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListClients {}
-#[cfg(any(feature = "client-tag"))]
+#[cfg(feature = "client-tag")]
 impl ListClients {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;

@@ -18,7 +18,7 @@ pub fn check(
 ) -> Option<Result<(), String>> {
     Some(
         match type_name {
-            #[cfg(any(feature = "client-tag"))]
+            #[cfg(feature = "client-tag")]
             "Party" => atlas_runtime::roundtrip::check::<Party>(instance),
             _ => return None,
         },

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -65,6 +65,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_deployment`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_deployment_with_response<'a>(
+        &'a self,
+        request: &'a GetDeployment,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Deployment>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getEnvironment
     ///
     /// Sends [`GetEnvironment`]: `GET /deployments/{name}/environment`.
@@ -80,6 +93,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_environment`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_environment_with_response<'a>(
+        &'a self,
+        request: &'a GetEnvironment,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<BTreeMap<String, String>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// replaceAnnotations
     ///
     /// Sends [`ReplaceAnnotations`]: `PUT /deployments/{name}/annotations`.
@@ -89,6 +115,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<(), Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::replace_annotations`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn replace_annotations_with_response<'a>(
+        &'a self,
+        request: &'a ReplaceAnnotations,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

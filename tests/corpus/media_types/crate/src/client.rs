@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -66,6 +66,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_export`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_export_with_response<'a>(
+        &'a self,
+        request: &'a GetExport,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<atlas_runtime::bytes::Bytes>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getReport
     ///
     /// Sends [`GetReport`]: `GET /reports/{reportId}`.
@@ -75,6 +88,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Report, Error<Problem>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_report`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_report_with_response<'a>(
+        &'a self,
+        request: &'a GetReport,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Report>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
@@ -94,6 +120,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_report_as_csv`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_report_as_csv_with_response<'a>(
+        &'a self,
+        request: &'a GetReportAsCsv,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<atlas_runtime::bytes::Bytes>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getReport
     ///
     /// Sends [`GetReportAsXml`]: `GET /reports/{reportId}`.
@@ -105,6 +144,19 @@ impl Client {
     > + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_report_as_xml`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_report_as_xml_with_response<'a>(
+        &'a self,
+        request: &'a GetReportAsXml,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<atlas_runtime::bytes::Bytes>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
@@ -122,6 +174,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::list_summaries`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_summaries_with_response<'a>(
+        &'a self,
+        request: &'a ListSummaries,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Vec<Report>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// putExport
     ///
     /// Sends [`PutExport`]: `PUT /exports/{reportId}`.
@@ -131,6 +196,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Receipt, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::put_export`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn put_export_with_response<'a>(
+        &'a self,
+        request: &'a PutExport,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Receipt>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

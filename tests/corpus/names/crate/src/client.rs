@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -60,6 +60,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Entry, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_entry`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_entry_with_response<'a>(
+        &'a self,
+        request: &'a GetEntry,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Entry>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

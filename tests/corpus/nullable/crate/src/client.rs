@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::create_ticket`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn create_ticket_with_response<'a>(
+        &'a self,
+        request: &'a CreateTicket,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Ticket>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getTicket
     ///
     /// Sends [`GetTicket`]: `GET /tickets/{ticketId}`.
@@ -73,6 +86,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Ticket, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_ticket`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_ticket_with_response<'a>(
+        &'a self,
+        request: &'a GetTicket,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Ticket>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -90,6 +90,19 @@ impl Client {
     > + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::list_shelf_books`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_shelf_books_with_response<'a>(
+        &'a self,
+        request: &'a ListShelfBooks,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<PaginatedBooks>, Error<CatalogError>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_folder`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_folder_with_response<'a>(
+        &'a self,
+        request: &'a GetFolder,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Folder>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getTeam
     ///
     /// Sends [`GetTeam`]: `GET /teams/{teamId}`.
@@ -73,6 +86,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Team, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_team`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_team_with_response<'a>(
+        &'a self,
+        request: &'a GetTeam,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Team>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -8,7 +8,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ impl Client {
     pub fn runtime(&self) -> &atlas_runtime::client::Client {
         &self.inner
     }
-    #[cfg(any(feature = "drivers"))]
+    #[cfg(feature = "drivers")]
     /// getDriver
     ///
     /// Sends [`GetDriver`]: `GET /drivers/{driverId}`.
@@ -66,7 +66,21 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
-    #[cfg(any(feature = "vehicles"))]
+    #[cfg(feature = "drivers")]
+    /// As [`Client::get_driver`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_driver_with_response<'a>(
+        &'a self,
+        request: &'a GetDriver,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Driver>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "vehicles")]
     /// getVehicle
     ///
     /// Sends [`GetVehicle`]: `GET /vehicles/{vin}`.
@@ -76,6 +90,20 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Vehicle, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    #[cfg(feature = "vehicles")]
+    /// As [`Client::get_vehicle`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_vehicle_with_response<'a>(
+        &'a self,
+        request: &'a GetVehicle,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Vehicle>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@
 use crate::validated::*;
 use atlas_runtime::Checked;
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Driver {
@@ -15,7 +15,7 @@ pub struct Driver {
     pub name: String,
 }
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 impl Driver {
     /// A value with the required fields; the optional ones start unset.
     pub fn new(name: String) -> Self {
@@ -23,7 +23,7 @@ impl Driver {
     }
 }
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 impl serde::Serialize for Driver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = atlas_runtime::ser::StructWriter::new(
@@ -38,7 +38,7 @@ impl serde::Serialize for Driver {
     }
 }
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 impl<'de> atlas_runtime::de::FromObject<'de> for Driver {
     const EXPECTING: &'static str = "struct Driver";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -64,7 +64,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Driver {
     }
 }
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 impl<'de> serde::Deserialize<'de> for Driver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,14 +73,14 @@ impl<'de> serde::Deserialize<'de> for Driver {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Engine {
     pub fuel: EngineFuel,
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl Engine {
     /// A value with the required fields; the optional ones start unset.
     pub fn new(fuel: EngineFuel) -> Self {
@@ -88,7 +88,7 @@ impl Engine {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl serde::Serialize for Engine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = atlas_runtime::ser::StructWriter::new(
@@ -102,7 +102,7 @@ impl serde::Serialize for Engine {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> atlas_runtime::de::FromObject<'de> for Engine {
     const EXPECTING: &'static str = "struct Engine";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -123,7 +123,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Engine {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> serde::Deserialize<'de> for Engine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,7 +132,7 @@ impl<'de> serde::Deserialize<'de> for Engine {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 ///
 /// Open: a value this crate does not know yet arrives as `Unknown`, kept as sent;
 /// a later version may add variants, so matches need a `_` arm.
@@ -149,7 +149,7 @@ pub enum EngineFuel {
     Unknown(String),
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl EngineFuel {
     /// Every value the spec lists.
     pub const KNOWN: &'static [Self] = &[Self::Diesel, Self::Electric, Self::Hydrogen];
@@ -168,7 +168,7 @@ impl EngineFuel {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl From<&str> for EngineFuel {
     fn from(value: &str) -> Self {
         match value {
@@ -180,7 +180,7 @@ impl From<&str> for EngineFuel {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl std::str::FromStr for EngineFuel {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -188,21 +188,21 @@ impl std::str::FromStr for EngineFuel {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl std::fmt::Display for EngineFuel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl serde::Serialize for EngineFuel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> serde::Deserialize<'de> for EngineFuel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -277,7 +277,7 @@ impl<'de> serde::Deserialize<'de> for Position {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Vehicle {
@@ -287,7 +287,7 @@ pub struct Vehicle {
     pub vin: Checked<Vin>,
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl Vehicle {
     /// A value with the required fields; the optional ones start unset.
     pub fn new(position: Position, vin: Checked<Vin>) -> Self {
@@ -299,7 +299,7 @@ impl Vehicle {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl serde::Serialize for Vehicle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = atlas_runtime::ser::StructWriter::new(
@@ -315,7 +315,7 @@ impl serde::Serialize for Vehicle {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> atlas_runtime::de::FromObject<'de> for Vehicle {
     const EXPECTING: &'static str = "struct Vehicle";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
@@ -344,7 +344,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Vehicle {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> serde::Deserialize<'de> for Vehicle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

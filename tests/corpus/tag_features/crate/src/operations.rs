@@ -13,7 +13,7 @@ use atlas_runtime::request::{build_request, Query, RequestParts};
 use atlas_runtime::response::{decode_json, unexpected_status};
 use atlas_runtime::{BaseUrl, Error, ValidationError};
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 /// `GET /drivers/{driverId}`
 ///
 /// Speaks `application/json`.
@@ -25,7 +25,7 @@ pub struct GetDriver {
     pub driver_id: String,
 }
 
-#[cfg(any(feature = "drivers"))]
+#[cfg(feature = "drivers")]
 impl GetDriver {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;
@@ -76,7 +76,7 @@ impl GetDriver {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 /// `GET /vehicles/{vin}`
 ///
 /// Speaks `application/json`.
@@ -89,7 +89,7 @@ pub struct GetVehicle {
     pub vin: Vin,
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl GetVehicle {
     /// The HTTP method.
     pub const METHOD: http::Method = http::Method::GET;

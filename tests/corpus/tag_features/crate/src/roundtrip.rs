@@ -18,15 +18,15 @@ pub fn check(
 ) -> Option<Result<(), String>> {
     Some(
         match type_name {
-            #[cfg(any(feature = "drivers"))]
+            #[cfg(feature = "drivers")]
             "Driver" => atlas_runtime::roundtrip::check::<Driver>(instance),
-            #[cfg(any(feature = "vehicles"))]
+            #[cfg(feature = "vehicles")]
             "Engine" => atlas_runtime::roundtrip::check::<Engine>(instance),
-            #[cfg(any(feature = "vehicles"))]
+            #[cfg(feature = "vehicles")]
             "EngineFuel" => atlas_runtime::roundtrip::check::<EngineFuel>(instance),
             #[cfg(any(feature = "drivers", feature = "vehicles"))]
             "Position" => atlas_runtime::roundtrip::check::<Position>(instance),
-            #[cfg(any(feature = "vehicles"))]
+            #[cfg(feature = "vehicles")]
             "Vehicle" => atlas_runtime::roundtrip::check::<Vehicle>(instance),
             _ => return None,
         },

@@ -11,11 +11,11 @@
 #![allow(unused_imports)]
 use atlas_runtime::{Rule, ValidationError};
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 /// A string that matches `^[A-HJ-NPR-Z0-9]{17}$`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Vin(String);
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl Vin {
     /// The ECMA-262 pattern every value matches.
     pub const PATTERN: &'static str = "^[A-HJ-NPR-Z0-9]{17}$";
@@ -36,7 +36,7 @@ impl Vin {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl std::str::FromStr for Vin {
     type Err = ValidationError;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -44,7 +44,7 @@ impl std::str::FromStr for Vin {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl TryFrom<String> for Vin {
     type Error = ValidationError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -52,7 +52,7 @@ impl TryFrom<String> for Vin {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl TryFrom<&str> for Vin {
     type Error = ValidationError;
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -60,28 +60,28 @@ impl TryFrom<&str> for Vin {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl AsRef<str> for Vin {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl std::fmt::Display for Vin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl serde::Serialize for Vin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 impl<'de> serde::Deserialize<'de> for Vin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,7 +90,7 @@ impl<'de> serde::Deserialize<'de> for Vin {
     }
 }
 
-#[cfg(any(feature = "vehicles"))]
+#[cfg(feature = "vehicles")]
 fn matches_vin(s: &str) -> bool {
     let Ok(b) = <&[u8; 17]>::try_from(s.as_bytes()) else {
         return false;

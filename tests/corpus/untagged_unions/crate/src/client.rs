@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_contact`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_contact_with_response<'a>(
+        &'a self,
+        request: &'a GetContact,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Reach>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// listTags
     ///
     /// Sends [`ListTags`]: `GET /tags`.
@@ -73,6 +86,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Vec<Tag>, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::list_tags`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn list_tags_with_response<'a>(
+        &'a self,
+        request: &'a ListTags,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Vec<Tag>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
@@ -90,6 +116,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::look_up`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn look_up_with_response<'a>(
+        &'a self,
+        request: &'a LookUp,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Lookup>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// putContact
     ///
     /// Sends [`PutContact`]: `PUT /contacts/{contactId}`.
@@ -99,6 +138,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<(), Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::put_contact`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn put_contact_with_response<'a>(
+        &'a self,
+        request: &'a PutContact,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<()>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )

@@ -7,7 +7,7 @@ use crate::models::*;
 use crate::operations::*;
 use atlas_runtime::auth::Credentials;
 use atlas_runtime::client::ClientBuilder;
-use atlas_runtime::{BaseUrl, BuildError, Error, TransportError};
+use atlas_runtime::{BaseUrl, BuildError, Error, ResponseValue, TransportError};
 
 /// Sends the operations of this API. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
@@ -64,6 +64,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::get_car`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_car_with_response<'a>(
+        &'a self,
+        request: &'a GetCar,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<CarV2>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// getCar
     ///
     /// Sends [`GetCarV20230101`]: `GET /cars/{carId}`.
@@ -73,6 +86,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Car, Error<Problem>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_car_v2023_01_01`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_car_v2023_01_01_with_response<'a>(
+        &'a self,
+        request: &'a GetCarV20230101,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Car>, Error<Problem>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
@@ -90,6 +116,19 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// As [`Client::put_car`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn put_car_with_response<'a>(
+        &'a self,
+        request: &'a PutCar,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<CarV2>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
     /// putCar
     ///
     /// Sends [`PutCarV20230101`]: `PUT /cars/{carId}`.
@@ -99,6 +138,19 @@ impl Client {
     ) -> impl std::future::Future<Output = Result<Car, Error<()>>> + Send + 'a {
         self.inner
             .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::put_car_v2023_01_01`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn put_car_v2023_01_01_with_response<'a>(
+        &'a self,
+        request: &'a PutCarV20230101,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Car>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
                 request.to_request(self.inner.base_url()),
                 move |response| request.parse_response(response),
             )
