@@ -135,29 +135,7 @@ pub fn lower(
     selected: &[Selected<'_>],
     all_schemas: bool,
 ) -> Lowered {
-    let mut cx = Ctx {
-        spec,
-        names: &config.names,
-        secrets: &config.secrets,
-        diags: Vec::new(),
-        degraded: Vec::new(),
-        memo: BTreeMap::new(),
-        in_progress: HashSet::new(),
-        types: Vec::new(),
-        type_scope: Scope::new(),
-        strings: BTreeMap::new(),
-        string_roles: BTreeMap::new(),
-        synthetic: BTreeSet::new(),
-        patterns: BTreeMap::new(),
-        bad_patterns: BTreeSet::new(),
-        graph: BTreeMap::new(),
-        owners: Vec::new(),
-        response_reach: BTreeSet::new(),
-        component_names: BTreeSet::new(),
-        examples: Vec::new(),
-        active: Vec::new(),
-        sites: BTreeSet::new(),
-    };
+    let mut cx = Ctx::new(spec, config);
     cx.component_names = spec
         .api
         .components
@@ -166,140 +144,31 @@ pub fn lower(
         .map(|n| cx.component_type_name(&format!("#/components/schemas/{}", pointer_token(n))))
         .collect();
     cx.response_reach = if all_schemas {
-        spec.api
-            .components
-            .iter()
-            .flat_map(|c| c.schemas.keys())
-            .map(|n| format!("#/components/schemas/{}", pointer_token(n)))
-            .collect()
+        all_component_pointers(spec)
     } else {
         response_reach(spec, selected)
     };
-    // Pinned names are used as written: one that is no Rust identifier
-    // would make code that does not parse.
-    for (key, name) in &config.names {
-        if !is_identifier(name) {
-            let loc = if key.starts_with('#') {
-                spec.locate(key)
-            } else {
-                spec.locate("")
-            };
-            cx.diags.push(bad_pin(
-                loc,
-                &format!("the Rust name the config pins for `{key}`"),
-                name,
-            ));
-        }
-    }
+    cx.check_pins(config);
     // Names the generated crate defines itself.
     for reserved in crate::naming::reserved::ROOT_ITEMS {
         cx.type_scope.reserve(reserved);
     }
-    let mut fn_scope = Scope::new();
-    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-    let mut operations = Vec::new();
-    for sel in selected {
-        operations.extend(cx.operation(sel, &mut fn_scope, &mut seen_ids));
-    }
-    operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
-    // The twins that return the response's metadata too, named after every
-    // operation's own name so a twin never takes one.
-    for op in &mut operations {
-        op.with_response_fn =
-            fn_scope.claim(&format!("{}_with_response", op.fn_name), &op.operation_id);
-    }
-    // `$ref` beside other keys, where the selection reaches it.
-    let op_pointers: BTreeSet<String> = selected.iter().map(Selected::pointer).collect();
-    for (pointer, keys) in &spec.ref_siblings {
-        let op = pointer
-            .match_indices('/')
-            .nth(3)
-            .map(|(i, _)| &pointer[..i])
-            .unwrap_or(pointer);
-        if all_schemas || cx.sites.contains(pointer) || op_pointers.contains(op) {
-            let keys = keys
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let loc = spec.locate(pointer);
-            cx.diags.push(
-                Diagnostic::warning(Code::Quirk, loc, format!("{keys} beside `$ref` is ignored: in OpenAPI 3.0 a `$ref` replaces the whole object"))
-                    .with_help("move it into the referenced schema, or write `allOf: [{$ref: ...}]` with it beside"),
-            );
-        }
-    }
-    for c in cx
-        .type_scope
-        .collisions
-        .iter()
-        .chain(fn_scope.collisions.iter())
-    {
-        cx.diags.push(Diagnostic::warning(
-            Code::Naming,
-            cx.spec.locate(if c.owner.starts_with('#') {
-                &c.owner
-            } else {
-                ""
-            }),
-            format!(
-                "`{}` and `{}` both become `{}` in Rust; the second is named `{}`",
-                c.first_owner, c.owner, c.wanted, c.given
-            ),
-        ));
-    }
-    // With `all_schemas`, every component schema, reached or not (the
-    // coverage report's view, and a crate that round-trips every schema):
-    // what each became, named type or not.
-    let mut component_types: Vec<(String, TypeRef)> = Vec::new();
-    if all_schemas {
-        if let Some(components) = &spec.api.components {
-            for (name, schema) in &components.schemas {
-                let pointer = format!("#/components/schemas/{}", pointer_token(name));
-                let key = (pointer.clone(), Direction::Response);
-                let ty = match cx.memo.get(&key) {
-                    Some(ty) => ty.clone(),
-                    None => {
-                        cx.owners.push(format!("schema {name}"));
-                        let hint = type_name(name);
-                        let ty = cx.schema_ref(schema, &pointer, &hint, Direction::Response);
-                        cx.owners.pop();
-                        ty
-                    }
-                };
-                component_types.push((pointer, ty));
-            }
-        }
-    }
-    // One matcher per distinct pattern, named after the first type using it.
-    let mut matcher_names: BTreeMap<String, String> = BTreeMap::new();
-    for s in cx.strings.values() {
-        matcher_names
-            .entry(s.pattern.clone())
-            .or_insert_with(|| format!("matches_{}", value_name(&s.name)));
-    }
-    let mut strings: Vec<ValidatedString> = cx.strings.into_values().collect();
-    for s in &mut strings {
-        s.matcher = matcher_names.get(&s.pattern).cloned().unwrap_or_default();
-        s.used_at.sort();
-        s.used_at.dedup();
-    }
-    let mut patterns = cx.patterns;
-    let mut matchers: Vec<Matcher> = matcher_names
-        .into_iter()
-        .filter_map(|(pattern, fn_name)| {
-            patterns.remove(&pattern).map(|compiled| Matcher {
-                fn_name,
-                compiled,
-                features: Vec::new(),
-            })
-        })
-        .collect();
-    matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
-    let mut types = cx.types;
+    let (operations, fn_scope) = cx.operations(selected);
+    cx.ref_sibling_warnings(selected, all_schemas);
+    cx.collision_warnings(&fn_scope);
+    let component_types = if all_schemas {
+        cx.every_component()
+    } else {
+        Vec::new()
+    };
+    let (strings, matchers) = validated_strings(
+        std::mem::take(&mut cx.strings),
+        std::mem::take(&mut cx.patterns),
+    );
+    let mut types = std::mem::take(&mut cx.types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let info = &spec.api.info;
-    let api = Api {
+    let mut api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
@@ -314,7 +183,7 @@ pub fn lower(
         matchers,
         operations,
         examples: {
-            let mut e = cx.examples;
+            let mut e = std::mem::take(&mut cx.examples);
             e.sort_by(|a, b| a.pointer.cmp(&b.pointer));
             e.dedup_by(|a, b| a.pointer == b.pointer);
             e
@@ -323,19 +192,44 @@ pub fn lower(
         tag_features: false,
         features: Vec::new(),
     };
-    let mut diagnostics = cx.diags;
+    let mut diagnostics = std::mem::take(&mut cx.diags);
     diagnostics.extend(spec.warnings.iter().cloned());
+    diagnostics.extend(passes(spec, config, &mut api));
+    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
+    diagnostics.dedup();
+    let schema_types = roundtrip_schemas(&mut api, &cx, component_types);
+    Lowered {
+        api,
+        diagnostics,
+        degraded: cx.degraded,
+        graph: cx.graph,
+        schema_types,
+        named: cx
+            .memo
+            .into_iter()
+            .filter_map(|((p, d), t)| match (d, t) {
+                (Direction::Response, TypeRef::Model(n)) => Some((p, n)),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The passes over the finished IR, in order: examples checked against
+/// their schemas, tag features, the API's conventions (paging, envelope),
+/// the untagged unions' conformance; each returns what it warns about.
+fn passes(spec: &Spec, config: &Config, api: &mut Api) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     // Examples that contradict their own schema are spec issues, reported.
     let issues: Vec<(usize, String)> = {
-        let checker = crate::examples::Checker::new(&api);
+        let checker = crate::examples::Checker::new(api);
         api.examples
             .iter()
             .enumerate()
             .filter_map(|(i, e)| checker.check(&e.value, &e.ty).err().map(|why| (i, why)))
             .collect()
     };
-    let mut api = api;
-    for (tag, message) in features::assign(&mut api, config.output.tag_features) {
+    for (tag, message) in features::assign(api, config.output.tag_features) {
         let at = spec
             .api
             .tags
@@ -345,8 +239,8 @@ pub fn lower(
             .unwrap_or_default();
         diagnostics.push(Diagnostic::warning(Code::Naming, spec.locate(&at), message));
     }
-    conventions::assign(&mut api, &config.paging, &config.envelope);
-    for (pointer, message) in conform::assign(&mut api) {
+    conventions::assign(api, &config.paging, &config.envelope);
+    for (pointer, message) in conform::assign(api) {
         diagnostics.push(
             Diagnostic::warning(Code::Quirk, spec.locate(&pointer), message).with_help(
                 "add a discriminator, or make the variants' properties or constraints differ",
@@ -363,8 +257,59 @@ pub fn lower(
             e.issue = Some(why);
         }
     }
-    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
-    diagnostics.dedup();
+    diagnostics
+}
+
+/// Every component schema's pointer.
+fn all_component_pointers(spec: &Spec) -> BTreeSet<String> {
+    spec.api
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .map(|n| format!("#/components/schemas/{}", pointer_token(n)))
+        .collect()
+}
+
+/// The validated strings with their matchers: one matcher per distinct
+/// pattern, named after the first type using it.
+fn validated_strings(
+    strings: BTreeMap<String, ValidatedString>,
+    mut patterns: BTreeMap<String, pattern::CompiledPattern>,
+) -> (Vec<ValidatedString>, Vec<Matcher>) {
+    let mut matcher_names: BTreeMap<String, String> = BTreeMap::new();
+    for s in strings.values() {
+        matcher_names
+            .entry(s.pattern.clone())
+            .or_insert_with(|| format!("matches_{}", value_name(&s.name)));
+    }
+    let mut strings: Vec<ValidatedString> = strings.into_values().collect();
+    for s in &mut strings {
+        s.matcher = matcher_names.get(&s.pattern).cloned().unwrap_or_default();
+        s.used_at.sort();
+        s.used_at.dedup();
+    }
+    let mut matchers: Vec<Matcher> = matcher_names
+        .into_iter()
+        .filter_map(|(pattern, fn_name)| {
+            patterns.remove(&pattern).map(|compiled| Matcher {
+                fn_name,
+                compiled,
+                features: Vec::new(),
+            })
+        })
+        .collect();
+    matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+    (strings, matchers)
+}
+
+/// The (schema, direction) pairs the round trips cover, and the types they
+/// became (set on `api` too): every named model of one schema and, with
+/// `all_schemas`, every component.
+fn roundtrip_schemas(
+    api: &mut Api,
+    cx: &Ctx<'_>,
+    component_types: Vec<(String, TypeRef)>,
+) -> Vec<(String, Direction, TypeRef)> {
     // Every model but the error-body unions, which are made of an
     // operation's responses, not of one schema.
     let defined: BTreeSet<&str> = api
@@ -393,24 +338,149 @@ pub fn lower(
     api.roundtrip_types = schema_types.iter().map(|(_, _, t)| t.clone()).collect();
     api.roundtrip_types.sort();
     api.roundtrip_types.dedup();
-    Lowered {
-        api,
-        diagnostics,
-        degraded: cx.degraded,
-        graph: cx.graph,
-        schema_types,
-        named: cx
-            .memo
-            .into_iter()
-            .filter_map(|((p, d), t)| match (d, t) {
-                (Direction::Response, TypeRef::Model(n)) => Some((p, n)),
-                _ => None,
-            })
-            .collect(),
-    }
+    schema_types
 }
 
 impl<'a> Ctx<'a> {
+    fn new(spec: &'a Spec, config: &'a Config) -> Self {
+        Ctx {
+            spec,
+            names: &config.names,
+            secrets: &config.secrets,
+            diags: Vec::new(),
+            degraded: Vec::new(),
+            memo: BTreeMap::new(),
+            in_progress: HashSet::new(),
+            types: Vec::new(),
+            type_scope: Scope::new(),
+            strings: BTreeMap::new(),
+            string_roles: BTreeMap::new(),
+            synthetic: BTreeSet::new(),
+            patterns: BTreeMap::new(),
+            bad_patterns: BTreeSet::new(),
+            graph: BTreeMap::new(),
+            owners: Vec::new(),
+            response_reach: BTreeSet::new(),
+            component_names: BTreeSet::new(),
+            examples: Vec::new(),
+            active: Vec::new(),
+            sites: BTreeSet::new(),
+        }
+    }
+
+    /// Pinned names are used as written: one that is no Rust identifier
+    /// would make code that does not parse.
+    fn check_pins(&mut self, config: &Config) {
+        for (key, name) in &config.names {
+            if !is_identifier(name) {
+                let loc = if key.starts_with('#') {
+                    self.spec.locate(key)
+                } else {
+                    self.spec.locate("")
+                };
+                self.diags.push(bad_pin(
+                    loc,
+                    &format!("the Rust name the config pins for `{key}`"),
+                    name,
+                ));
+            }
+        }
+    }
+
+    /// Every selected operation, sorted by name, with its twins named after
+    /// every operation's own name so a twin never takes one; and the scope
+    /// of function names, for the collision warnings.
+    fn operations(&mut self, selected: &[Selected<'a>]) -> (Vec<Operation>, Scope) {
+        let mut fn_scope = Scope::new();
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        let mut operations = Vec::new();
+        for sel in selected {
+            operations.extend(self.operation(sel, &mut fn_scope, &mut seen_ids));
+        }
+        operations.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
+        for op in &mut operations {
+            op.with_response_fn =
+                fn_scope.claim(&format!("{}_with_response", op.fn_name), &op.operation_id);
+        }
+        (operations, fn_scope)
+    }
+
+    /// `$ref` beside other keys, where the selection reaches it.
+    fn ref_sibling_warnings(&mut self, selected: &[Selected<'_>], all_schemas: bool) {
+        let spec = self.spec;
+        let op_pointers: BTreeSet<String> = selected.iter().map(Selected::pointer).collect();
+        for (pointer, keys) in &spec.ref_siblings {
+            let op = pointer
+                .match_indices('/')
+                .nth(3)
+                .map(|(i, _)| &pointer[..i])
+                .unwrap_or(pointer);
+            if all_schemas || self.sites.contains(pointer) || op_pointers.contains(op) {
+                let keys = keys
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let loc = spec.locate(pointer);
+                self.diags.push(
+                    Diagnostic::warning(Code::Quirk, loc, format!("{keys} beside `$ref` is ignored: in OpenAPI 3.0 a `$ref` replaces the whole object"))
+                        .with_help("move it into the referenced schema, or write `allOf: [{$ref: ...}]` with it beside"),
+                );
+            }
+        }
+    }
+
+    /// Names two things wanted, of types and of functions.
+    fn collision_warnings(&mut self, fn_scope: &Scope) {
+        let mut found = Vec::new();
+        for c in self
+            .type_scope
+            .collisions
+            .iter()
+            .chain(fn_scope.collisions.iter())
+        {
+            found.push(Diagnostic::warning(
+                Code::Naming,
+                self.spec.locate(if c.owner.starts_with('#') {
+                    &c.owner
+                } else {
+                    ""
+                }),
+                format!(
+                    "`{}` and `{}` both become `{}` in Rust; the second is named `{}`",
+                    c.first_owner, c.owner, c.wanted, c.given
+                ),
+            ));
+        }
+        self.diags.extend(found);
+    }
+
+    /// Every component schema, reached or not (the coverage report's view,
+    /// and a crate that round-trips every schema): what each became, named
+    /// type or not.
+    fn every_component(&mut self) -> Vec<(String, TypeRef)> {
+        let spec = self.spec;
+        let mut component_types = Vec::new();
+        if let Some(components) = &spec.api.components {
+            for (name, schema) in &components.schemas {
+                let pointer = format!("#/components/schemas/{}", pointer_token(name));
+                let key = (pointer.clone(), Direction::Response);
+                let ty = match self.memo.get(&key) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        self.owners.push(format!("schema {name}"));
+                        let hint = type_name(name);
+                        let ty = self.schema_ref(schema, &pointer, &hint, Direction::Response);
+                        self.owners.pop();
+                        ty
+                    }
+                };
+                component_types.push((pointer, ty));
+            }
+        }
+        component_types
+    }
+
     fn error(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
         let loc = self.spec.locate(pointer);
         self.diags.push(Diagnostic::error(code, loc, message));
