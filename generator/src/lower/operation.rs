@@ -56,60 +56,7 @@ impl<'a> Ctx<'a> {
             .or_default()
             .is_operation = true;
 
-        // Path-item parameters first; the operation's own override by (name, in).
-        let mut raw_params: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
-        let item_ptr = format!("#/paths/{}/parameters", pointer_token(sel.path));
-        for (i, p) in sel.path_params.iter().enumerate() {
-            match resolve::component(self.spec, p, &format!("{item_ptr}/{i}")) {
-                Ok((param, at)) => {
-                    let d = param.parameter_data_ref();
-                    raw_params.insert(
-                        (d.name.clone(), location_name(param).to_owned()),
-                        (param, at),
-                    );
-                }
-                Err(d) => self.diags.push(d),
-            }
-        }
-        for (i, p) in op.parameters.iter().enumerate() {
-            match resolve::component(self.spec, p, &format!("{pointer}/parameters/{i}")) {
-                Ok((param, at)) => {
-                    let d = param.parameter_data_ref();
-                    raw_params.insert(
-                        (d.name.clone(), location_name(param).to_owned()),
-                        (param, at),
-                    );
-                }
-                Err(d) => self.diags.push(d),
-            }
-        }
-        let mut param_scope = Scope::new();
-        for reserved in crate::naming::reserved::REQUEST_MEMBERS {
-            param_scope.reserve(reserved);
-        }
-        let mut params = Vec::new();
-        for (param, at) in raw_params.values() {
-            if let Some(p) = self.param(param, at, &struct_name, &mut param_scope) {
-                params.push(p);
-            }
-        }
-        // Path parameters in template order, then required, then optional.
-        let segments = self.segments(sel.path, &pointer, &params);
-        params.sort_by_key(|p| (p.location, !p.required));
-        let segments: Option<Vec<Segment>> = segments.map(|segs| {
-            segs.into_iter()
-                .map(|s| match s {
-                    (None, lit) => Segment::Literal(lit),
-                    (Some(wire), _) => Segment::Param(
-                        params
-                            .iter()
-                            .position(|p| p.wire == wire && p.location == ParamLocation::Path)
-                            .unwrap_or(0),
-                    ),
-                })
-                .collect()
-        });
-
+        let (params, segments) = self.parameters(sel, &pointer, &struct_name);
         let responses = self.responses(sel, &pointer, &struct_name);
         self.owners.pop();
         let Some(segments) = segments else {
@@ -198,6 +145,75 @@ impl<'a> Ctx<'a> {
             });
         }
         out
+    }
+
+    /// The operation's parameters (path-item ones first, the operation's
+    /// own overriding them by name and location), in the order the request
+    /// value holds them: path parameters in template order, then required,
+    /// then optional; and its path's segments (`None` when the template
+    /// does not match the parameters: reported).
+    fn parameters(
+        &mut self,
+        sel: &Selected<'a>,
+        pointer: &str,
+        struct_name: &str,
+    ) -> (Vec<Param>, Option<Vec<Segment>>) {
+        let op = sel.operation;
+        // Path-item parameters first; the operation's own override by (name, in).
+        let mut raw_params: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
+        let item_ptr = format!("#/paths/{}/parameters", pointer_token(sel.path));
+        for (i, p) in sel.path_params.iter().enumerate() {
+            match resolve::component(self.spec, p, &format!("{item_ptr}/{i}")) {
+                Ok((param, at)) => {
+                    let d = param.parameter_data_ref();
+                    raw_params.insert(
+                        (d.name.clone(), location_name(param).to_owned()),
+                        (param, at),
+                    );
+                }
+                Err(d) => self.diags.push(d),
+            }
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            match resolve::component(self.spec, p, &format!("{pointer}/parameters/{i}")) {
+                Ok((param, at)) => {
+                    let d = param.parameter_data_ref();
+                    raw_params.insert(
+                        (d.name.clone(), location_name(param).to_owned()),
+                        (param, at),
+                    );
+                }
+                Err(d) => self.diags.push(d),
+            }
+        }
+        let mut param_scope = Scope::new();
+        for reserved in crate::naming::reserved::REQUEST_MEMBERS {
+            param_scope.reserve(reserved);
+        }
+        let mut params = Vec::new();
+        for (param, at) in raw_params.values() {
+            if let Some(p) = self.param(param, at, struct_name, &mut param_scope) {
+                params.push(p);
+            }
+        }
+        // Path parameters in template order, then required, then optional.
+        let segments = self.segments(sel.path, pointer, &params);
+        params.sort_by_key(|p| (p.location, !p.required));
+        let segments: Option<Vec<Segment>> = segments.map(|segs| {
+            segs.into_iter()
+                .map(|s| match s {
+                    (None, lit) => Segment::Literal(lit),
+                    (Some(wire), _) => Segment::Param(
+                        params
+                            .iter()
+                            .position(|p| p.wire == wire && p.location == ParamLocation::Path)
+                            .unwrap_or(0),
+                    ),
+                })
+                .collect()
+        });
+
+        (params, segments)
     }
 
     /// Splits a path template into literal text (slashes included) and
