@@ -73,37 +73,43 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ApiError {
             "parameters",
             "reason",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
+        let mut bad_request_detail = None;
+        let mut detail = None;
+        let mut error = None;
+        let mut error_code = None;
+        let mut parameters = None;
+        let mut reason = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "badRequestDetail"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "detail"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "error"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "errorCode"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "parameters"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "reason"),
+                0 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut bad_request_detail,
+                        "badRequestDetail",
+                    )
+                }
+                1 => atlas_runtime::de::field(&mut map, &mut detail, "detail"),
+                2 => atlas_runtime::de::field(&mut map, &mut error, "error"),
+                3 => atlas_runtime::de::field(&mut map, &mut error_code, "errorCode"),
+                4 => atlas_runtime::de::field(&mut map, &mut parameters, "parameters"),
+                5 => atlas_runtime::de::field(&mut map, &mut reason, "reason"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field2.is_none(), field3.is_none()];
-        let (Some(field2), Some(field3)) = (field2, field3) else {
+        let missing = [error.is_none(), error_code.is_none()];
+        let (Some(error), Some(error_code)) = (error, error_code) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["error", "errorCode"]),
             );
         };
         Ok(Self {
-            bad_request_detail: field0.flatten(),
-            detail: field1.flatten(),
-            error: field2,
-            error_code: field3,
-            parameters: field4.flatten(),
-            reason: field5.flatten(),
+            bad_request_detail: bad_request_detail.flatten(),
+            detail: detail.flatten(),
+            error,
+            error_code,
+            parameters: parameters.flatten(),
+            reason: reason.flatten(),
         })
     }
 }
@@ -258,59 +264,71 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJob {
             "statusName",
             "timestamp",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
-        let mut field6 = None;
-        let mut field7 = None;
-        let mut field8 = None;
-        let mut field9 = None;
-        let mut field10 = None;
-        let mut field11 = None;
-        let mut field12 = None;
-        let mut field13 = None;
+        let mut batch_id = None;
+        let mut cluster_id = None;
+        let mut cluster_name = None;
+        let mut created = None;
+        let mut delivery = None;
+        let mut encryption_enabled = None;
+        let mut group_id = None;
+        let mut hashes = None;
+        let mut id = None;
+        let mut links = None;
+        let mut master_key_uuid = None;
+        let mut snapshot_id = None;
+        let mut status_name = None;
+        let mut timestamp = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "batchId"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "clusterId"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "clusterName"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "created"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "delivery"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "encryptionEnabled"),
-                6 => atlas_runtime::de::field(&mut map, &mut field6, "groupId"),
-                7 => atlas_runtime::de::field(&mut map, &mut field7, "hashes"),
-                8 => atlas_runtime::de::field(&mut map, &mut field8, "id"),
-                9 => atlas_runtime::de::field(&mut map, &mut field9, "links"),
-                10 => atlas_runtime::de::field(&mut map, &mut field10, "masterKeyUUID"),
-                11 => atlas_runtime::de::field(&mut map, &mut field11, "snapshotId"),
-                12 => atlas_runtime::de::field(&mut map, &mut field12, "statusName"),
-                13 => atlas_runtime::de::field(&mut map, &mut field13, "timestamp"),
+                0 => atlas_runtime::de::field(&mut map, &mut batch_id, "batchId"),
+                1 => atlas_runtime::de::field(&mut map, &mut cluster_id, "clusterId"),
+                2 => atlas_runtime::de::field(&mut map, &mut cluster_name, "clusterName"),
+                3 => atlas_runtime::de::field(&mut map, &mut created, "created"),
+                4 => atlas_runtime::de::field(&mut map, &mut delivery, "delivery"),
+                5 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut encryption_enabled,
+                        "encryptionEnabled",
+                    )
+                }
+                6 => atlas_runtime::de::field(&mut map, &mut group_id, "groupId"),
+                7 => atlas_runtime::de::field(&mut map, &mut hashes, "hashes"),
+                8 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                9 => atlas_runtime::de::field(&mut map, &mut links, "links"),
+                10 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut master_key_uuid,
+                        "masterKeyUUID",
+                    )
+                }
+                11 => atlas_runtime::de::field(&mut map, &mut snapshot_id, "snapshotId"),
+                12 => atlas_runtime::de::field(&mut map, &mut status_name, "statusName"),
+                13 => atlas_runtime::de::field(&mut map, &mut timestamp, "timestamp"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field4.is_none()];
-        let (Some(field4),) = (field4,) else {
+        let missing = [delivery.is_none()];
+        let (Some(delivery),) = (delivery,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["delivery"]));
         };
         Ok(Self {
-            batch_id: field0.flatten(),
-            cluster_id: field1.flatten(),
-            cluster_name: field2.flatten(),
-            created: field3.flatten(),
-            delivery: field4,
-            encryption_enabled: field5.flatten(),
-            group_id: field6.flatten(),
-            hashes: field7.flatten(),
-            id: field8.flatten(),
-            links: field9.flatten(),
-            master_key_uuid: field10.flatten(),
-            snapshot_id: field11.flatten(),
-            status_name: field12.flatten(),
-            timestamp: field13.flatten(),
+            batch_id: batch_id.flatten(),
+            cluster_id: cluster_id.flatten(),
+            cluster_name: cluster_name.flatten(),
+            created: created.flatten(),
+            delivery,
+            encryption_enabled: encryption_enabled.flatten(),
+            group_id: group_id.flatten(),
+            hashes: hashes.flatten(),
+            id: id.flatten(),
+            links: links.flatten(),
+            master_key_uuid: master_key_uuid.flatten(),
+            snapshot_id: snapshot_id.flatten(),
+            status_name: status_name.flatten(),
+            timestamp: timestamp.flatten(),
         })
     }
 }
@@ -377,7 +395,7 @@ pub struct BackupRestoreJobDelivery {
     /// Pattern: `^([a-f0-9]{24})$`.
     pub target_group_id: Option<Checked<GroupId>>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. The URL contains the verification key. Returned when delivery.methodName is HTTP.
-    #[deprecated]
+    #[deprecated(note = "the API marks this deprecated")]
     pub url: Option<String>,
     /// Uniform Resource Locator (URL) from which you can download the restored snapshot data. Prefer it over url. The verification key must be sent as an HTTP header. Returned when delivery.methodName is HTTP.
     pub url_v2: Option<String>,
@@ -479,53 +497,83 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BackupRestoreJobDelivery {
             "url",
             "urlV2",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
-        let mut field6 = None;
-        let mut field7 = None;
-        let mut field8 = None;
-        let mut field9 = None;
-        let mut field10 = None;
-        let mut field11 = None;
+        let mut auth_header = None;
+        let mut auth_value = None;
+        let mut expiration_hours = None;
+        let mut expires = None;
+        let mut max_downloads = None;
+        let mut method_name = None;
+        let mut status_name = None;
+        let mut target_cluster_id = None;
+        let mut target_cluster_name = None;
+        let mut target_group_id = None;
+        let mut url = None;
+        let mut url_v2 = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "authHeader"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "authValue"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "expirationHours"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "expires"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "maxDownloads"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "methodName"),
-                6 => atlas_runtime::de::field(&mut map, &mut field6, "statusName"),
-                7 => atlas_runtime::de::field(&mut map, &mut field7, "targetClusterId"),
-                8 => atlas_runtime::de::field(&mut map, &mut field8, "targetClusterName"),
-                9 => atlas_runtime::de::field(&mut map, &mut field9, "targetGroupId"),
-                10 => atlas_runtime::de::field(&mut map, &mut field10, "url"),
-                11 => atlas_runtime::de::field(&mut map, &mut field11, "urlV2"),
+                0 => atlas_runtime::de::field(&mut map, &mut auth_header, "authHeader"),
+                1 => atlas_runtime::de::field(&mut map, &mut auth_value, "authValue"),
+                2 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut expiration_hours,
+                        "expirationHours",
+                    )
+                }
+                3 => atlas_runtime::de::field(&mut map, &mut expires, "expires"),
+                4 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut max_downloads,
+                        "maxDownloads",
+                    )
+                }
+                5 => atlas_runtime::de::field(&mut map, &mut method_name, "methodName"),
+                6 => atlas_runtime::de::field(&mut map, &mut status_name, "statusName"),
+                7 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut target_cluster_id,
+                        "targetClusterId",
+                    )
+                }
+                8 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut target_cluster_name,
+                        "targetClusterName",
+                    )
+                }
+                9 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut target_group_id,
+                        "targetGroupId",
+                    )
+                }
+                10 => atlas_runtime::de::field(&mut map, &mut url, "url"),
+                11 => atlas_runtime::de::field(&mut map, &mut url_v2, "urlV2"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field5.is_none()];
-        let (Some(field5),) = (field5,) else {
+        let missing = [method_name.is_none()];
+        let (Some(method_name),) = (method_name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["methodName"]));
         };
         Ok(Self {
-            auth_header: field0.flatten(),
-            auth_value: field1.flatten(),
-            expiration_hours: field2.flatten(),
-            expires: field3.flatten(),
-            max_downloads: field4.flatten(),
-            method_name: field5,
-            status_name: field6.flatten(),
-            target_cluster_id: field7.flatten(),
-            target_cluster_name: field8.flatten(),
-            target_group_id: field9.flatten(),
-            url: field10.flatten(),
-            url_v2: field11.flatten(),
+            auth_header: auth_header.flatten(),
+            auth_value: auth_value.flatten(),
+            expiration_hours: expiration_hours.flatten(),
+            expires: expires.flatten(),
+            max_downloads: max_downloads.flatten(),
+            method_name,
+            status_name: status_name.flatten(),
+            target_cluster_id: target_cluster_id.flatten(),
+            target_cluster_name: target_cluster_name.flatten(),
+            target_group_id: target_group_id.flatten(),
+            url: url.flatten(),
+            url_v2: url_v2.flatten(),
         })
     }
 }
@@ -570,15 +618,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BadRequestDetail {
     const EXPECTING: &'static str = "struct BadRequestDetail";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["fields"];
-        let mut field0 = None;
+        let mut fields = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "fields"),
+                0 => atlas_runtime::de::field(&mut map, &mut fields, "fields"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { fields: field0.flatten() })
+        Ok(Self { fields: fields.flatten() })
     }
 }
 
@@ -632,19 +680,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for BsonTimestamp {
     const EXPECTING: &'static str = "struct BsonTimestamp";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["date", "increment"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut date = None;
+        let mut increment = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "date"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "increment"),
+                0 => atlas_runtime::de::field(&mut map, &mut date, "date"),
+                1 => atlas_runtime::de::field(&mut map, &mut increment, "increment"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            date: field0.flatten(),
-            increment: field1.flatten(),
+            date: date.flatten(),
+            increment: increment.flatten(),
         })
     }
 }
@@ -896,26 +944,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for FieldViolation {
     const EXPECTING: &'static str = "struct FieldViolation";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["description", "field"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut description = None;
+        let mut field = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "description"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "field"),
+                0 => atlas_runtime::de::field(&mut map, &mut description, "description"),
+                1 => atlas_runtime::de::field(&mut map, &mut field, "field"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [description.is_none(), field.is_none()];
+        let (Some(description), Some(field)) = (description, field) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["description", "field"]),
             );
         };
-        Ok(Self {
-            description: field0,
-            field: field1,
-        })
+        Ok(Self { description, field })
     }
 }
 
@@ -1026,19 +1071,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Link {
     const EXPECTING: &'static str = "struct Link";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["href", "rel"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut href = None;
+        let mut rel = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "href"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "rel"),
+                0 => atlas_runtime::de::field(&mut map, &mut href, "href"),
+                1 => atlas_runtime::de::field(&mut map, &mut rel, "rel"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            href: field0.flatten(),
-            rel: field1.flatten(),
+            href: href.flatten(),
+            rel: rel.flatten(),
         })
     }
 }
@@ -1102,25 +1147,25 @@ impl<'de> atlas_runtime::de::FromObject<'de> for RestoreJobFileHash {
     const EXPECTING: &'static str = "struct RestoreJobFileHash";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["fileName", "hash", "links", "typeName"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
+        let mut file_name = None;
+        let mut hash = None;
+        let mut links = None;
+        let mut type_name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "fileName"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "hash"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "links"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "typeName"),
+                0 => atlas_runtime::de::field(&mut map, &mut file_name, "fileName"),
+                1 => atlas_runtime::de::field(&mut map, &mut hash, "hash"),
+                2 => atlas_runtime::de::field(&mut map, &mut links, "links"),
+                3 => atlas_runtime::de::field(&mut map, &mut type_name, "typeName"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            file_name: field0.flatten(),
-            hash: field1.flatten(),
-            links: field2.flatten(),
-            type_name: field3.flatten(),
+            file_name: file_name.flatten(),
+            hash: hash.flatten(),
+            links: links.flatten(),
+            type_name: type_name.flatten(),
         })
     }
 }

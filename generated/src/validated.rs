@@ -19,7 +19,7 @@ impl BatchId {
     /// Checks `value` against [`Self::PATTERN`].
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        if matches_batch_id(&value) {
+        if matches_id(&value) {
             Ok(Self(value))
         } else {
             Err(ValidationError::new("BatchId", value, Rule::Pattern(Self::PATTERN)))
@@ -89,7 +89,7 @@ impl ClusterId {
     /// Checks `value` against [`Self::PATTERN`].
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        if matches_batch_id(&value) {
+        if matches_id(&value) {
             Ok(Self(value))
         } else {
             Err(ValidationError::new("ClusterId", value, Rule::Pattern(Self::PATTERN)))
@@ -229,7 +229,7 @@ impl GroupId {
     /// Checks `value` against [`Self::PATTERN`].
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        if matches_batch_id(&value) {
+        if matches_id(&value) {
             Ok(Self(value))
         } else {
             Err(ValidationError::new("GroupId", value, Rule::Pattern(Self::PATTERN)))
@@ -299,7 +299,7 @@ impl JobId {
     /// Checks `value` against [`Self::PATTERN`].
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        if matches_batch_id(&value) {
+        if matches_id(&value) {
             Ok(Self(value))
         } else {
             Err(ValidationError::new("JobId", value, Rule::Pattern(Self::PATTERN)))
@@ -369,7 +369,7 @@ impl SnapshotId {
     /// Checks `value` against [`Self::PATTERN`].
     pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
         let value = value.into();
-        if matches_batch_id(&value) {
+        if matches_id(&value) {
             Ok(Self(value))
         } else {
             Err(ValidationError::new("SnapshotId", value, Rule::Pattern(Self::PATTERN)))
@@ -430,13 +430,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotId {
     }
 }
 
-fn matches_batch_id(s: &str) -> bool {
-    let Ok(b) = <&[u8; 24]>::try_from(s.as_bytes()) else {
-        return false;
-    };
-    b.iter().fold(true, |ok, &c| ok & matches!(c, b'0'..= b'9' | b'a'..= b'f'))
-}
-
+/// Whether a string matches `^[a-zA-Z0-9][a-zA-Z0-9-]*$` (ECMA-262).
 fn matches_cluster_name(s: &str) -> bool {
     fn tail_ok(tail: &[u8]) -> bool {
         const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -478,4 +472,12 @@ fn matches_cluster_name(s: &str) -> bool {
         return false;
     };
     head[0].is_ascii_alphanumeric() && tail_ok(tail)
+}
+
+/// Whether a string matches `^([a-f0-9]{24})$` (ECMA-262).
+fn matches_id(s: &str) -> bool {
+    let Ok(b) = <&[u8; 24]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    b.iter().fold(true, |ok, &c| ok & matches!(c, b'0'..= b'9' | b'a'..= b'f'))
 }

@@ -185,6 +185,8 @@ pub struct ValidatedString {
 #[derive(Debug)]
 pub struct Matcher {
     pub fn_name: String,
+    /// The ECMA-262 pattern it matches, for its doc.
+    pub pattern: String,
     pub compiled: CompiledPattern,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,

@@ -59,9 +59,9 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     let doc = lines_to_inner_doc(&doc);
     let server = api.default_server.clone().unwrap_or_default();
     let server_doc = if server.is_empty() {
-        "The spec declares no server; pass a base URL.".to_owned()
+        " The spec declares no server; pass a base URL.".to_owned()
     } else {
-        "The first server the spec declares.".to_owned()
+        " The first server the spec declares.".to_owned()
     };
     let title = &api.title;
     let version = &api.version;

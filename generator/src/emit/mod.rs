@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::ir::*;
 use crate::pattern;
@@ -297,7 +297,7 @@ fn ty(t: &TypeRef, uses: &mut Uses) -> TokenStream {
 
 fn deprecated_attr(deprecated: bool) -> TokenStream {
     if deprecated {
-        quote! { #[deprecated] }
+        quote! { #[deprecated(note = "the API marks this deprecated")] }
     } else {
         quote! {}
     }

@@ -197,8 +197,15 @@ pub(super) fn struct_serde(
     let expecting = lit(&format!("struct {type_name}"));
     let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
     let wires: Vec<Literal> = fields.iter().map(|f| lit(&f.wire)).collect();
-    let slots: Vec<Ident> = (0..fields.len())
-        .map(|i| format_ident!("field{i}"))
+    // Each field is read into a local of its own name; the few names the
+    // function itself uses (`map`, `index`, `missing`) are taken first.
+    let mut locals = crate::naming::Scope::new();
+    for taken in ["map", "index", "missing"] {
+        locals.reserve(taken);
+    }
+    let slots: Vec<Ident> = fields
+        .iter()
+        .map(|f| ident(&locals.claim(&f.name, &f.wire)))
         .collect();
     let indices: Vec<Literal> = (0..fields.len()).map(Literal::usize_unsuffixed).collect();
     // A required nullable field is always written, as `null` when `None`.
@@ -220,13 +227,16 @@ pub(super) fn struct_serde(
         let into_vec = quote! { atlas_runtime::de::OneOrMany::into_vec };
         finish.push(match (f.presence(), f.one_or_many) {
             (Presence::Always, true) => quote! { #fname: #into_vec(#slot) },
+            (Presence::Always, false) if slot == fname => quote! { #fname },
             (Presence::Always, false) => quote! { #fname: #slot },
             (Presence::Nullable, true) => quote! { #fname: #slot.map(#into_vec) },
+            (Presence::Nullable, false) if slot == fname => quote! { #fname },
             (Presence::Nullable, false) => quote! { #fname: #slot },
             // Absent and `null` are two values: `None` and `Some(None)`.
             (Presence::OptionalNullable, true) => {
                 quote! { #fname: #slot.map(|v| v.map(#into_vec)) }
             }
+            (Presence::OptionalNullable, false) if slot == fname => quote! { #fname },
             (Presence::OptionalNullable, false) => quote! { #fname: #slot },
             // Absent and `null` both read as `None`.
             (Presence::Optional, true) => quote! { #fname: #slot.flatten().map(#into_vec) },

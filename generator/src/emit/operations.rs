@@ -108,6 +108,19 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
     let success_ty = success_type_tokens(op, uses);
     let error_ty = error_type_tokens(op, uses);
     let parse = parse_response_body(op, &success_ty, uses);
+    // A request with nothing to set is `new()`: `Default` says so too.
+    let default = if new_args.is_empty() {
+        quote! {
+            #allow_dep
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
 
     quote! {
         #doc
@@ -147,6 +160,8 @@ pub(super) fn operation(op: &Operation, enums: &BTreeSet<&str>, uses: &mut Uses)
                 #parse
             }
         }
+
+        #default
     }
 }
 

@@ -8,10 +8,12 @@ pub(super) fn validated_rs(api: &Api) -> TokenStream {
         .iter()
         .map(|m| {
             let f = ident(&m.fn_name);
-            gate(
-                pattern::emit_matcher(&m.compiled, &f),
-                &feature_cfg(&m.features),
-            )
+            let d = lines_to_doc(&format!(
+                "Whether a string matches `{}` (ECMA-262).",
+                m.pattern
+            ));
+            let matcher = pattern::emit_matcher(&m.compiled, &f);
+            gate(quote! { #d #matcher }, &feature_cfg(&m.features))
         })
         .collect::<Vec<_>>();
     let types = api

@@ -271,17 +271,24 @@ fn all_component_pointers(spec: &Spec) -> BTreeSet<String> {
 }
 
 /// The validated strings with their matchers: one matcher per distinct
-/// pattern, named after the first type using it.
+/// pattern, named for what its types have in common (`matches_id` for
+/// `GroupId` and `JobId`), else `matches_pattern`.
 fn validated_strings(
     strings: BTreeMap<String, ValidatedString>,
     mut patterns: BTreeMap<String, pattern::CompiledPattern>,
 ) -> (Vec<ValidatedString>, Vec<Matcher>) {
-    let mut matcher_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in strings.values() {
-        matcher_names
-            .entry(s.pattern.clone())
-            .or_insert_with(|| format!("matches_{}", value_name(&s.name)));
+        users.entry(&s.pattern).or_default().push(&s.name);
     }
+    let mut scope = Scope::new();
+    let matcher_names: BTreeMap<String, String> = users
+        .iter()
+        .map(|(pattern, names)| {
+            let wanted = format!("matches_{}", common_suffix(names));
+            ((*pattern).to_owned(), scope.claim(&wanted, pattern))
+        })
+        .collect();
     let mut strings: Vec<ValidatedString> = strings.into_values().collect();
     for s in &mut strings {
         s.matcher = matcher_names.get(&s.pattern).cloned().unwrap_or_default();
@@ -293,6 +300,7 @@ fn validated_strings(
         .filter_map(|(pattern, fn_name)| {
             patterns.remove(&pattern).map(|compiled| Matcher {
                 fn_name,
+                pattern,
                 compiled,
                 features: Vec::new(),
             })
@@ -300,6 +308,38 @@ fn validated_strings(
         .collect();
     matchers.sort_by(|a, b| a.fn_name.cmp(&b.fn_name));
     (strings, matchers)
+}
+
+/// The words the names end with in common, in snake case (`id` for
+/// `GroupId` and `JobId`); `pattern` when they have none.
+fn common_suffix(names: &[&str]) -> String {
+    let words: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| {
+            value_name(n)
+                .trim_end_matches('_')
+                .split('_')
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect();
+    let mut suffix: Vec<String> = Vec::new();
+    if let Some(first) = words.first() {
+        for (i, word) in first.iter().rev().enumerate() {
+            let shared = words
+                .iter()
+                .all(|w| w.len() > i && &w[w.len() - 1 - i] == word);
+            if !shared {
+                break;
+            }
+            suffix.insert(0, word.clone());
+        }
+    }
+    if suffix.iter().all(|w| w.is_empty()) {
+        "pattern".to_owned()
+    } else {
+        suffix.join("_")
+    }
 }
 
 /// The (schema, direction) pairs the round trips cover, and the types they

@@ -53,24 +53,25 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Warehouse {
     const EXPECTING: &'static str = "struct Warehouse";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["capacity", "code", "createdBy", "label", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
+        let mut capacity = None;
+        let mut code = None;
+        let mut created_by = None;
+        let mut label = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "capacity"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "code"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "createdBy"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "label"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut capacity, "capacity"),
+                1 => atlas_runtime::de::field(&mut map, &mut code, "code"),
+                2 => atlas_runtime::de::field(&mut map, &mut created_by, "createdBy"),
+                3 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                4 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none(), field2.is_none()];
-        let (Some(field0), Some(field1), Some(field2)) = (field0, field1, field2) else {
+        let missing = [capacity.is_none(), code.is_none(), created_by.is_none()];
+        let (Some(capacity), Some(code), Some(created_by)) = (capacity, code, created_by)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -79,11 +80,11 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Warehouse {
             );
         };
         Ok(Self {
-            capacity: field0,
-            code: field1,
-            created_by: field2,
-            label: field3.flatten(),
-            note: field4.flatten(),
+            capacity,
+            code,
+            created_by,
+            label: label.flatten(),
+            note: note.flatten(),
         })
     }
 }
@@ -143,24 +144,25 @@ impl<'de> atlas_runtime::de::FromObject<'de> for WarehouseRequest {
     const EXPECTING: &'static str = "struct WarehouseRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["capacity", "code", "createdBy", "label", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
+        let mut capacity = None;
+        let mut code = None;
+        let mut created_by = None;
+        let mut label = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "capacity"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "code"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "createdBy"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "label"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut capacity, "capacity"),
+                1 => atlas_runtime::de::field(&mut map, &mut code, "code"),
+                2 => atlas_runtime::de::field(&mut map, &mut created_by, "createdBy"),
+                3 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                4 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none(), field2.is_none()];
-        let (Some(field0), Some(field1), Some(field2)) = (field0, field1, field2) else {
+        let missing = [capacity.is_none(), code.is_none(), created_by.is_none()];
+        let (Some(capacity), Some(code), Some(created_by)) = (capacity, code, created_by)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -169,11 +171,11 @@ impl<'de> atlas_runtime::de::FromObject<'de> for WarehouseRequest {
             );
         };
         Ok(Self {
-            capacity: field0,
-            code: field1,
-            created_by: field2,
-            label: field3.flatten(),
-            note: field4.flatten(),
+            capacity,
+            code,
+            created_by,
+            label: label.flatten(),
+            note: note.flatten(),
         })
     }
 }

@@ -80,6 +80,7 @@ impl<'de> serde::Deserialize<'de> for Code {
     }
 }
 
+/// Whether a string matches `^[A-Z]{3}-[0-9]+$` (ECMA-262).
 fn matches_code(s: &str) -> bool {
     fn tail_ok(tail: &[u8]) -> bool {
         const HIGH: u64 = 0x8080_8080_8080_8080;

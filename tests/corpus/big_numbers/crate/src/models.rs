@@ -36,23 +36,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Balance {
     const EXPECTING: &'static str = "struct Balance";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["cents", "memo"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut cents = None;
+        let mut memo = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "cents"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "memo"),
+                0 => atlas_runtime::de::field(&mut map, &mut cents, "cents"),
+                1 => atlas_runtime::de::field(&mut map, &mut memo, "memo"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [cents.is_none()];
+        let (Some(cents),) = (cents,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["cents"]));
         };
         Ok(Self {
-            cents: field0,
-            memo: field1.flatten(),
+            cents,
+            memo: memo.flatten(),
         })
     }
 }

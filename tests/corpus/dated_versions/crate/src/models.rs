@@ -41,28 +41,28 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Invoice {
     const EXPECTING: &'static str = "struct Invoice";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["amountCents", "memo", "number"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut amount_cents = None;
+        let mut memo = None;
+        let mut number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "amountCents"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "memo"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "number"),
+                0 => atlas_runtime::de::field(&mut map, &mut amount_cents, "amountCents"),
+                1 => atlas_runtime::de::field(&mut map, &mut memo, "memo"),
+                2 => atlas_runtime::de::field(&mut map, &mut number, "number"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none()];
-        let (Some(field0), Some(field2)) = (field0, field2) else {
+        let missing = [amount_cents.is_none(), number.is_none()];
+        let (Some(amount_cents), Some(number)) = (amount_cents, number) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["amountCents", "number"]),
             );
         };
         Ok(Self {
-            amount_cents: field0,
-            memo: field1.flatten(),
-            number: field2,
+            amount_cents,
+            memo: memo.flatten(),
+            number,
         })
     }
 }
@@ -113,28 +113,28 @@ impl<'de> atlas_runtime::de::FromObject<'de> for InvoiceRequest {
     const EXPECTING: &'static str = "struct InvoiceRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["amountCents", "memo", "number"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut amount_cents = None;
+        let mut memo = None;
+        let mut number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "amountCents"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "memo"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "number"),
+                0 => atlas_runtime::de::field(&mut map, &mut amount_cents, "amountCents"),
+                1 => atlas_runtime::de::field(&mut map, &mut memo, "memo"),
+                2 => atlas_runtime::de::field(&mut map, &mut number, "number"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none()];
-        let (Some(field0), Some(field2)) = (field0, field2) else {
+        let missing = [amount_cents.is_none(), number.is_none()];
+        let (Some(amount_cents), Some(number)) = (amount_cents, number) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["amountCents", "number"]),
             );
         };
         Ok(Self {
-            amount_cents: field0,
-            memo: field1.flatten(),
-            number: field2,
+            amount_cents,
+            memo: memo.flatten(),
+            number,
         })
     }
 }
@@ -177,19 +177,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Problem {
     const EXPECTING: &'static str = "struct Problem";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["detail"];
-        let mut field0 = None;
+        let mut detail = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "detail"),
+                0 => atlas_runtime::de::field(&mut map, &mut detail, "detail"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [detail.is_none()];
+        let (Some(detail),) = (detail,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["detail"]));
         };
-        Ok(Self { detail: field0 })
+        Ok(Self { detail })
     }
 }
 

@@ -41,7 +41,7 @@ pub use operations::*;
 pub use client::Client;
 pub use atlas_runtime::{BaseUrl, Checked, Error, ValidationError};
 
-///The first server the spec declares.
+/// The first server the spec declares.
 pub const DEFAULT_BASE_URL: &str = "https://relay.example.test";
 /// The title of the spec these bindings come from.
 pub const SPEC_TITLE: &str = "Relay Notifications API";

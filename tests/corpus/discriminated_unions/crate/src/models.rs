@@ -228,20 +228,20 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CpuAlert {
     const EXPECTING: &'static str = "struct CpuAlert";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["alertType", "id", "percent"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut alert_type = None;
+        let mut id = None;
+        let mut percent = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "alertType"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "id"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "percent"),
+                0 => atlas_runtime::de::field(&mut map, &mut alert_type, "alertType"),
+                1 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                2 => atlas_runtime::de::field(&mut map, &mut percent, "percent"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none(), field2.is_none()];
-        let (Some(field0), Some(field1), Some(field2)) = (field0, field1, field2) else {
+        let missing = [alert_type.is_none(), id.is_none(), percent.is_none()];
+        let (Some(alert_type), Some(id), Some(percent)) = (alert_type, id, percent) else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -249,11 +249,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CpuAlert {
                 ),
             );
         };
-        Ok(Self {
-            alert_type: field0,
-            id: field1,
-            percent: field2,
-        })
+        Ok(Self { alert_type, id, percent })
     }
 }
 
@@ -299,20 +295,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for DiskAlert {
     const EXPECTING: &'static str = "struct DiskAlert";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["alertType", "freeBytes", "id"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut alert_type = None;
+        let mut free_bytes = None;
+        let mut id = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "alertType"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "freeBytes"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "id"),
+                0 => atlas_runtime::de::field(&mut map, &mut alert_type, "alertType"),
+                1 => atlas_runtime::de::field(&mut map, &mut free_bytes, "freeBytes"),
+                2 => atlas_runtime::de::field(&mut map, &mut id, "id"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none(), field2.is_none()];
-        let (Some(field0), Some(field1), Some(field2)) = (field0, field1, field2) else {
+        let missing = [alert_type.is_none(), free_bytes.is_none(), id.is_none()];
+        let (Some(alert_type), Some(free_bytes), Some(id)) = (alert_type, free_bytes, id)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -320,11 +317,7 @@ impl<'de> atlas_runtime::de::FromObject<'de> for DiskAlert {
                 ),
             );
         };
-        Ok(Self {
-            alert_type: field0,
-            free_bytes: field1,
-            id: field2,
-        })
+        Ok(Self { alert_type, free_bytes, id })
     }
 }
 
@@ -368,24 +361,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for EmailChannel {
     const EXPECTING: &'static str = "struct EmailChannel";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["address", "kind"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut address = None;
+        let mut kind = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "address"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "kind"),
+                0 => atlas_runtime::de::field(&mut map, &mut address, "address"),
+                1 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [address.is_none(), kind.is_none()];
+        let (Some(address), Some(kind)) = (address, kind) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["address", "kind"]));
         };
-        Ok(Self {
-            address: field0,
-            kind: field1,
-        })
+        Ok(Self { address, kind })
     }
 }
 
@@ -429,24 +419,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for EmailChannelRequest {
     const EXPECTING: &'static str = "struct EmailChannelRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["address", "kind"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut address = None;
+        let mut kind = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "address"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "kind"),
+                0 => atlas_runtime::de::field(&mut map, &mut address, "address"),
+                1 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [address.is_none(), kind.is_none()];
+        let (Some(address), Some(kind)) = (address, kind) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["address", "kind"]));
         };
-        Ok(Self {
-            address: field0,
-            kind: field1,
-        })
+        Ok(Self { address, kind })
     }
 }
 
@@ -490,26 +477,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PagerChannel {
     const EXPECTING: &'static str = "struct PagerChannel";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "serviceKey"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut service_key = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "serviceKey"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut service_key, "serviceKey"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), service_key.is_none()];
+        let (Some(kind), Some(service_key)) = (kind, service_key) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["kind", "serviceKey"]),
             );
         };
-        Ok(Self {
-            kind: field0,
-            service_key: field1,
-        })
+        Ok(Self { kind, service_key })
     }
 }
 
@@ -553,26 +537,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PagerChannelRequest {
     const EXPECTING: &'static str = "struct PagerChannelRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "serviceKey"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut service_key = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "serviceKey"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut service_key, "serviceKey"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), service_key.is_none()];
+        let (Some(kind), Some(service_key)) = (kind, service_key) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["kind", "serviceKey"]),
             );
         };
-        Ok(Self {
-            kind: field0,
-            service_key: field1,
-        })
+        Ok(Self { kind, service_key })
     }
 }
 
@@ -616,26 +597,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for SmsChannel {
     const EXPECTING: &'static str = "struct SmsChannel";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "phoneNumber"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut phone_number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "phoneNumber"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut phone_number, "phoneNumber"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), phone_number.is_none()];
+        let (Some(kind), Some(phone_number)) = (kind, phone_number) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["kind", "phoneNumber"]),
             );
         };
-        Ok(Self {
-            kind: field0,
-            phone_number: field1,
-        })
+        Ok(Self { kind, phone_number })
     }
 }
 
@@ -679,26 +657,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for SmsChannelRequest {
     const EXPECTING: &'static str = "struct SmsChannelRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "phoneNumber"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut phone_number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "phoneNumber"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut phone_number, "phoneNumber"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), phone_number.is_none()];
+        let (Some(kind), Some(phone_number)) = (kind, phone_number) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["kind", "phoneNumber"]),
             );
         };
-        Ok(Self {
-            kind: field0,
-            phone_number: field1,
-        })
+        Ok(Self { kind, phone_number })
     }
 }
 
@@ -742,21 +717,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for WebhookChannel {
     const EXPECTING: &'static str = "struct WebhookChannel";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "url"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut url = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "url"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut url, "url"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), url.is_none()];
+        let (Some(kind), Some(url)) = (kind, url) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["kind", "url"]));
         };
-        Ok(Self { kind: field0, url: field1 })
+        Ok(Self { kind, url })
     }
 }
 
@@ -800,21 +775,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for WebhookChannelRequest {
     const EXPECTING: &'static str = "struct WebhookChannelRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["kind", "url"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut kind = None;
+        let mut url = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "kind"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "url"),
+                0 => atlas_runtime::de::field(&mut map, &mut kind, "kind"),
+                1 => atlas_runtime::de::field(&mut map, &mut url, "url"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [kind.is_none(), url.is_none()];
+        let (Some(kind), Some(url)) = (kind, url) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["kind", "url"]));
         };
-        Ok(Self { kind: field0, url: field1 })
+        Ok(Self { kind, url })
     }
 }
 

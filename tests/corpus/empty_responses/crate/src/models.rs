@@ -35,23 +35,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Item {
     const EXPECTING: &'static str = "struct Item";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["count", "name"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut count = None;
+        let mut name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "count"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "name"),
+                0 => atlas_runtime::de::field(&mut map, &mut count, "count"),
+                1 => atlas_runtime::de::field(&mut map, &mut name, "name"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none()];
-        let (Some(field1),) = (field1,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
         Ok(Self {
-            count: field0.flatten(),
-            name: field1,
+            count: count.flatten(),
+            name,
         })
     }
 }
@@ -96,23 +96,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ItemRequest {
     const EXPECTING: &'static str = "struct ItemRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["count", "name"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut count = None;
+        let mut name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "count"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "name"),
+                0 => atlas_runtime::de::field(&mut map, &mut count, "count"),
+                1 => atlas_runtime::de::field(&mut map, &mut name, "name"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none()];
-        let (Some(field1),) = (field1,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
         Ok(Self {
-            count: field0.flatten(),
-            name: field1,
+            count: count.flatten(),
+            name,
         })
     }
 }
@@ -155,19 +155,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Problem {
     const EXPECTING: &'static str = "struct Problem";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["title"];
-        let mut field0 = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [title.is_none()];
+        let (Some(title),) = (title,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["title"]));
         };
-        Ok(Self { title: field0 })
+        Ok(Self { title })
     }
 }
 

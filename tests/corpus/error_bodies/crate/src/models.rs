@@ -33,23 +33,27 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Conflict {
     const EXPECTING: &'static str = "struct Conflict";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["existingPaymentId"];
-        let mut field0 = None;
+        let mut existing_payment_id = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "existingPaymentId"),
+                0 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut existing_payment_id,
+                        "existingPaymentId",
+                    )
+                }
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [existing_payment_id.is_none()];
+        let (Some(existing_payment_id),) = (existing_payment_id,) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["existingPaymentId"]),
             );
         };
-        Ok(Self {
-            existing_payment_id: field0,
-        })
+        Ok(Self { existing_payment_id })
     }
 }
 
@@ -189,23 +193,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Fault {
     const EXPECTING: &'static str = "struct Fault";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["code", "traceId"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut code = None;
+        let mut trace_id = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "code"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "traceId"),
+                0 => atlas_runtime::de::field(&mut map, &mut code, "code"),
+                1 => atlas_runtime::de::field(&mut map, &mut trace_id, "traceId"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [code.is_none()];
+        let (Some(code),) = (code,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["code"]));
         };
         Ok(Self {
-            code: field0,
-            trace_id: field1.flatten(),
+            code,
+            trace_id: trace_id.flatten(),
         })
     }
 }
@@ -287,18 +291,25 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Payment {
     const EXPECTING: &'static str = "struct Payment";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["amountCents", "idempotencyKey"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut amount_cents = None;
+        let mut idempotency_key = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "amountCents"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "idempotencyKey"),
+                0 => atlas_runtime::de::field(&mut map, &mut amount_cents, "amountCents"),
+                1 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut idempotency_key,
+                        "idempotencyKey",
+                    )
+                }
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [amount_cents.is_none(), idempotency_key.is_none()];
+        let (Some(amount_cents), Some(idempotency_key)) = (amount_cents, idempotency_key)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -307,8 +318,8 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Payment {
             );
         };
         Ok(Self {
-            amount_cents: field0,
-            idempotency_key: field1,
+            amount_cents,
+            idempotency_key,
         })
     }
 }
@@ -356,18 +367,25 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PaymentRequest {
     const EXPECTING: &'static str = "struct PaymentRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["amountCents", "idempotencyKey"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut amount_cents = None;
+        let mut idempotency_key = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "amountCents"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "idempotencyKey"),
+                0 => atlas_runtime::de::field(&mut map, &mut amount_cents, "amountCents"),
+                1 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut idempotency_key,
+                        "idempotencyKey",
+                    )
+                }
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [amount_cents.is_none(), idempotency_key.is_none()];
+        let (Some(amount_cents), Some(idempotency_key)) = (amount_cents, idempotency_key)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -376,8 +394,8 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PaymentRequest {
             );
         };
         Ok(Self {
-            amount_cents: field0,
-            idempotency_key: field1,
+            amount_cents,
+            idempotency_key,
         })
     }
 }
@@ -422,26 +440,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ValidationFailure {
     const EXPECTING: &'static str = "struct ValidationFailure";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["field", "message"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut field = None;
+        let mut message = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "field"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "message"),
+                0 => atlas_runtime::de::field(&mut map, &mut field, "field"),
+                1 => atlas_runtime::de::field(&mut map, &mut message, "message"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [field.is_none(), message.is_none()];
+        let (Some(field), Some(message)) = (field, message) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["field", "message"]),
             );
         };
-        Ok(Self {
-            field: field0,
-            message: field1,
-        })
+        Ok(Self { field, message })
     }
 }
 

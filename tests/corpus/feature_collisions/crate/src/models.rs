@@ -38,15 +38,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Party {
     const EXPECTING: &'static str = "struct Party";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["name"];
-        let mut field0 = None;
+        let mut name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "name"),
+                0 => atlas_runtime::de::field(&mut map, &mut name, "name"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { name: field0.flatten() })
+        Ok(Self { name: name.flatten() })
     }
 }
 

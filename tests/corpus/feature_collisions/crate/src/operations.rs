@@ -67,6 +67,13 @@ impl GetDefaults {
     }
 }
 
+#[cfg(feature = "default-tag")]
+impl Default for GetDefaults {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(feature = "full-tag")]
 /// `GET /everything`
 ///
@@ -119,6 +126,13 @@ impl GetEverything {
             204 => Ok(()),
             _ => unexpected_status(status, parts.headers, body),
         }
+    }
+}
+
+#[cfg(feature = "full-tag")]
+impl Default for GetEverything {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -177,6 +191,13 @@ impl GetLoose {
     }
 }
 
+#[cfg(feature = "untagged-tag")]
+impl Default for GetLoose {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(feature = "untagged")]
 /// `GET /really-loose`
 ///
@@ -229,6 +250,13 @@ impl GetReallyLoose {
             204 => Ok(()),
             _ => unexpected_status(status, parts.headers, body),
         }
+    }
+}
+
+#[cfg(feature = "untagged")]
+impl Default for GetReallyLoose {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -287,6 +315,13 @@ impl ListBackups {
     }
 }
 
+#[cfg(feature = "legacy-backup")]
+impl Default for ListBackups {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(feature = "legacy-backup-2")]
 /// `GET /backups-too`
 ///
@@ -339,6 +374,13 @@ impl ListBackupsToo {
             204 => Ok(()),
             _ => unexpected_status(status, parts.headers, body),
         }
+    }
+}
+
+#[cfg(feature = "legacy-backup-2")]
+impl Default for ListBackupsToo {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -396,5 +438,12 @@ impl ListClients {
             200 => decode_json(status, &parts.headers, body),
             _ => unexpected_status(status, parts.headers, body),
         }
+    }
+}
+
+#[cfg(feature = "client-tag")]
+impl Default for ListClients {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -87,50 +87,50 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Reading {
             "total",
             "value",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
-        let mut field6 = None;
-        let mut field7 = None;
-        let mut field8 = None;
+        let mut calibrated = None;
+        let mut id = None;
+        let mut label = None;
+        let mut ratio = None;
+        let mut sequence = None;
+        let mut serial = None;
+        let mut taken_at = None;
+        let mut total = None;
+        let mut value = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "calibrated"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "id"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "label"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "ratio"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "sequence"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "serial"),
-                6 => atlas_runtime::de::field(&mut map, &mut field6, "takenAt"),
-                7 => atlas_runtime::de::field(&mut map, &mut field7, "total"),
-                8 => atlas_runtime::de::field(&mut map, &mut field8, "value"),
+                0 => atlas_runtime::de::field(&mut map, &mut calibrated, "calibrated"),
+                1 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                2 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                3 => atlas_runtime::de::field(&mut map, &mut ratio, "ratio"),
+                4 => atlas_runtime::de::field(&mut map, &mut sequence, "sequence"),
+                5 => atlas_runtime::de::field(&mut map, &mut serial, "serial"),
+                6 => atlas_runtime::de::field(&mut map, &mut taken_at, "takenAt"),
+                7 => atlas_runtime::de::field(&mut map, &mut total, "total"),
+                8 => atlas_runtime::de::field(&mut map, &mut value, "value"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         let missing = [
-            field0.is_none(),
-            field1.is_none(),
-            field3.is_none(),
-            field4.is_none(),
-            field5.is_none(),
-            field6.is_none(),
-            field7.is_none(),
-            field8.is_none(),
+            calibrated.is_none(),
+            id.is_none(),
+            ratio.is_none(),
+            sequence.is_none(),
+            serial.is_none(),
+            taken_at.is_none(),
+            total.is_none(),
+            value.is_none(),
         ];
         let (
-            Some(field0),
-            Some(field1),
-            Some(field3),
-            Some(field4),
-            Some(field5),
-            Some(field6),
-            Some(field7),
-            Some(field8),
-        ) = (field0, field1, field3, field4, field5, field6, field7, field8) else {
+            Some(calibrated),
+            Some(id),
+            Some(ratio),
+            Some(sequence),
+            Some(serial),
+            Some(taken_at),
+            Some(total),
+            Some(value),
+        ) = (calibrated, id, ratio, sequence, serial, taken_at, total, value) else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -148,15 +148,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Reading {
             );
         };
         Ok(Self {
-            calibrated: field0,
-            id: field1,
-            label: field2.flatten(),
-            ratio: field3,
-            sequence: field4,
-            serial: field5,
-            taken_at: field6,
-            total: field7,
-            value: field8,
+            calibrated,
+            id,
+            label: label.flatten(),
+            ratio,
+            sequence,
+            serial,
+            taken_at,
+            total,
+            value,
         })
     }
 }
@@ -248,50 +248,50 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ReadingRequest {
             "total",
             "value",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
-        let mut field6 = None;
-        let mut field7 = None;
-        let mut field8 = None;
+        let mut calibrated = None;
+        let mut id = None;
+        let mut label = None;
+        let mut ratio = None;
+        let mut sequence = None;
+        let mut serial = None;
+        let mut taken_at = None;
+        let mut total = None;
+        let mut value = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "calibrated"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "id"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "label"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "ratio"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "sequence"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "serial"),
-                6 => atlas_runtime::de::field(&mut map, &mut field6, "takenAt"),
-                7 => atlas_runtime::de::field(&mut map, &mut field7, "total"),
-                8 => atlas_runtime::de::field(&mut map, &mut field8, "value"),
+                0 => atlas_runtime::de::field(&mut map, &mut calibrated, "calibrated"),
+                1 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                2 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                3 => atlas_runtime::de::field(&mut map, &mut ratio, "ratio"),
+                4 => atlas_runtime::de::field(&mut map, &mut sequence, "sequence"),
+                5 => atlas_runtime::de::field(&mut map, &mut serial, "serial"),
+                6 => atlas_runtime::de::field(&mut map, &mut taken_at, "takenAt"),
+                7 => atlas_runtime::de::field(&mut map, &mut total, "total"),
+                8 => atlas_runtime::de::field(&mut map, &mut value, "value"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         let missing = [
-            field0.is_none(),
-            field1.is_none(),
-            field3.is_none(),
-            field4.is_none(),
-            field5.is_none(),
-            field6.is_none(),
-            field7.is_none(),
-            field8.is_none(),
+            calibrated.is_none(),
+            id.is_none(),
+            ratio.is_none(),
+            sequence.is_none(),
+            serial.is_none(),
+            taken_at.is_none(),
+            total.is_none(),
+            value.is_none(),
         ];
         let (
-            Some(field0),
-            Some(field1),
-            Some(field3),
-            Some(field4),
-            Some(field5),
-            Some(field6),
-            Some(field7),
-            Some(field8),
-        ) = (field0, field1, field3, field4, field5, field6, field7, field8) else {
+            Some(calibrated),
+            Some(id),
+            Some(ratio),
+            Some(sequence),
+            Some(serial),
+            Some(taken_at),
+            Some(total),
+            Some(value),
+        ) = (calibrated, id, ratio, sequence, serial, taken_at, total, value) else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -309,15 +309,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ReadingRequest {
             );
         };
         Ok(Self {
-            calibrated: field0,
-            id: field1,
-            label: field2.flatten(),
-            ratio: field3,
-            sequence: field4,
-            serial: field5,
-            taken_at: field6,
-            total: field7,
-            value: field8,
+            calibrated,
+            id,
+            label: label.flatten(),
+            ratio,
+            sequence,
+            serial,
+            taken_at,
+            total,
+            value,
         })
     }
 }

@@ -150,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for Serial {
     }
 }
 
+/// Whether a string matches `^[a-z]+(-[a-z]+)*$` (ECMA-262).
 fn matches_label(s: &str) -> bool {
     let mut state: u16 = 0;
     for c in s.bytes() {
@@ -173,6 +174,7 @@ fn matches_label(s: &str) -> bool {
     matches!(state, 1)
 }
 
+/// Whether a string matches `^SN-[0-9]{6}$` (ECMA-262).
 fn matches_serial(s: &str) -> bool {
     let Ok(b) = <&[u8; 9]>::try_from(s.as_bytes()) else {
         return false;

@@ -210,31 +210,33 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Task {
     const EXPECTING: &'static str = "struct Task";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["drift", "permissions", "priority", "title"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
+        let mut drift = None;
+        let mut permissions = None;
+        let mut priority = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "drift"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "permissions"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "priority"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut drift, "drift"),
+                1 => atlas_runtime::de::field(&mut map, &mut permissions, "permissions"),
+                2 => atlas_runtime::de::field(&mut map, &mut priority, "priority"),
+                3 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field2.is_none(), field3.is_none()];
-        let (Some(field2), Some(field3)) = (field2, field3) else {
+        let missing = [priority.is_none(), title.is_none()];
+        let (Some(priority), Some(title)) = (priority, title) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["priority", "title"]),
             );
         };
         Ok(Self {
-            drift: field0.flatten(),
-            permissions: field1.flatten().map(atlas_runtime::de::OneOrMany::into_vec),
-            priority: field2,
-            title: field3,
+            drift: drift.flatten(),
+            permissions: permissions
+                .flatten()
+                .map(atlas_runtime::de::OneOrMany::into_vec),
+            priority,
+            title,
         })
     }
 }
@@ -453,31 +455,33 @@ impl<'de> atlas_runtime::de::FromObject<'de> for TaskRequest {
     const EXPECTING: &'static str = "struct TaskRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["drift", "permissions", "priority", "title"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
+        let mut drift = None;
+        let mut permissions = None;
+        let mut priority = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "drift"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "permissions"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "priority"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut drift, "drift"),
+                1 => atlas_runtime::de::field(&mut map, &mut permissions, "permissions"),
+                2 => atlas_runtime::de::field(&mut map, &mut priority, "priority"),
+                3 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field2.is_none(), field3.is_none()];
-        let (Some(field2), Some(field3)) = (field2, field3) else {
+        let missing = [priority.is_none(), title.is_none()];
+        let (Some(priority), Some(title)) = (priority, title) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["priority", "title"]),
             );
         };
         Ok(Self {
-            drift: field0.flatten(),
-            permissions: field1.flatten().map(atlas_runtime::de::OneOrMany::into_vec),
-            priority: field2,
-            title: field3,
+            drift: drift.flatten(),
+            permissions: permissions
+                .flatten()
+                .map(atlas_runtime::de::OneOrMany::into_vec),
+            priority,
+            title,
         })
     }
 }

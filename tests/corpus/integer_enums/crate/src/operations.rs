@@ -146,6 +146,12 @@ impl ListTasks {
     }
 }
 
+impl Default for ListTasks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The string form of a parameter that is neither a string nor an
 /// enum: a JSON string's contents, or the JSON text of anything else.
 fn param_string<T: serde::Serialize>(value: &T) -> String {

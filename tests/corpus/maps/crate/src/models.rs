@@ -67,35 +67,41 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Deployment {
             "replicasByZone",
             "settings",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
+        let mut labels = None;
+        let mut metadata = None;
+        let mut name = None;
+        let mut quotas = None;
+        let mut replicas_by_zone = None;
+        let mut settings = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "labels"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "metadata"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "name"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "quotas"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "replicasByZone"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "settings"),
+                0 => atlas_runtime::de::field(&mut map, &mut labels, "labels"),
+                1 => atlas_runtime::de::field(&mut map, &mut metadata, "metadata"),
+                2 => atlas_runtime::de::field(&mut map, &mut name, "name"),
+                3 => atlas_runtime::de::field(&mut map, &mut quotas, "quotas"),
+                4 => {
+                    atlas_runtime::de::field(
+                        &mut map,
+                        &mut replicas_by_zone,
+                        "replicasByZone",
+                    )
+                }
+                5 => atlas_runtime::de::field(&mut map, &mut settings, "settings"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none()];
-        let (Some(field0), Some(field2)) = (field0, field2) else {
+        let missing = [labels.is_none(), name.is_none()];
+        let (Some(labels), Some(name)) = (labels, name) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["labels", "name"]));
         };
         Ok(Self {
-            labels: field0,
-            metadata: field1.flatten(),
-            name: field2,
-            quotas: field3.flatten(),
-            replicas_by_zone: field4.flatten(),
-            settings: field5.flatten(),
+            labels,
+            metadata: metadata.flatten(),
+            name,
+            quotas: quotas.flatten(),
+            replicas_by_zone: replicas_by_zone.flatten(),
+            settings: settings.flatten(),
         })
     }
 }
@@ -140,23 +146,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Quota {
     const EXPECTING: &'static str = "struct Quota";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["limit", "used"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut limit = None;
+        let mut used = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "limit"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "used"),
+                0 => atlas_runtime::de::field(&mut map, &mut limit, "limit"),
+                1 => atlas_runtime::de::field(&mut map, &mut used, "used"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [limit.is_none()];
+        let (Some(limit),) = (limit,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["limit"]));
         };
         Ok(Self {
-            limit: field0,
-            used: field1.flatten(),
+            limit,
+            used: used.flatten(),
         })
     }
 }

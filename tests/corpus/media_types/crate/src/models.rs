@@ -35,19 +35,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Problem {
     const EXPECTING: &'static str = "struct Problem";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["status", "title"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut status = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "status"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut status, "status"),
+                1 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            status: field0.flatten(),
-            title: field1.flatten(),
+            status: status.flatten(),
+            title: title.flatten(),
         })
     }
 }
@@ -100,19 +100,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Receipt {
     const EXPECTING: &'static str = "struct Receipt";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["size"];
-        let mut field0 = None;
+        let mut size = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "size"),
+                0 => atlas_runtime::de::field(&mut map, &mut size, "size"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [size.is_none()];
+        let (Some(size),) = (size,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["size"]));
         };
-        Ok(Self { size: field0 })
+        Ok(Self { size })
     }
 }
 
@@ -156,21 +156,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Report {
     const EXPECTING: &'static str = "struct Report";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["id", "title"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut id = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "id"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                1 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [id.is_none(), title.is_none()];
+        let (Some(id), Some(title)) = (id, title) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["id", "title"]));
         };
-        Ok(Self { id: field0, title: field1 })
+        Ok(Self { id, title })
     }
 }
 

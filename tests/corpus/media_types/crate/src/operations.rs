@@ -317,6 +317,12 @@ impl ListSummaries {
     }
 }
 
+impl Default for ListSummaries {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `PUT /exports/{reportId}`
 ///
 /// Speaks `application/vnd.reports.receipt+json`.

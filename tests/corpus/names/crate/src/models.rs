@@ -33,15 +33,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Café {
     const EXPECTING: &'static str = "struct Café";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["crème"];
-        let mut field0 = None;
+        let mut crème = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "crème"),
+                0 => atlas_runtime::de::field(&mut map, &mut crème, "crème"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { crème: field0.flatten() })
+        Ok(Self { crème: crème.flatten() })
     }
 }
 
@@ -118,38 +118,38 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Entry {
             "type",
             "名前",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
-        let mut field6 = None;
+        let mut self_2 = None;
+        let mut café = None;
+        let mut größe = None;
+        let mut mood = None;
+        let mut self_ = None;
+        let mut type_ = None;
+        let mut 名前 = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "Self"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "café"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "größe"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "mood"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "self"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "type"),
-                6 => atlas_runtime::de::field(&mut map, &mut field6, "名前"),
+                0 => atlas_runtime::de::field(&mut map, &mut self_2, "Self"),
+                1 => atlas_runtime::de::field(&mut map, &mut café, "café"),
+                2 => atlas_runtime::de::field(&mut map, &mut größe, "größe"),
+                3 => atlas_runtime::de::field(&mut map, &mut mood, "mood"),
+                4 => atlas_runtime::de::field(&mut map, &mut self_, "self"),
+                5 => atlas_runtime::de::field(&mut map, &mut type_, "type"),
+                6 => atlas_runtime::de::field(&mut map, &mut 名前, "名前"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field4.is_none()];
-        let (Some(field4),) = (field4,) else {
+        let missing = [self_.is_none()];
+        let (Some(self_),) = (self_,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["self"]));
         };
         Ok(Self {
-            self_2: field0.flatten(),
-            café: field1.flatten(),
-            größe: field2.flatten(),
-            mood: field3.flatten(),
-            self_: field4,
-            type_: field5.flatten(),
-            名前: field6.flatten(),
+            self_2: self_2.flatten(),
+            café: café.flatten(),
+            größe: größe.flatten(),
+            mood: mood.flatten(),
+            self_,
+            type_: type_.flatten(),
+            名前: 名前.flatten(),
         })
     }
 }

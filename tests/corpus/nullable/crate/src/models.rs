@@ -33,19 +33,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Resolution {
     const EXPECTING: &'static str = "struct Resolution";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["reason"];
-        let mut field0 = None;
+        let mut reason = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "reason"),
+                0 => atlas_runtime::de::field(&mut map, &mut reason, "reason"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [reason.is_none()];
+        let (Some(reason),) = (reason,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["reason"]));
         };
-        Ok(Self { reason: field0 })
+        Ok(Self { reason })
     }
 }
 
@@ -87,19 +87,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ResolutionRequest {
     const EXPECTING: &'static str = "struct ResolutionRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["reason"];
-        let mut field0 = None;
+        let mut reason = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "reason"),
+                0 => atlas_runtime::de::field(&mut map, &mut reason, "reason"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [reason.is_none()];
+        let (Some(reason),) = (reason,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["reason"]));
         };
-        Ok(Self { reason: field0 })
+        Ok(Self { reason })
     }
 }
 
@@ -169,26 +169,27 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Ticket {
             "title",
             "watchers",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
+        let mut assignee = None;
+        let mut due_date = None;
+        let mut estimate = None;
+        let mut resolution = None;
+        let mut title = None;
+        let mut watchers = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "assignee"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "dueDate"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "estimate"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "resolution"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "title"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "watchers"),
+                0 => atlas_runtime::de::field(&mut map, &mut assignee, "assignee"),
+                1 => atlas_runtime::de::field(&mut map, &mut due_date, "dueDate"),
+                2 => atlas_runtime::de::field(&mut map, &mut estimate, "estimate"),
+                3 => atlas_runtime::de::field(&mut map, &mut resolution, "resolution"),
+                4 => atlas_runtime::de::field(&mut map, &mut title, "title"),
+                5 => atlas_runtime::de::field(&mut map, &mut watchers, "watchers"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none(), field4.is_none()];
-        let (Some(field0), Some(field2), Some(field4)) = (field0, field2, field4) else {
+        let missing = [assignee.is_none(), estimate.is_none(), title.is_none()];
+        let (Some(assignee), Some(estimate), Some(title)) = (assignee, estimate, title)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -197,12 +198,12 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Ticket {
             );
         };
         Ok(Self {
-            assignee: field0,
-            due_date: field1,
-            estimate: field2,
-            resolution: field3,
-            title: field4,
-            watchers: field5,
+            assignee,
+            due_date,
+            estimate,
+            resolution,
+            title,
+            watchers,
         })
     }
 }
@@ -273,26 +274,27 @@ impl<'de> atlas_runtime::de::FromObject<'de> for TicketRequest {
             "title",
             "watchers",
         ];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
-        let mut field5 = None;
+        let mut assignee = None;
+        let mut due_date = None;
+        let mut estimate = None;
+        let mut resolution = None;
+        let mut title = None;
+        let mut watchers = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "assignee"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "dueDate"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "estimate"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "resolution"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "title"),
-                5 => atlas_runtime::de::field(&mut map, &mut field5, "watchers"),
+                0 => atlas_runtime::de::field(&mut map, &mut assignee, "assignee"),
+                1 => atlas_runtime::de::field(&mut map, &mut due_date, "dueDate"),
+                2 => atlas_runtime::de::field(&mut map, &mut estimate, "estimate"),
+                3 => atlas_runtime::de::field(&mut map, &mut resolution, "resolution"),
+                4 => atlas_runtime::de::field(&mut map, &mut title, "title"),
+                5 => atlas_runtime::de::field(&mut map, &mut watchers, "watchers"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none(), field4.is_none()];
-        let (Some(field0), Some(field2), Some(field4)) = (field0, field2, field4) else {
+        let missing = [assignee.is_none(), estimate.is_none(), title.is_none()];
+        let (Some(assignee), Some(estimate), Some(title)) = (assignee, estimate, title)
+        else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -301,12 +303,12 @@ impl<'de> atlas_runtime::de::FromObject<'de> for TicketRequest {
             );
         };
         Ok(Self {
-            assignee: field0,
-            due_date: field1,
-            estimate: field2,
-            resolution: field3,
-            title: field4,
-            watchers: field5,
+            assignee,
+            due_date,
+            estimate,
+            resolution,
+            title,
+            watchers,
         })
     }
 }

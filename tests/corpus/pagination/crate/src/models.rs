@@ -35,24 +35,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Book {
     const EXPECTING: &'static str = "struct Book";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["isbn", "title"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut isbn = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "isbn"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut isbn, "isbn"),
+                1 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [isbn.is_none(), title.is_none()];
+        let (Some(isbn), Some(title)) = (isbn, title) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["isbn", "title"]));
         };
-        Ok(Self {
-            isbn: field0,
-            title: field1,
-        })
+        Ok(Self { isbn, title })
     }
 }
 
@@ -94,19 +91,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CatalogError {
     const EXPECTING: &'static str = "struct CatalogError";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["reason"];
-        let mut field0 = None;
+        let mut reason = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "reason"),
+                0 => atlas_runtime::de::field(&mut map, &mut reason, "reason"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [reason.is_none()];
+        let (Some(reason),) = (reason,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["reason"]));
         };
-        Ok(Self { reason: field0 })
+        Ok(Self { reason })
     }
 }
 
@@ -164,19 +161,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PaginatedBooks {
     const EXPECTING: &'static str = "struct PaginatedBooks";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["results", "totalCount"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut results = None;
+        let mut total_count = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "results"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "totalCount"),
+                0 => atlas_runtime::de::field(&mut map, &mut results, "results"),
+                1 => atlas_runtime::de::field(&mut map, &mut total_count, "totalCount"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            results: field0.flatten(),
-            total_count: field1.flatten(),
+            results: results.flatten(),
+            total_count: total_count.flatten(),
         })
     }
 }

@@ -58,34 +58,34 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Account {
     const EXPECTING: &'static str = "struct Account";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["createdAt", "displayName", "handle", "id", "role"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
-        let mut field4 = None;
+        let mut created_at = None;
+        let mut display_name = None;
+        let mut handle = None;
+        let mut id = None;
+        let mut role = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "createdAt"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "displayName"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "handle"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "id"),
-                4 => atlas_runtime::de::field(&mut map, &mut field4, "role"),
+                0 => atlas_runtime::de::field(&mut map, &mut created_at, "createdAt"),
+                1 => atlas_runtime::de::field(&mut map, &mut display_name, "displayName"),
+                2 => atlas_runtime::de::field(&mut map, &mut handle, "handle"),
+                3 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                4 => atlas_runtime::de::field(&mut map, &mut role, "role"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field2.is_none(), field3.is_none(), field4.is_none()];
-        let (Some(field2), Some(field3), Some(field4)) = (field2, field3, field4) else {
+        let missing = [handle.is_none(), id.is_none(), role.is_none()];
+        let (Some(handle), Some(id), Some(role)) = (handle, id, role) else {
             return Err(
                 atlas_runtime::de::missing_field(&missing, &["handle", "id", "role"]),
             );
         };
         Ok(Self {
-            created_at: field0.flatten(),
-            display_name: field1.flatten(),
-            handle: field2,
-            id: field3,
-            role: field4,
+            created_at: created_at.flatten(),
+            display_name: display_name.flatten(),
+            handle,
+            id,
+            role,
         })
     }
 }
@@ -151,22 +151,22 @@ impl<'de> atlas_runtime::de::FromObject<'de> for AccountRequest {
     const EXPECTING: &'static str = "struct AccountRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["displayName", "handle", "password", "role"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
+        let mut display_name = None;
+        let mut handle = None;
+        let mut password = None;
+        let mut role = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "displayName"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "handle"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "password"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "role"),
+                0 => atlas_runtime::de::field(&mut map, &mut display_name, "displayName"),
+                1 => atlas_runtime::de::field(&mut map, &mut handle, "handle"),
+                2 => atlas_runtime::de::field(&mut map, &mut password, "password"),
+                3 => atlas_runtime::de::field(&mut map, &mut role, "role"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none(), field2.is_none(), field3.is_none()];
-        let (Some(field1), Some(field2), Some(field3)) = (field1, field2, field3) else {
+        let missing = [handle.is_none(), password.is_none(), role.is_none()];
+        let (Some(handle), Some(password), Some(role)) = (handle, password, role) else {
             return Err(
                 atlas_runtime::de::missing_field(
                     &missing,
@@ -175,10 +175,10 @@ impl<'de> atlas_runtime::de::FromObject<'de> for AccountRequest {
             );
         };
         Ok(Self {
-            display_name: field0.flatten(),
-            handle: field1,
-            password: field2,
-            role: field3,
+            display_name: display_name.flatten(),
+            handle,
+            password,
+            role,
         })
     }
 }

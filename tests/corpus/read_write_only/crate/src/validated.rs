@@ -150,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for Handle {
     }
 }
 
+/// Whether a string matches `^acc_[a-z0-9]{8}$` (ECMA-262).
 fn matches_account_id(s: &str) -> bool {
     let Ok(b) = <&[u8; 12]>::try_from(s.as_bytes()) else {
         return false;
@@ -160,6 +161,7 @@ fn matches_account_id(s: &str) -> bool {
             .fold(true, |ok, &c| ok & matches!(c, b'0'..= b'9' | b'a'..= b'z'))
 }
 
+/// Whether a string matches `^[a-z][a-z0-9_]{2,15}$` (ECMA-262).
 fn matches_handle(s: &str) -> bool {
     let mut it = s.bytes();
     let mut c = it.next();

@@ -35,23 +35,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Comment {
     const EXPECTING: &'static str = "struct Comment";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["text", "thread"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut text = None;
+        let mut thread = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "text"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "thread"),
+                0 => atlas_runtime::de::field(&mut map, &mut text, "text"),
+                1 => atlas_runtime::de::field(&mut map, &mut thread, "thread"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [text.is_none()];
+        let (Some(text),) = (text,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["text"]));
         };
         Ok(Self {
-            text: field0,
-            thread: field1.flatten(),
+            text,
+            thread: thread.flatten(),
         })
     }
 }
@@ -94,15 +94,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CommentThread {
     const EXPECTING: &'static str = "struct CommentThread";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["replies"];
-        let mut field0 = None;
+        let mut replies = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "replies"),
+                0 => atlas_runtime::de::field(&mut map, &mut replies, "replies"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { replies: field0.flatten() })
+        Ok(Self { replies: replies.flatten() })
     }
 }
 
@@ -155,29 +155,29 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Folder {
     const EXPECTING: &'static str = "struct Folder";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["name", "parent", "pinned", "subfolders"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
-        let mut field3 = None;
+        let mut name = None;
+        let mut parent = None;
+        let mut pinned = None;
+        let mut subfolders = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "name"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "parent"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "pinned"),
-                3 => atlas_runtime::de::field(&mut map, &mut field3, "subfolders"),
+                0 => atlas_runtime::de::field(&mut map, &mut name, "name"),
+                1 => atlas_runtime::de::field(&mut map, &mut parent, "parent"),
+                2 => atlas_runtime::de::field(&mut map, &mut pinned, "pinned"),
+                3 => atlas_runtime::de::field(&mut map, &mut subfolders, "subfolders"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
         Ok(Self {
-            name: field0,
-            parent: field1.flatten(),
-            pinned: field2.flatten(),
-            subfolders: field3.flatten(),
+            name,
+            parent: parent.flatten(),
+            pinned: pinned.flatten(),
+            subfolders: subfolders.flatten(),
         })
     }
 }
@@ -222,23 +222,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Member {
     const EXPECTING: &'static str = "struct Member";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["handle", "team"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut handle = None;
+        let mut team = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "handle"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "team"),
+                0 => atlas_runtime::de::field(&mut map, &mut handle, "handle"),
+                1 => atlas_runtime::de::field(&mut map, &mut team, "team"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [handle.is_none()];
+        let (Some(handle),) = (handle,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["handle"]));
         };
         Ok(Self {
-            handle: field0,
-            team: field1.flatten(),
+            handle,
+            team: team.flatten(),
         })
     }
 }
@@ -283,24 +283,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Team {
     const EXPECTING: &'static str = "struct Team";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["lead", "name"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut lead = None;
+        let mut name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "lead"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "name"),
+                0 => atlas_runtime::de::field(&mut map, &mut lead, "lead"),
+                1 => atlas_runtime::de::field(&mut map, &mut name, "name"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none()];
-        let (Some(field1),) = (field1,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
-        Ok(Self {
-            lead: field0.flatten(),
-            name: field1,
-        })
+        Ok(Self { lead: lead.flatten(), name })
     }
 }
 

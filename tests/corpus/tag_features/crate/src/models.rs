@@ -43,23 +43,23 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Driver {
     const EXPECTING: &'static str = "struct Driver";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["lastSeen", "name"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut last_seen = None;
+        let mut name = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "lastSeen"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "name"),
+                0 => atlas_runtime::de::field(&mut map, &mut last_seen, "lastSeen"),
+                1 => atlas_runtime::de::field(&mut map, &mut name, "name"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none()];
-        let (Some(field1),) = (field1,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
         Ok(Self {
-            last_seen: field0.flatten(),
-            name: field1,
+            last_seen: last_seen.flatten(),
+            name,
         })
     }
 }
@@ -107,19 +107,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Engine {
     const EXPECTING: &'static str = "struct Engine";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["fuel"];
-        let mut field0 = None;
+        let mut fuel = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "fuel"),
+                0 => atlas_runtime::de::field(&mut map, &mut fuel, "fuel"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [fuel.is_none()];
+        let (Some(fuel),) = (fuel,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["fuel"]));
         };
-        Ok(Self { fuel: field0 })
+        Ok(Self { fuel })
     }
 }
 
@@ -250,21 +250,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Position {
     const EXPECTING: &'static str = "struct Position";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["lat", "lon"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut lat = None;
+        let mut lon = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "lat"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "lon"),
+                0 => atlas_runtime::de::field(&mut map, &mut lat, "lat"),
+                1 => atlas_runtime::de::field(&mut map, &mut lon, "lon"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [lat.is_none(), lon.is_none()];
+        let (Some(lat), Some(lon)) = (lat, lon) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["lat", "lon"]));
         };
-        Ok(Self { lat: field0, lon: field1 })
+        Ok(Self { lat, lon })
     }
 }
 
@@ -320,26 +320,26 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Vehicle {
     const EXPECTING: &'static str = "struct Vehicle";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["engine", "position", "vin"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut engine = None;
+        let mut position = None;
+        let mut vin = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "engine"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "position"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "vin"),
+                0 => atlas_runtime::de::field(&mut map, &mut engine, "engine"),
+                1 => atlas_runtime::de::field(&mut map, &mut position, "position"),
+                2 => atlas_runtime::de::field(&mut map, &mut vin, "vin"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field1.is_none(), field2.is_none()];
-        let (Some(field1), Some(field2)) = (field1, field2) else {
+        let missing = [position.is_none(), vin.is_none()];
+        let (Some(position), Some(vin)) = (position, vin) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["position", "vin"]));
         };
         Ok(Self {
-            engine: field0.flatten(),
-            position: field1,
-            vin: field2,
+            engine: engine.flatten(),
+            position,
+            vin,
         })
     }
 }

@@ -91,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for Vin {
 }
 
 #[cfg(feature = "vehicles")]
+/// Whether a string matches `^[A-HJ-NPR-Z0-9]{17}$` (ECMA-262).
 fn matches_vin(s: &str) -> bool {
     let Ok(b) = <&[u8; 17]>::try_from(s.as_bytes()) else {
         return false;

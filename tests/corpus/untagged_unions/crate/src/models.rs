@@ -39,24 +39,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ById {
     const EXPECTING: &'static str = "struct ById";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["id", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut id = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "id"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                1 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [id.is_none()];
+        let (Some(id),) = (id,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["id"]));
         };
-        Ok(Self {
-            id: field0,
-            note: field1.flatten(),
-        })
+        Ok(Self { id, note: note.flatten() })
     }
 }
 
@@ -124,24 +121,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ByIdRequest {
     const EXPECTING: &'static str = "struct ByIdRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["id", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut id = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "id"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut id, "id"),
+                1 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [id.is_none()];
+        let (Some(id),) = (id,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["id"]));
         };
-        Ok(Self {
-            id: field0,
-            note: field1.flatten(),
-        })
+        Ok(Self { id, note: note.flatten() })
     }
 }
 
@@ -209,24 +203,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ByName {
     const EXPECTING: &'static str = "struct ByName";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["name", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut name = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "name"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut name, "name"),
+                1 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
-        Ok(Self {
-            name: field0,
-            note: field1.flatten(),
-        })
+        Ok(Self { name, note: note.flatten() })
     }
 }
 
@@ -294,24 +285,21 @@ impl<'de> atlas_runtime::de::FromObject<'de> for ByNameRequest {
     const EXPECTING: &'static str = "struct ByNameRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["name", "note"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut name = None;
+        let mut note = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "name"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "note"),
+                0 => atlas_runtime::de::field(&mut map, &mut name, "name"),
+                1 => atlas_runtime::de::field(&mut map, &mut note, "note"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [name.is_none()];
+        let (Some(name),) = (name,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["name"]));
         };
-        Ok(Self {
-            name: field0,
-            note: field1.flatten(),
-        })
+        Ok(Self { name, note: note.flatten() })
     }
 }
 
@@ -459,19 +447,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Email {
     const EXPECTING: &'static str = "struct Email";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["address", "label"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut address = None;
+        let mut label = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "address"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "label"),
+                0 => atlas_runtime::de::field(&mut map, &mut address, "address"),
+                1 => atlas_runtime::de::field(&mut map, &mut label, "label"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            address: field0.flatten(),
-            label: field1.flatten(),
+            address: address.flatten(),
+            label: label.flatten(),
         })
     }
 }
@@ -540,19 +528,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for EmailRequest {
     const EXPECTING: &'static str = "struct EmailRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["address", "label"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut address = None;
+        let mut label = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "address"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "label"),
+                0 => atlas_runtime::de::field(&mut map, &mut address, "address"),
+                1 => atlas_runtime::de::field(&mut map, &mut label, "label"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            address: field0.flatten(),
-            label: field1.flatten(),
+            address: address.flatten(),
+            label: label.flatten(),
         })
     }
 }
@@ -619,15 +607,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Left {
     const EXPECTING: &'static str = "struct Left";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["side"];
-        let mut field0 = None;
+        let mut side = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "side"),
+                0 => atlas_runtime::de::field(&mut map, &mut side, "side"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { side: field0.flatten() })
+        Ok(Self { side: side.flatten() })
     }
 }
 
@@ -807,19 +795,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Phone {
     const EXPECTING: &'static str = "struct Phone";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["label", "number"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut label = None;
+        let mut number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "label"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "number"),
+                0 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                1 => atlas_runtime::de::field(&mut map, &mut number, "number"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            label: field0.flatten(),
-            number: field1.flatten(),
+            label: label.flatten(),
+            number: number.flatten(),
         })
     }
 }
@@ -889,19 +877,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PhoneRequest {
     const EXPECTING: &'static str = "struct PhoneRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["label", "number"];
-        let mut field0 = None;
-        let mut field1 = None;
+        let mut label = None;
+        let mut number = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "label"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "number"),
+                0 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                1 => atlas_runtime::de::field(&mut map, &mut number, "number"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
         Ok(Self {
-            label: field0.flatten(),
-            number: field1.flatten(),
+            label: label.flatten(),
+            number: number.flatten(),
         })
     }
 }
@@ -972,26 +960,26 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Post {
     const EXPECTING: &'static str = "struct Post";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["city", "label", "street"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut city = None;
+        let mut label = None;
+        let mut street = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "city"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "label"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "street"),
+                0 => atlas_runtime::de::field(&mut map, &mut city, "city"),
+                1 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                2 => atlas_runtime::de::field(&mut map, &mut street, "street"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none()];
-        let (Some(field0), Some(field2)) = (field0, field2) else {
+        let missing = [city.is_none(), street.is_none()];
+        let (Some(city), Some(street)) = (city, street) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["city", "street"]));
         };
         Ok(Self {
-            city: field0,
-            label: field1.flatten(),
-            street: field2,
+            city,
+            label: label.flatten(),
+            street,
         })
     }
 }
@@ -1068,26 +1056,26 @@ impl<'de> atlas_runtime::de::FromObject<'de> for PostRequest {
     const EXPECTING: &'static str = "struct PostRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["city", "label", "street"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut city = None;
+        let mut label = None;
+        let mut street = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "city"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "label"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "street"),
+                0 => atlas_runtime::de::field(&mut map, &mut city, "city"),
+                1 => atlas_runtime::de::field(&mut map, &mut label, "label"),
+                2 => atlas_runtime::de::field(&mut map, &mut street, "street"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field2.is_none()];
-        let (Some(field0), Some(field2)) = (field0, field2) else {
+        let missing = [city.is_none(), street.is_none()];
+        let (Some(city), Some(street)) = (city, street) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["city", "street"]));
         };
         Ok(Self {
-            city: field0,
-            label: field1.flatten(),
-            street: field2,
+            city,
+            label: label.flatten(),
+            street,
         })
     }
 }
@@ -1291,15 +1279,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Right {
     const EXPECTING: &'static str = "struct Right";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["side"];
-        let mut field0 = None;
+        let mut side = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "side"),
+                0 => atlas_runtime::de::field(&mut map, &mut side, "side"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { side: field0.flatten() })
+        Ok(Self { side: side.flatten() })
     }
 }
 

@@ -127,6 +127,12 @@ impl ListTags {
     }
 }
 
+impl Default for ListTags {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `POST /lookups`
 ///
 /// Speaks `application/json`.

@@ -88,6 +88,7 @@ impl atlas_runtime::fit::Conform for Number {
     }
 }
 
+/// Whether a string matches `^\+[0-9]{6,15}$` (ECMA-262).
 fn matches_number(s: &str) -> bool {
     let mut it = s.bytes();
     let mut c = it.next();

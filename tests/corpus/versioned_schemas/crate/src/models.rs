@@ -33,19 +33,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Car {
     const EXPECTING: &'static str = "struct Car";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["model"];
-        let mut field0 = None;
+        let mut model = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "model"),
+                0 => atlas_runtime::de::field(&mut map, &mut model, "model"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [model.is_none()];
+        let (Some(model),) = (model,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["model"]));
         };
-        Ok(Self { model: field0 })
+        Ok(Self { model })
     }
 }
 
@@ -87,19 +87,19 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CarRequest {
     const EXPECTING: &'static str = "struct CarRequest";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["model"];
-        let mut field0 = None;
+        let mut model = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "model"),
+                0 => atlas_runtime::de::field(&mut map, &mut model, "model"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none()];
-        let (Some(field0),) = (field0,) else {
+        let missing = [model.is_none()];
+        let (Some(model),) = (model,) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["model"]));
         };
-        Ok(Self { model: field0 })
+        Ok(Self { model })
     }
 }
 
@@ -145,26 +145,26 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CarV2 {
     const EXPECTING: &'static str = "struct CarV2";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["make", "model", "seats"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut make = None;
+        let mut model = None;
+        let mut seats = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "make"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "model"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "seats"),
+                0 => atlas_runtime::de::field(&mut map, &mut make, "make"),
+                1 => atlas_runtime::de::field(&mut map, &mut model, "model"),
+                2 => atlas_runtime::de::field(&mut map, &mut seats, "seats"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [make.is_none(), model.is_none()];
+        let (Some(make), Some(model)) = (make, model) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["make", "model"]));
         };
         Ok(Self {
-            make: field0,
-            model: field1,
-            seats: field2.flatten(),
+            make,
+            model,
+            seats: seats.flatten(),
         })
     }
 }
@@ -211,26 +211,26 @@ impl<'de> atlas_runtime::de::FromObject<'de> for CarV2Request {
     const EXPECTING: &'static str = "struct CarV2Request";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["make", "model", "seats"];
-        let mut field0 = None;
-        let mut field1 = None;
-        let mut field2 = None;
+        let mut make = None;
+        let mut model = None;
+        let mut seats = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "make"),
-                1 => atlas_runtime::de::field(&mut map, &mut field1, "model"),
-                2 => atlas_runtime::de::field(&mut map, &mut field2, "seats"),
+                0 => atlas_runtime::de::field(&mut map, &mut make, "make"),
+                1 => atlas_runtime::de::field(&mut map, &mut model, "model"),
+                2 => atlas_runtime::de::field(&mut map, &mut seats, "seats"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        let missing = [field0.is_none(), field1.is_none()];
-        let (Some(field0), Some(field1)) = (field0, field1) else {
+        let missing = [make.is_none(), model.is_none()];
+        let (Some(make), Some(model)) = (make, model) else {
             return Err(atlas_runtime::de::missing_field(&missing, &["make", "model"]));
         };
         Ok(Self {
-            make: field0,
-            model: field1,
-            seats: field2.flatten(),
+            make,
+            model,
+            seats: seats.flatten(),
         })
     }
 }
@@ -273,15 +273,15 @@ impl<'de> atlas_runtime::de::FromObject<'de> for Problem {
     const EXPECTING: &'static str = "struct Problem";
     fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         const FIELDS: &[&str] = &["title"];
-        let mut field0 = None;
+        let mut title = None;
         while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))?
         {
             match index {
-                0 => atlas_runtime::de::field(&mut map, &mut field0, "title"),
+                0 => atlas_runtime::de::field(&mut map, &mut title, "title"),
                 _ => atlas_runtime::de::skip(&mut map),
             }?;
         }
-        Ok(Self { title: field0.flatten() })
+        Ok(Self { title: title.flatten() })
     }
 }
 
