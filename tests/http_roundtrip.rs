@@ -119,7 +119,7 @@ async fn each_documented_error_status_is_decoded_into_a_typed_api_error() {
             } => {
                 assert_eq!(got.as_u16(), status);
                 let expected: ApiError = serde_json::from_value(example).unwrap();
-                assert_eq!(body, expected, "{status}");
+                assert_eq!(*body, expected, "{status}");
                 assert_eq!(body.error, i32::from(status));
                 assert!(!body.error_code.is_empty());
                 assert_eq!(headers[header::CONTENT_TYPE], ERROR_MEDIA_TYPE);

@@ -156,7 +156,7 @@ async fn prefer_code_404_and_500_decode_into_the_typed_api_error() {
         let expected: ApiError =
             serde_json::from_value(support::documented_example(&status.to_string())).unwrap();
         match error {
-            Error::Api { body, .. } => assert_eq!(body, expected, "{status}"),
+            Error::Api { body, .. } => assert_eq!(*body, expected, "{status}"),
             other => panic!("{status}: expected Error::Api, got {other:?}"),
         }
     }

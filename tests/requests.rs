@@ -172,7 +172,7 @@ fn documented_404_body_is_a_typed_api_error_that_is_not_retryable() {
             headers,
         } => {
             assert_eq!(status, StatusCode::NOT_FOUND);
-            assert_eq!(body, documented_error(404));
+            assert_eq!(*body, documented_error(404));
             assert_eq!(body.error, 404);
             assert_eq!(body.error_code, "RESOURCE_NOT_FOUND");
             assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -272,7 +272,7 @@ fn enveloped_404_is_an_api_error_with_the_inner_status() {
     match error {
         Error::Api { status, body, .. } => {
             assert_eq!(status, StatusCode::NOT_FOUND);
-            assert_eq!(body, documented_error(404));
+            assert_eq!(*body, documented_error(404));
         }
         other => panic!("expected Error::Api, got {other:?}"),
     }

@@ -323,7 +323,7 @@ proptest! {
         let decoded = match result {
             Err(Error::Api { status: got, body: decoded, .. }) => {
                 prop_assert_eq!(got.as_u16(), status);
-                decoded
+                *decoded
             }
             other => return Err(TestCaseError::fail(format!("expected Error::Api, got {other:?}"))),
         };

@@ -135,7 +135,9 @@ impl Code {
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
-    pub location: Location,
+    /// Boxed: a diagnostic travels in `Result`s, and unboxed it makes every
+    /// `Err` over clippy's `result_large_err` size.
+    pub location: Box<Location>,
     pub message: String,
     /// An extra line of advice ("did you mean ...").
     pub help: Option<String>,
@@ -146,7 +148,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
-            location,
+            location: Box::new(location),
             message: message.into(),
             help: None,
         }
@@ -156,7 +158,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             code,
-            location,
+            location: Box::new(location),
             message: message.into(),
             help: None,
         }

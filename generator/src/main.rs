@@ -253,7 +253,7 @@ fn selection_in_config(mut failure: Failure, config: &Path) -> Failure {
         if let Some(offset) = text.find(&format!("\"{wanted}\"")) {
             let mut loc = atlasgen::diag::Location::new(config.display().to_string(), "");
             loc.line = Some(atlasgen::config::line_col(&text, offset));
-            d.location = loc;
+            *d.location = loc;
         }
     }
     failure
@@ -462,7 +462,7 @@ fn extract_cmd(args: ExtractArgs) -> Result<u8, Failure> {
             )),
             Err(d) => warnings.push(atlasgen::Diagnostic::warning(
                 d.code,
-                d.location,
+                *d.location,
                 format!("cannot check the generator config's pins: {}", d.message),
             )),
         }

@@ -138,10 +138,12 @@ pub enum Error<E> {
     Api {
         /// The response status.
         status: StatusCode,
-        /// The decoded error body.
-        body: E,
+        /// The decoded error body (boxed, as are the headers: they keep every
+        /// `Result` of this error small, so callers' own `Result`s stay cheap
+        /// to move and clippy's `result_large_err` stays quiet).
+        body: Box<E>,
         /// The response headers.
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
     },
     /// The body could not be decoded as the documented type: bytes kept.
     Undecodable {
@@ -160,7 +162,7 @@ pub enum Error<E> {
         /// The response status.
         status: StatusCode,
         /// The response headers.
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
         /// The body exactly as received.
         body: Bytes,
     },
@@ -169,7 +171,7 @@ pub enum Error<E> {
         /// The response status.
         status: StatusCode,
         /// The response headers.
-        headers: HeaderMap,
+        headers: Box<HeaderMap>,
         /// The body exactly as received.
         body: Bytes,
     },
@@ -248,7 +250,7 @@ impl<E> Error<E> {
                 headers,
             } => Error::Api {
                 status,
-                body: f(body),
+                body: Box::new(f(*body)),
                 headers,
             },
             Error::Undecodable {
@@ -604,10 +606,10 @@ mod tests {
     fn api(status: u16) -> Error<ApiError> {
         Error::Api {
             status: StatusCode::from_u16(status).unwrap(),
-            body: ApiError {
+            body: Box::new(ApiError {
                 detail: "nope".into(),
-            },
-            headers: HeaderMap::new(),
+            }),
+            headers: Box::new(HeaderMap::new()),
         }
     }
 
@@ -623,7 +625,7 @@ mod tests {
     fn unexpected(status: u16) -> Error<ApiError> {
         Error::UnexpectedStatus {
             status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
+            headers: Box::new(HeaderMap::new()),
             body: Bytes::from_static(b"teapot"),
         }
     }
@@ -696,7 +698,7 @@ mod tests {
         headers.insert("x-request-id", "abc123".parse().unwrap());
         let error: Error<ApiError> = Error::UnexpectedStatus {
             status: StatusCode::UNAUTHORIZED,
-            headers: headers.clone(),
+            headers: Box::new(headers.clone()),
             body: Bytes::new(),
         };
         let shown = format!("{error:?}");
@@ -705,10 +707,10 @@ mod tests {
         assert!(shown.contains("abc123"), "{shown}");
         let api: Error<ApiError> = Error::Api {
             status: StatusCode::UNAUTHORIZED,
-            body: ApiError {
+            body: Box::new(ApiError {
                 detail: "no".into(),
-            },
-            headers,
+            }),
+            headers: Box::new(headers),
         };
         assert!(!format!("{api:?}").contains("s3cret"));
     }
@@ -718,7 +720,7 @@ mod tests {
         let body = vec![b'a'; 10 * 1024];
         let error: Error<ApiError> = Error::UnexpectedStatus {
             status: StatusCode::BAD_GATEWAY,
-            headers: HeaderMap::new(),
+            headers: Box::new(HeaderMap::new()),
             body: Bytes::from(body),
         };
         let shown = format!("{error:?}");

@@ -137,7 +137,7 @@ mod tests {
             if n == 2 {
                 Err(Error::UnexpectedStatus {
                     status: http::StatusCode::BAD_GATEWAY,
-                    headers: http::HeaderMap::new(),
+                    headers: Box::new(http::HeaderMap::new()),
                     body: bytes::Bytes::new(),
                 })
             } else {

@@ -51,8 +51,8 @@ pub fn decode_error<E: DeserializeOwned, T>(
     match decode_json::<E, E>(status, &headers, body) {
         Ok(body) => Err(Error::Api {
             status,
-            body,
-            headers,
+            body: Box::new(body),
+            headers: Box::new(headers),
         }),
         Err(error) => Err(error),
     }
@@ -81,7 +81,7 @@ pub fn error_status<T, E>(
 ) -> Result<T, Error<E>> {
     Err(Error::Status {
         status,
-        headers,
+        headers: Box::new(headers),
         body,
     })
 }
@@ -94,7 +94,7 @@ pub fn unexpected_status<T, E>(
 ) -> Result<T, Error<E>> {
     Err(Error::UnexpectedStatus {
         status,
-        headers,
+        headers: Box::new(headers),
         body,
     })
 }
@@ -395,13 +395,13 @@ mod tests {
             } => {
                 assert_eq!(status, StatusCode::NOT_FOUND);
                 assert_eq!(
-                    body,
+                    *body,
                     ApiError {
                         error: 404,
                         detail: "No group".into()
                     }
                 );
-                assert_eq!(headers, json_headers());
+                assert_eq!(*headers, json_headers());
             }
             other => panic!("expected Api, got {other:?}"),
         }

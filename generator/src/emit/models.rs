@@ -388,10 +388,18 @@ pub(super) fn union_def(
         .variants
         .iter()
         .map(|v| {
-            if v.tags.is_empty() {
-                String::new()
-            } else {
+            if !v.tags.is_empty() {
                 format!(" Selected by `{}`.", v.tags.join("`, `"))
+            } else if u.by_status {
+                format!(
+                    " The `{}` body, for the statuses that document it.",
+                    v.ty.key()
+                )
+            } else {
+                format!(
+                    " A value that fits `{}` best (see `atlas_runtime::fit`).",
+                    v.ty.key()
+                )
             }
         })
         .collect();

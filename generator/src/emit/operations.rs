@@ -541,7 +541,7 @@ fn decode_tokens(decode: &Decode, success_ty: &TokenStream, uses: &mut Uses) -> 
             quote! { decode_error::<#vty, #success_ty>(status, parts.headers, body).map_err(|e| e.map_body(#union_ident::#vname)) }
         }
         Decode::ErrorNoBody => {
-            quote! { Err(Error::Api { status, body: (), headers: parts.headers }) }
+            quote! { Err(Error::Api { status, body: Box::new(()), headers: Box::new(parts.headers) }) }
         }
         Decode::ErrorStatus => quote! { error_status(status, parts.headers, body) },
         Decode::Unexpected => quote! { unexpected_status(status, parts.headers, body) },

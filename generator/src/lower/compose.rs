@@ -92,11 +92,7 @@ impl<'a> Ctx<'a> {
             );
             return true;
         }
-        let (properties, req, all_of): (
-            Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
-            &'a [String],
-            &'a [ReferenceOr<Schema>],
-        ) = match &schema.schema_kind {
+        let (properties, req, all_of): Members<'a> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
             SchemaKind::AllOf { all_of } => (None, &[], all_of),
             SchemaKind::Any(a) if matches!(a.typ.as_deref(), None | Some("object")) => {
@@ -342,3 +338,11 @@ pub fn is_variant_of(spec: &Spec, parent: &ReferenceOr<Schema>, pointer: &str) -
         .is_some_and(|d| d.mapping.values().any(|target| target == pointer));
     listed || mapped
 }
+
+/// What an `allOf` member contributes: its properties, its required names
+/// and its own `allOf` members.
+type Members<'a> = (
+    Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'a [String],
+    &'a [ReferenceOr<Schema>],
+);

@@ -60,6 +60,16 @@ struct SuccessStatus<'a> {
     other: Vec<&'a String>,
 }
 
+/// A representation's successes: the documented cases, the body type, whether
+/// some status has no body (the type is then optional), and each status's
+/// decoding.
+type Success = (
+    Vec<ResponseCase>,
+    Option<TypeRef>,
+    bool,
+    Vec<(Status, Decode)>,
+);
+
 /// The request body with its content split by kind.
 struct BodyContent<'a> {
     body: &'a openapiv3::RequestBody,
@@ -75,7 +85,7 @@ fn is_bodiless_status(status: Status) -> bool {
 }
 
 /// Media types newest first: dated versions sort by date.
-fn newest_first<'a, T>(mut v: Vec<(&'a String, T)>) -> Vec<(&'a String, T)> {
+fn newest_first<T>(mut v: Vec<(&String, T)>) -> Vec<(&String, T)> {
     v.sort_by(|a, b| b.0.cmp(a.0));
     v
 }
@@ -467,12 +477,7 @@ impl<'a> Ctx<'a> {
         &mut self,
         shapes: Vec<(Status, Shape, Option<String>)>,
         pointer: &str,
-    ) -> (
-        Vec<ResponseCase>,
-        Option<TypeRef>,
-        bool,
-        Vec<(Status, Decode)>,
-    ) {
+    ) -> Success {
         let mut bodies: Vec<&TypeRef> = shapes
             .iter()
             .filter_map(|(_, s, _)| match s {

@@ -77,7 +77,7 @@ fn the_documented_error_decodes_as_its_problem_body() {
     {
         Err(Error::Api { status, body, .. }) => {
             assert_eq!(status, 404);
-            assert_eq!(body, Problem::new("no invoice inv_0".to_owned()));
+            assert_eq!(*body, Problem::new("no invoice inv_0".to_owned()));
         }
         other => panic!("{other:?}"),
     }

@@ -18,7 +18,7 @@ fn api_error(
     result: Result<Payment, Error<CreatePaymentErrorBody>>,
 ) -> (u16, CreatePaymentErrorBody) {
     match result {
-        Err(Error::Api { status, body, .. }) => (status.as_u16(), body),
+        Err(Error::Api { status, body, .. }) => (status.as_u16(), *body),
         other => panic!("expected a documented error, got {other:?}"),
     }
 }
@@ -134,7 +134,7 @@ fn an_operation_with_only_a_default_error_has_that_body_as_its_error_type() {
     match operation.parse_response(json_response(404, &fault)) {
         Err(Error::Api { status, body, .. }) => {
             assert_eq!(status, 404);
-            assert_eq!(body, Fault::new("NOT_FOUND".to_owned()));
+            assert_eq!(*body, Fault::new("NOT_FOUND".to_owned()));
         }
         other => panic!("{other:?}"),
     }

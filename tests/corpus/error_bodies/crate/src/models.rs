@@ -87,11 +87,11 @@ impl atlas_runtime::fit::Conform for Conflict {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreatePaymentErrorBody {
-    ///
+    /// The `Conflict` body, for the statuses that document it.
     Conflict(Conflict),
-    ///
+    /// The `Fault` body, for the statuses that document it.
     Fault(Fault),
-    ///
+    /// The `ValidationFailure` body, for the statuses that document it.
     ValidationFailure(ValidationFailure),
 }
 

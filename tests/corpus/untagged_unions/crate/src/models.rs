@@ -648,9 +648,9 @@ impl atlas_runtime::fit::Conform for Left {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Lookup {
-    ///
+    /// A value that fits `ById` best (see `atlas_runtime::fit`).
     ById(ById),
-    ///
+    /// A value that fits `ByName` best (see `atlas_runtime::fit`).
     ByName(ByName),
     /// A value no variant accepts (a new kind from the server, say), kept as sent.
     Unknown(atlas_runtime::serde_json::Value),
@@ -707,9 +707,9 @@ impl atlas_runtime::fit::Conform for Lookup {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum LookupRequest {
-    ///
+    /// A value that fits `ByIdRequest` best (see `atlas_runtime::fit`).
     ByIdRequest(ByIdRequest),
-    ///
+    /// A value that fits `ByNameRequest` best (see `atlas_runtime::fit`).
     ByNameRequest(ByNameRequest),
 }
 
@@ -1121,11 +1121,11 @@ impl atlas_runtime::fit::Conform for PostRequest {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Reach {
-    ///
+    /// A value that fits `Email` best (see `atlas_runtime::fit`).
     Email(Email),
-    ///
+    /// A value that fits `Phone` best (see `atlas_runtime::fit`).
     Phone(Phone),
-    ///
+    /// A value that fits `Post` best (see `atlas_runtime::fit`).
     Post(Post),
     /// A value no variant accepts (a new kind from the server, say), kept as sent.
     Unknown(atlas_runtime::serde_json::Value),
@@ -1188,11 +1188,11 @@ impl atlas_runtime::fit::Conform for Reach {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ReachRequest {
-    ///
+    /// A value that fits `EmailRequest` best (see `atlas_runtime::fit`).
     EmailRequest(EmailRequest),
-    ///
+    /// A value that fits `PhoneRequest` best (see `atlas_runtime::fit`).
     PhoneRequest(PhoneRequest),
-    ///
+    /// A value that fits `PostRequest` best (see `atlas_runtime::fit`).
     PostRequest(PostRequest),
 }
 
@@ -1403,17 +1403,17 @@ impl atlas_runtime::fit::Conform for Size {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Tag {
-    ///
+    /// A value that fits `Color` best (see `atlas_runtime::fit`).
     Color(Color),
-    ///
+    /// A value that fits `Size` best (see `atlas_runtime::fit`).
     Size(Size),
-    ///
+    /// A value that fits `Checked<DateTime<Utc>>` best (see `atlas_runtime::fit`).
     DateTime(Checked<DateTime<Utc>>),
-    ///
+    /// A value that fits `i64` best (see `atlas_runtime::fit`).
     Integer(i64),
-    ///
+    /// A value that fits `f64` best (see `atlas_runtime::fit`).
     Number(f64),
-    ///
+    /// A value that fits `bool` best (see `atlas_runtime::fit`).
     Boolean(bool),
     /// A value no variant accepts (a new kind from the server, say), kept as sent.
     Unknown(atlas_runtime::serde_json::Value),
@@ -1512,9 +1512,9 @@ impl atlas_runtime::fit::Conform for Tag {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Twins {
-    ///
+    /// A value that fits `Left` best (see `atlas_runtime::fit`).
     Left(Left),
-    ///
+    /// A value that fits `Right` best (see `atlas_runtime::fit`).
     Right(Right),
     /// A value no variant accepts (a new kind from the server, say), kept as sent.
     Unknown(atlas_runtime::serde_json::Value),
