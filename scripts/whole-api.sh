@@ -11,7 +11,8 @@
 #
 # --measure: also print the build cost of the crate alone (its dependencies
 # already built, no incremental cache, as when it is a dependency): wall
-# time and peak memory of `cargo check` with every feature and with one tag.
+# time and peak memory of `cargo check` with every feature, with every tag
+# and with one tag, each with and without the typed mocks (`mock`).
 #
 # SPEC defaults to ../shared/atlas/atlas-api-2025-06-30.yaml. The crate goes to
 # target/whole-api/ and is never committed: the spec's prose becomes its docs.
@@ -73,10 +74,21 @@ for tag in "${selected[@]}"; do
     step "cargo check, feature $tag alone"
     timed cargo check -q --no-default-features --features "client,$tag"
 done
+# The typed mocks (feature `mock`; every feature above includes them too) of
+# one area: they compile with that area's operations and types alone.
+if [ "${#selected[@]}" -gt 0 ]; then
+    step "cargo check, feature mock with ${selected[0]} alone"
+    timed cargo check -q --no-default-features --features "mock,${selected[0]}"
+fi
 
 if [ "$measure" = 1 ]; then
     crate=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | head -1)
-    for features in "--all-features" "--no-default-features --features client,legacy-backup"; do
+    wc -l < src/mock.rs | sed 's/^/   lines of src\/mock.rs: /'
+    # Each with and without the typed mocks (feature `mock`).
+    for features in "--all-features" "--no-default-features --features client,full" \
+        "--no-default-features --features mock,full" \
+        "--no-default-features --features client,legacy-backup" \
+        "--no-default-features --features mock,legacy-backup"; do
         step "build cost of the crate alone: cargo check $features"
         # Dependencies are built; the crate itself from scratch, not incrementally.
         # shellcheck disable=SC2086

@@ -305,6 +305,50 @@ pub struct Operation {
     pub default_arm: Decode,
     /// The Cargo features that compile it (any of them); empty: always.
     pub features: Vec<String>,
+    /// Its typed mock (feature `mock`), once lowering has decided it.
+    pub mock: Option<Mock>,
+}
+
+/// The typed mock of an operation (feature `mock`): a builder that matches
+/// the operation's requests by their typed parameters and answers with a
+/// documented status, as lowering decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mock {
+    /// The builder's type: `GetGroupClusterRestoreJobMock`.
+    pub struct_name: String,
+    /// The mock server's method that starts it: the operation's function
+    /// name, unless the server has a member of that name.
+    pub server_fn: String,
+    /// Media types one of which a matching request's `Accept` lists: the
+    /// versions this representation speaks (empty: any `Accept`).
+    pub accept: Vec<String>,
+    /// One answer per documented status, in status order; the success that
+    /// `respond_ok` sends first, if the operation documents one.
+    pub replies: Vec<MockReply>,
+}
+
+/// One documented answer of a mock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MockReply {
+    /// `respond_ok`, `respond_no_content`, `respond_not_found`.
+    pub fn_name: String,
+    pub status: u16,
+    /// The `Content-Type` its body is sent as.
+    pub media_type: String,
+    pub body: MockBody,
+    /// A success: the client answers it with `Ok`.
+    pub success: bool,
+}
+
+/// What a mock's answer carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MockBody {
+    /// Nothing.
+    Empty,
+    /// This type, encoded as JSON by its `Serialize` impl.
+    Json(TypeRef),
+    /// Bytes as given.
+    Bytes,
 }
 
 /// Another representation of an operation.

@@ -60,6 +60,65 @@ pub mod reserved {
         "body",
         "media_type",
     ];
+    /// Members of every typed mock builder (feature `mock`) beside its
+    /// parameters and its `respond_*` answers.
+    pub const MOCK_MEMBERS: &[&str] = &[
+        "body",
+        "media_type",
+        "expect",
+        "up_to_n_times",
+        "named",
+        "respond_with",
+    ];
+    /// Methods of the generated mock server beside one per operation.
+    pub const MOCK_SERVER_MEMBERS: &[&str] =
+        &["start", "uri", "base_url", "client", "verify", "server"];
+}
+
+/// The word a mock's answer of an HTTP status is named by
+/// (`respond_not_found`): the status's reason phrase in snake case for the
+/// statuses APIs document, else `status_404`; a range (`4XX`) is `status_4xx`.
+pub fn status_word(status: u16, range: bool) -> String {
+    if range {
+        return format!("status_{}xx", status / 100);
+    }
+    let word = match status {
+        200 => "ok",
+        201 => "created",
+        202 => "accepted",
+        203 => "non_authoritative_information",
+        204 => "no_content",
+        205 => "reset_content",
+        206 => "partial_content",
+        301 => "moved_permanently",
+        302 => "found",
+        303 => "see_other",
+        304 => "not_modified",
+        307 => "temporary_redirect",
+        308 => "permanent_redirect",
+        400 => "bad_request",
+        401 => "unauthorized",
+        402 => "payment_required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        409 => "conflict",
+        410 => "gone",
+        412 => "precondition_failed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "unprocessable_entity",
+        423 => "locked",
+        429 => "too_many_requests",
+        500 => "internal_server_error",
+        501 => "not_implemented",
+        502 => "bad_gateway",
+        503 => "service_unavailable",
+        504 => "gateway_timeout",
+        _ => return format!("status_{status}"),
+    };
+    word.to_owned()
 }
 
 /// Words for values that have no identifier characters at all.
@@ -343,6 +402,14 @@ mod tests {
         assert_eq!(type_name("Self"), "SelfModel");
         assert_eq!(type_name("Error"), "ErrorModel");
         assert_eq!(type_name("Option"), "OptionModel");
+    }
+
+    #[test]
+    fn statuses_are_named_by_their_reason() {
+        assert_eq!(status_word(404, false), "not_found");
+        assert_eq!(status_word(204, false), "no_content");
+        assert_eq!(status_word(418, false), "status_418");
+        assert_eq!(status_word(400, true), "status_4xx");
     }
 
     #[test]

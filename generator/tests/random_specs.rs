@@ -462,4 +462,28 @@ fn random_specs_in_the_supported_subset_generate_crates_that_compile() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    // The typed mocks (feature `mock`, which brings the client) compile
+    // warning-free for any spec's operations too.
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--lib",
+            "--no-default-features",
+            "--features",
+            "full,mock",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    assert!(
+        output.status.success(),
+        "seed {seed}: the mocks of the crate generated from {} do not compile:\n{}{}",
+        spec_path.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -18,7 +18,9 @@
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
 //! - `client` (feature `client`, on by default): a ready async client on reqwest, with
 //!   seams for authentication (`auth::Authenticate`), retries (`retry`: the
-//!   `RetryPolicy` seam and its policies) and hooks.
+//!   `RetryPolicy` seam and its policies) and hooks;
+//! - [`mock`] (feature `mock`, for tests): the mock server and request matching the
+//!   generated typed mocks build on.
 
 #![warn(missing_docs)]
 
@@ -35,6 +37,8 @@ pub mod client;
 pub mod de;
 pub mod error;
 pub mod fit;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "client")]
 pub mod paginate;
 pub mod pattern;

@@ -4,6 +4,8 @@ use super::*;
 
 const ROUNDTRIP_FEATURE: &str = "# For tests: `roundtrip::check`, every model by name (see atlas_runtime::roundtrip).\nroundtrip = []\n";
 
+const MOCK_FEATURE: &str = "# For tests: `mock::MockServer`, a typed mock of every operation on 127.0.0.1.\nmock = [\"client\", \"atlas-runtime/mock\"]\n";
+
 pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
     let mut out = String::new();
     out.push_str(&format!(
@@ -24,6 +26,7 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
         let all: Vec<String> = api.features.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str("[features]\ndefault = [\"client\", \"full\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
         out.push_str(ROUNDTRIP_FEATURE);
+        out.push_str(MOCK_FEATURE);
         out.push_str("# Every API area. Each area is a feature of its own (its tag in the spec), so a\n# crate that needs one compiles only that area and the types it uses.\n");
         out.push_str(&format!("full = [{}]\n", all.join(", ")));
         for f in &api.features {
@@ -32,6 +35,7 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
     } else {
         out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
         out.push_str(ROUNDTRIP_FEATURE);
+        out.push_str(MOCK_FEATURE);
     }
     out.push_str(&format!(
         "\n[dependencies]\natlas-runtime = {{ path = \"{}\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n",

@@ -16,6 +16,7 @@ mod crate_root;
 mod features;
 mod harness;
 mod manifest;
+mod mock;
 mod models;
 mod operations;
 mod roundtrip;
@@ -28,6 +29,7 @@ use crate_root::lib_rs;
 use features::{allow_unused_imports, feature_cfg, gate};
 use harness::{examples_test_rs, prism_gets_rs};
 use manifest::cargo_toml;
+use mock::mock_rs;
 use models::models_rs;
 use operations::operations_rs;
 use roundtrip::{roundtrip_rs, roundtrip_test_rs};
@@ -91,6 +93,7 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
                 rust("src/operations.rs", operations_rs(api))?,
                 rust("src/client.rs", client_rs(api))?,
                 rust("src/roundtrip.rs", roundtrip_rs(api))?,
+                rust("src/mock.rs", mock_rs(api))?,
             ])
         })();
         let models = models

@@ -39,6 +39,7 @@ pub use responses::is_json_media_type;
 use responses::response_arms;
 mod conventions;
 pub mod features;
+mod mock;
 
 /// The spec extension that pins a Rust name on a schema or an operation.
 pub const RUST_NAME: &str = "x-rust-name";
@@ -240,6 +241,7 @@ fn passes(spec: &Spec, config: &Config, api: &mut Api) -> Vec<Diagnostic> {
         diagnostics.push(Diagnostic::warning(Code::Naming, spec.locate(&at), message));
     }
     conventions::assign(api, &config.paging, &config.envelope);
+    mock::assign(api);
     for (pointer, message) in conform::assign(api) {
         diagnostics.push(
             Diagnostic::warning(Code::Quirk, spec.locate(&pointer), message).with_help(

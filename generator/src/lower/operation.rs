@@ -142,6 +142,7 @@ impl<'a> Ctx<'a> {
                 arms,
                 default_arm,
                 features: Vec::new(),
+                mock: None,
             });
         }
         out
@@ -187,7 +188,11 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut param_scope = Scope::new();
-        for reserved in crate::naming::reserved::REQUEST_MEMBERS {
+        // The mock builder's own members too: its setters are named like the parameters.
+        for reserved in crate::naming::reserved::REQUEST_MEMBERS
+            .iter()
+            .chain(crate::naming::reserved::MOCK_MEMBERS)
+        {
             param_scope.reserve(reserved);
         }
         let mut params = Vec::new();

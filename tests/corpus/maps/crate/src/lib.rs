@@ -35,6 +35,9 @@ pub mod client;
 #[cfg(feature = "roundtrip")]
 #[rustfmt::skip]
 pub mod roundtrip;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 pub use models::*;
 pub use operations::*;
 #[cfg(feature = "client")]
