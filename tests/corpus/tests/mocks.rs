@@ -108,7 +108,7 @@ async fn an_error_body_that_differs_by_status_comes_back_as_its_variant() {
     {
         Err(Error::Api { status, body, .. }) => {
             assert_eq!(status.as_u16(), 409);
-            assert_eq!(body, CreatePaymentErrorBody::Conflict(conflict));
+            assert_eq!(*body, CreatePaymentErrorBody::Conflict(conflict));
         }
         other => panic!("expected the typed 409, got {other:?}"),
     }

@@ -84,7 +84,7 @@ async fn a_documented_404_surfaces_as_the_typed_error_body() {
             status, body: got, ..
         }) => {
             assert_eq!(status.as_u16(), 404);
-            assert_eq!(got, body);
+            assert_eq!(*got, body);
             assert_eq!(got.error_code, "RESTORE_JOB_NOT_FOUND");
         }
         other => panic!("expected the typed 404, got {other:?}"),
