@@ -42,6 +42,9 @@ pub mod client;
 #[cfg(feature = "roundtrip")]
 #[rustfmt::skip]
 pub mod roundtrip;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 pub use models::*;
 pub use validated::*;
 pub use operations::*;

@@ -18,7 +18,9 @@
 //! - [`wire`]: the string forms of values sent in paths, queries and headers;
 //! - `client` (feature `client`, on by default): a ready async client on reqwest, with
 //!   seams for authentication (`auth::Authenticate`), retries (`retry`: the
-//!   `RetryPolicy` seam and its policies) and hooks.
+//!   `RetryPolicy` seam and its policies) and hooks;
+//! - `cli` (feature `cli`): what a generated command line shares (global options, value
+//!   parsers, request bodies from a file or stdin, output, exit statuses).
 
 #![warn(missing_docs)]
 
@@ -30,6 +32,8 @@ struct ReadmeExample;
 pub mod audit;
 pub mod auth;
 pub mod checked;
+#[cfg(feature = "cli")]
+pub mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod de;

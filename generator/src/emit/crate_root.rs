@@ -119,6 +119,9 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
         #[cfg(feature = "roundtrip")]
         #[rustfmt::skip]
         pub mod roundtrip;
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
 
         #(#globs)*
         #[cfg(feature = "client")]

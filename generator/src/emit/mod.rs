@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 use crate::ir::*;
 use crate::pattern;
 
+mod cli;
 mod client;
 mod conform;
 mod crate_root;
@@ -22,6 +23,7 @@ mod roundtrip;
 mod validated;
 
 pub use crate::lower::features::tag_feature;
+use cli::{cli_rs, main_rs};
 use client::client_rs;
 use conform::{model_conform, validated_conform};
 use crate_root::lib_rs;
@@ -91,6 +93,8 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
                 rust("src/operations.rs", operations_rs(api))?,
                 rust("src/client.rs", client_rs(api))?,
                 rust("src/roundtrip.rs", roundtrip_rs(api))?,
+                rust("src/cli.rs", cli_rs(api))?,
+                rust("src/main.rs", main_rs(settings))?,
             ])
         })();
         let models = models

@@ -37,6 +37,7 @@ use names::{bad_pin, component_of, is_component, is_identifier, is_plain_value, 
 use reach::{response_reach, security_schemes};
 pub use responses::is_json_media_type;
 use responses::response_arms;
+pub mod cli;
 mod conventions;
 pub mod features;
 
@@ -316,6 +317,7 @@ pub fn lower(
         roundtrip_types: Vec::new(),
         tag_features: false,
         features: Vec::new(),
+        cli: Cli::default(),
     };
     let mut diagnostics = cx.diags;
     diagnostics.extend(spec.warnings.iter().cloned());
@@ -340,6 +342,7 @@ pub fn lower(
         diagnostics.push(Diagnostic::warning(Code::Naming, spec.locate(&at), message));
     }
     conventions::assign(&mut api, &config.paging, &config.envelope);
+    api.cli = cli::assign(&api, &spec.api.tags);
     for (pointer, message) in conform::assign(&mut api) {
         diagnostics.push(
             Diagnostic::warning(Code::Quirk, spec.locate(&pointer), message).with_help(

@@ -23,15 +23,9 @@ pub fn check(
             }
             "Task" => atlas_runtime::roundtrip::check::<Task>(instance),
             "TaskDrift" => atlas_runtime::roundtrip::check::<TaskDrift>(instance),
-            "TaskPermissionsItem" => {
-                atlas_runtime::roundtrip::check::<TaskPermissionsItem>(instance)
-            }
             "TaskRequest" => atlas_runtime::roundtrip::check::<TaskRequest>(instance),
             "TaskRequestDrift" => {
                 atlas_runtime::roundtrip::check::<TaskRequestDrift>(instance)
-            }
-            "TaskRequestPermissionsItem" => {
-                atlas_runtime::roundtrip::check::<TaskRequestPermissionsItem>(instance)
             }
             _ => return None,
         },

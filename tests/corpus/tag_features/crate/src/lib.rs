@@ -34,6 +34,9 @@ pub mod client;
 #[cfg(feature = "roundtrip")]
 #[rustfmt::skip]
 pub mod roundtrip;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 #[allow(unused_imports)]
 pub use models::*;
 #[allow(unused_imports)]
