@@ -455,7 +455,21 @@ pub(super) fn cli_rs(api: &Api) -> TokenStream {
 }
 
 pub(super) fn main_rs(settings: &Settings<'_>) -> TokenStream {
-    let krate = ident(&settings.crate_name.replace('-', "_"));
+    let lib = settings.crate_name.replace('-', "_");
+    let Ok(krate) = syn::parse_str::<Ident>(&lib) else {
+        // Cargo refuses such a crate name anyway; the file still parses.
+        let message = lit(&format!(
+            "the crate name {:?} is not a Rust library name",
+            settings.crate_name
+        ));
+        return quote! {
+            //! The command line of this crate (feature `cli`).
+            fn main() -> std::process::ExitCode {
+                eprintln!("error: {}", #message);
+                std::process::ExitCode::FAILURE
+            }
+        };
+    };
     quote! {
         //! The command line of this crate (feature `cli`): see `--help`.
         fn main() -> std::process::ExitCode {

@@ -28,7 +28,7 @@ use client::client_rs;
 use conform::{model_conform, validated_conform};
 use crate_root::lib_rs;
 use features::{allow_unused_imports, feature_cfg, gate};
-use harness::{examples_test_rs, prism_gets_rs};
+use harness::{examples_test_rs, prism_cli_rs, prism_gets_rs};
 use manifest::cargo_toml;
 use models::models_rs;
 use operations::operations_rs;
@@ -118,6 +118,7 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     }
     if settings.prism_tests(api) {
         files.push(rust("tests/prism_gets.rs", prism_gets_rs(api, settings))?);
+        files.push(rust("tests/prism_cli.rs", prism_cli_rs(api, settings))?);
     }
     if settings.roundtrip_tests {
         files.push(rust("tests/roundtrip.rs", roundtrip_test_rs(settings))?);
