@@ -659,8 +659,29 @@ pub async fn run(
     }
 }
 
-/// The binary's `main`: runs the process's command line on a single-threaded runtime.
+/// The stack of the thread a command runs on: the command tree of a whole API is
+/// large, and debug builds keep every temporary of it on the stack.
+pub const STACK_SIZE: usize = 64 << 20;
+
+/// The binary's `main`: runs the process's command line on a single-threaded runtime,
+/// on a thread with a [`STACK_SIZE`] stack.
 pub fn main(command: Command, dispatch: Dispatch) -> std::process::ExitCode {
+    let thread = std::thread::Builder::new()
+        .name("cli".to_owned())
+        .stack_size(STACK_SIZE)
+        .spawn(move || run_main(command, dispatch));
+    let code = match thread.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => exit::OTHER,
+        Err(e) => {
+            eprintln!("error: starting the command's thread: {e}");
+            exit::OTHER
+        }
+    };
+    std::process::ExitCode::from(code)
+}
+
+fn run_main(command: Command, dispatch: Dispatch) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -668,19 +689,18 @@ pub fn main(command: Command, dispatch: Dispatch) -> std::process::ExitCode {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: starting the async runtime: {e}");
-            return std::process::ExitCode::from(exit::OTHER);
+            return exit::OTHER;
         }
     };
     let terminal = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr();
-    let code = runtime.block_on(run(
+    runtime.block_on(run(
         command,
         dispatch,
         std::env::args_os(),
         &mut out,
         &mut err,
         terminal,
-    ));
-    std::process::ExitCode::from(code)
+    ))
 }

@@ -166,6 +166,18 @@ pub(super) fn prism_cli_rs(api: &Api, settings: &Settings<'_>) -> TokenStream {
 
         #[test]
         fn one_command_per_group_runs_against_prism() {
+            // The whole API's command tree wants more than a test thread's stack.
+            let thread = std::thread::Builder::new()
+                .stack_size(atlas_runtime::cli::STACK_SIZE)
+                .spawn(run_commands);
+            match thread.map(std::thread::JoinHandle::join) {
+                Ok(Ok(())) => {}
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(e) => panic!("no thread: {e}"),
+            }
+        }
+
+        fn run_commands() {
             let Ok(url) = std::env::var("ATLAS_PRISM_URL") else {
                 println!("skipped: ATLAS_PRISM_URL is not set (scripts/whole-api.sh --prism sets it)");
                 return;
