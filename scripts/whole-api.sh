@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Generates the whole Atlas Administration API into a build directory and
 # proves it: compiles with every feature and with tag features alone, and
-# decodes every example of the spec into its generated type.
+# decodes every example of the spec into its generated type. The command
+# line (feature `cli`) is part of "every feature" and is checked with one tag.
 #
 #   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--prism N] [--measure]
 #
 # --prism N: also start Prism (tests/servers, installed by
 # .ci/setup-test-servers.sh) serving SPEC in dynamic mode on 127.0.0.1 and
-# send every N-th GET operation that needs only path parameters (1 = all).
+# send every N-th GET operation that needs only path parameters (1 = all),
+# and run one command of the generated command line per sampled tag.
 #
 # --measure: also print the build cost of the crate alone (its dependencies
 # already built, no incremental cache, as when it is a dependency): wall
@@ -80,6 +82,10 @@ if [ "${#selected[@]}" -gt 0 ]; then
     step "cargo check, feature mock with ${selected[0]} alone"
     timed cargo check -q --no-default-features --features "mock,${selected[0]}"
 fi
+if [ "${#selected[@]}" -gt 0 ]; then
+    step "cargo check, the command line with feature ${selected[0]} alone"
+    timed cargo check -q --no-default-features --features "cli,${selected[0]}" --bins
+fi
 
 if [ "$measure" = 1 ]; then
     crate=$(sed -n 's/^name = "\(.*\)"$/\1/p' Cargo.toml | head -1)
@@ -121,6 +127,9 @@ if [ "$prism" != 0 ] && [ "$examples" = 1 ]; then
         sleep 1
     done
     ATLAS_PRISM_URL="http://127.0.0.1:$port" ATLAS_PRISM_SAMPLE="$prism" timed cargo test -q --test prism_gets -- --nocapture
+    step "Prism: one command of the command line per sampled tag"
+    cli_tags=$(IFS=,; echo "${selected[*]}")
+    ATLAS_PRISM_URL="http://127.0.0.1:$port" ATLAS_PRISM_CLI_TAGS="$cli_tags" timed cargo test -q --features cli --test prism_cli -- --nocapture
     kill "$prism_pid" 2>/dev/null || true
     wait "$prism_pid" 2>/dev/null || true
     trap - EXIT

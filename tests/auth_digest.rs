@@ -404,3 +404,55 @@ async fn digest_authorization_headers_are_sensitive_and_no_debug_output_shows_th
     let shown = format!("{client:?} {:?}", api_key());
     assert!(!shown.contains(PRIVATE_KEY), "{shown}");
 }
+
+/// The generated command line (`atlas-admin-cli`, see tests/cli_generated.rs) against
+/// Apache with the API key from the environment `Credentials::from_env` reads.
+fn cli_get_job(apache: &Apache, private_key: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
+        .args(["--base-url", &apache.process.url()])
+        .args(["legacy-backup", "get-group-cluster-restore-job"])
+        .args([
+            "--group-id",
+            GROUP,
+            "--cluster-name",
+            CLUSTER,
+            "--job-id",
+            JOB,
+        ])
+        .env_remove("MONGODB_ATLAS_CLIENT_ID")
+        .env_remove("MONGODB_ATLAS_CLIENT_SECRET")
+        .env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", PUBLIC_KEY)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", private_key)
+        .output()
+        .expect("the CLI runs")
+}
+
+#[test]
+fn the_generated_cli_answers_the_digest_challenge_with_the_api_key_from_the_environment() {
+    let Some(apache) = Apache::start(300) else {
+        return;
+    };
+    let output = cli_get_job(&apache, PRIVATE_KEY);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stderr}\n{}",
+        apache.process.output()
+    );
+    let job: BackupRestoreJob = serde_json::from_slice(&output.stdout).expect("JSON of the job");
+    assert_eq!(job, documented_job());
+    // One challenge, then the answered request.
+    assert_eq!(apache.statuses(2), vec![401, 200]);
+
+    // A wrong private key: the API's refusal, exit status 4, no answer on stdout.
+    let refused = cli_get_job(&apache, "wrong-key");
+    assert_eq!(
+        refused.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(refused.stdout.is_empty());
+}

@@ -316,3 +316,62 @@ async fn no_secret_or_token_reaches_trace_output_or_debug() {
     assert!(!shown.contains("eyJ"), "a JWT was logged: {shown}");
     assert!(!shown.contains("Bearer"), "{shown}");
 }
+
+#[test]
+fn the_generated_cli_gets_a_token_beside_the_base_url_with_the_service_account_from_the_environment(
+) {
+    let Some(server) = OAuthServer::start(300) else {
+        return;
+    };
+    // The spec's token URL is on cloud.mongodb.com; with --base-url it moves to the
+    // given server, where Atlas (and this server) serve it.
+    let output = Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
+        .args(["--base-url", &server.process.url()])
+        .args(["legacyBackup", "getGroupClusterRestoreJob"])
+        .args(["--groupId", GROUP, "--clusterName", CLUSTER, "--jobId", JOB])
+        .env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+        .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+        .env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
+        .env("MONGODB_ATLAS_CLIENT_ID", CLIENT_ID)
+        .env("MONGODB_ATLAS_CLIENT_SECRET", CLIENT_SECRET)
+        .output()
+        .expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stderr}\n{}",
+        server.process.output()
+    );
+    let job: BackupRestoreJob = serde_json::from_slice(&output.stdout).expect("JSON of the job");
+    assert_eq!(job, documented_job());
+    assert_eq!(server.token_requests().len(), 1);
+    assert_eq!(server.api_statuses(), vec![200]);
+
+    // A wrong secret: the token endpoint refuses, which is a transport (auth) error: 3.
+    let refused = Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
+        .args(["--base-url", &server.process.url()])
+        .args(["legacy-backup", "get-group-cluster-restore-job"])
+        .args([
+            "--group-id",
+            GROUP,
+            "--cluster-name",
+            CLUSTER,
+            "--job-id",
+            JOB,
+        ])
+        .env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+        .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+        .env_remove("MONGODB_ATLAS_ACCESS_TOKEN")
+        .env("MONGODB_ATLAS_CLIENT_ID", CLIENT_ID)
+        .env("MONGODB_ATLAS_CLIENT_SECRET", "not-the-secret")
+        .output()
+        .expect("the CLI runs");
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(refused.stdout.is_empty());
+}

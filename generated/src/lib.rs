@@ -45,6 +45,9 @@ pub mod roundtrip;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 pub use models::*;
 pub use validated::*;
 pub use operations::*;

@@ -34,6 +34,87 @@ pub struct Api {
     pub tag_features: bool,
     /// Every tag feature, sorted; empty when tag features are off.
     pub features: Vec<String>,
+    /// The command line (`cli` feature): which commands, named how.
+    pub cli: Cli,
+}
+
+/// The generated command line: `<bin> <group> <command> [--flag value ...]`,
+/// decided by `lower::cli`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cli {
+    /// One group per tag (`untagged` for operations without one), sorted by name.
+    pub groups: Vec<CliGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliGroup {
+    /// `legacy-backup`
+    pub name: String,
+    /// The spec's camelCase form (`legacyBackup`), when it differs.
+    pub aliases: Vec<String>,
+    /// The tag as the spec writes it.
+    pub tag: String,
+    /// The tag's description.
+    pub description: Option<String>,
+    /// Sorted by name.
+    pub commands: Vec<CliCommand>,
+    /// The Cargo features that compile the group (any of them); empty: always.
+    pub features: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliCommand {
+    /// `get-group-cluster-restore-job`
+    pub name: String,
+    /// The operationId, when it differs (`getGroupClusterRestoreJob`).
+    pub aliases: Vec<String>,
+    /// The operation it sends (`Operation::fn_name`): the default representation.
+    pub op: String,
+    /// One flag per parameter of `op`, in the operation's order.
+    pub flags: Vec<CliFlag>,
+    /// The dated versions `--api-version` chooses from, newest first; empty:
+    /// no `--api-version`.
+    pub versions: Vec<CliVersion>,
+    /// `--all` walks every page (the operation pages, see `Operation::paging`).
+    pub all: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliFlag {
+    /// Index into the operation's `params`.
+    pub param: usize,
+    /// `group-id`: the flag (`--group-id`) and the id the value is read by.
+    pub long: String,
+    /// The wire name, when it differs (`groupId`).
+    pub aliases: Vec<String>,
+    /// `GROUP_ID`
+    pub value_name: String,
+    /// How the value is checked: by the parameter type's `FromStr`, by
+    /// decoding it as JSON, or kept as bytes.
+    pub parse: CliParse,
+    /// The values an enum parameter takes, for the help.
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CliParse {
+    FromStr,
+    Json,
+    Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliVersion {
+    /// `2023-01-01`
+    pub date: String,
+    /// The media type it names.
+    pub media_type: String,
+    /// The operation that speaks it (`fn_name`): the command's own, or a
+    /// representation whose schemas differ.
+    pub op: String,
+    /// The request pins it with `media_type(...)` (else the operation speaks
+    /// it by default).
+    pub pin: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
 /// What kind of identifier is wanted; each has its own case and keyword rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub enum Case {
     Type,
     /// Fields, functions, parameters, modules: `snake_case`.
     Value,
+    /// Command-line subcommands and flags: `kebab-case`. No Rust keyword
+    /// rules apply (`--type` is a fine flag).
+    Command,
 }
 
 /// Rust's strict and reserved keywords (2021 edition), plus `gen` (2024).
@@ -195,6 +198,7 @@ pub fn ident(raw: &str, case: Case) -> String {
     let mut name = match case {
         Case::Type => cleaned.to_upper_camel_case(),
         Case::Value => cleaned.to_snake_case(),
+        Case::Command => cleaned.to_kebab_case(),
     };
     if source.chars().next().is_some_and(|c| c.is_ascii_digit())
         || name.starts_with(|c: char| c.is_ascii_digit())
@@ -206,20 +210,23 @@ pub fn ident(raw: &str, case: Case) -> String {
             .map(|t| match case {
                 Case::Type => t.to_upper_camel_case(),
                 Case::Value => t.to_snake_case(),
+                Case::Command => t.to_kebab_case(),
             })
             .collect();
         let mut joined = String::new();
         for t in &tokens {
             let digit_boundary = joined.ends_with(|c: char| c.is_ascii_digit())
                 && t.starts_with(|c: char| c.is_ascii_digit());
-            if !joined.is_empty() && (digit_boundary || case == Case::Value) {
-                joined.push('_');
+            if !joined.is_empty() && (digit_boundary || case != Case::Type) {
+                joined.push(if case == Case::Command { '-' } else { '_' });
             }
             joined.push_str(t);
         }
         name = match case {
             Case::Type => format!("V{joined}"),
             Case::Value => format!("v{joined}"),
+            // A flag or subcommand may start with a digit.
+            Case::Command => joined,
         };
     }
     // A first character that may continue an identifier but not start one
@@ -231,14 +238,17 @@ pub fn ident(raw: &str, case: Case) -> String {
     {
         name = match case {
             Case::Type => format!("V{name}"),
-            Case::Value => format!("v{name}"),
+            Case::Value | Case::Command => format!("v{name}"),
         };
     }
     if name.is_empty() {
         name = match case {
             Case::Type => "Empty".to_owned(),
-            Case::Value => "empty".to_owned(),
+            Case::Value | Case::Command => "empty".to_owned(),
         };
+    }
+    if case == Case::Command {
+        return name;
     }
     if case == Case::Type && RESERVED_TYPES.contains(&name.as_str()) {
         name.push_str("Model");
@@ -254,6 +264,22 @@ pub fn type_name(raw: &str) -> String {
 
 pub fn value_name(raw: &str) -> String {
     ident(raw, Case::Value)
+}
+
+/// A command-line name: `Legacy Backup` is `legacy-backup`, `groupId` is
+/// `group-id`.
+pub fn command_name(raw: &str) -> String {
+    ident(raw, Case::Command)
+}
+
+/// The spec's own camelCase form of a name, as the Atlas documentation's
+/// `atlas api` commands spell tags (`legacyBackup`); accepted as an alias.
+pub fn camel_alias(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if is_word_char(c) { c } else { ' ' })
+        .collect();
+    cleaned.to_lower_camel_case()
 }
 
 /// One scope of names (the types of a crate, the fields of a struct, the
@@ -410,6 +436,21 @@ mod tests {
         assert_eq!(status_word(204, false), "no_content");
         assert_eq!(status_word(418, false), "status_418");
         assert_eq!(status_word(400, true), "status_4xx");
+    }
+
+    #[test]
+    fn command_names_are_kebab_case() {
+        assert_eq!(command_name("Legacy Backup"), "legacy-backup");
+        assert_eq!(
+            command_name("getGroupClusterRestoreJob"),
+            "get-group-cluster-restore-job"
+        );
+        assert_eq!(command_name("groupId"), "group-id");
+        assert_eq!(command_name("type"), "type");
+        assert_eq!(command_name("4.4"), "4-4");
+        assert_eq!(command_name("<"), "lt");
+        assert_eq!(camel_alias("Legacy Backup"), "legacyBackup");
+        assert_eq!(camel_alias("Cloud Backups"), "cloudBackups");
     }
 
     #[test]

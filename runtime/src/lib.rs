@@ -21,6 +21,8 @@
 //!   `RetryPolicy` seam and its policies) and hooks;
 //! - [`mock`] (feature `mock`, for tests): the mock server and request matching the
 //!   generated typed mocks build on.
+//! - `cli` (feature `cli`): what a generated command line shares (global options, value
+//!   parsers, request bodies from a file or stdin, output, exit statuses).
 
 #![warn(missing_docs)]
 
@@ -32,6 +34,8 @@ struct ReadmeExample;
 pub mod audit;
 pub mod auth;
 pub mod checked;
+#[cfg(feature = "cli")]
+pub mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod de;

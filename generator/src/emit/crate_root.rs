@@ -122,6 +122,9 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
         pub mod mock;
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
 
         #(#globs)*
         #[cfg(feature = "client")]

@@ -69,32 +69,46 @@ pub(super) fn examples_test_rs(api: &Api, settings: &Settings<'_>) -> TokenStrea
     }
 }
 
-/// A request value for `op` built from sample path parameters, when every
-/// required parameter is a path parameter with a sample.
-pub(super) fn sample_request(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// Sample values of `op`'s required parameters, when it is a GET without a
+/// body whose required parameters are all path parameters with a sample.
+fn path_samples<'a>(api: &Api, op: &'a Operation) -> Option<Vec<(&'a Param, String)>> {
     if op.method != "GET" || op.body.is_some() {
         return None;
     }
-    let mut args = Vec::new();
+    let mut out = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         if p.location != ParamLocation::Path {
             return None;
         }
-        let arg = match &p.ty {
-            TypeRef::String => quote! { "sample".to_owned() },
+        let sample = match &p.ty {
+            TypeRef::String => "sample".to_owned(),
             TypeRef::Validated(name) => {
                 let matcher = api
                     .strings
                     .iter()
                     .find(|s| &s.name == name)
                     .map(|s| s.matcher.as_str())?;
-                let sample = api
-                    .matchers
+                api.matchers
                     .iter()
                     .find(|m| m.fn_name == matcher)?
                     .compiled
                     .dfa()?
-                    .shortest_match()?;
+                    .shortest_match()?
+            }
+            _ => return None,
+        };
+        out.push((p, sample));
+    }
+    Some(out)
+}
+
+/// A request value for `op` built from sample path parameters, when every
+/// required parameter is a path parameter with a sample.
+pub(super) fn sample_request(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let args: Vec<TokenStream> = path_samples(api, op)?
+        .into_iter()
+        .map(|(p, sample)| match &p.ty {
+            TypeRef::Validated(name) => {
                 let sample = lit(&sample);
                 let n = ident(name);
                 quote! {
@@ -104,12 +118,113 @@ pub(super) fn sample_request(api: &Api, op: &Operation) -> Option<TokenStream> {
                     }
                 }
             }
-            _ => return None,
-        };
-        args.push(arg);
-    }
+            _ => {
+                let sample = lit(&sample);
+                quote! { #sample.to_owned() }
+            }
+        })
+        .collect();
     let s = ident(&op.struct_name);
     Some(quote! { #s::new(#(#args),*) })
+}
+
+/// `tests/prism_cli.rs` of a whole-API crate: per command group, the first
+/// command that needs only sample path parameters, run through `cli::run`.
+pub(super) fn prism_cli_rs(api: &Api, settings: &Settings<'_>) -> TokenStream {
+    let krate = ident(&settings.crate_name.replace('-', "_"));
+    let bin = lit(settings.crate_name);
+    let cases: Vec<TokenStream> = api
+        .cli
+        .groups
+        .iter()
+        .filter_map(|g| {
+            g.commands.iter().find_map(|c| {
+                let op = api.operations.iter().find(|o| o.fn_name == c.op)?;
+                let samples = path_samples(api, op)?;
+                let mut args = vec![lit(&g.name), lit(&c.name)];
+                for (p, sample) in samples {
+                    let flag = c.flags.iter().find(|f| op.params.get(f.param) == Some(p))?;
+                    args.push(lit(&format!("--{}", flag.long)));
+                    args.push(lit(&sample));
+                }
+                let group = lit(&g.name);
+                let cfg = feature_cfg(&op.features);
+                Some(quote! {
+                    #cfg
+                    cases.push((#group, vec![#(#args),*]));
+                })
+            })
+        })
+        .collect();
+    quote! {
+        //! Against Prism serving the whole spec in dynamic mode: for each command
+        //! group (tag) of the command line, one command that needs only path
+        //! parameters runs through `cli::run` and prints JSON. Set
+        //! `ATLAS_PRISM_URL` (and optionally `ATLAS_PRISM_CLI_TAGS=a,b`, the groups
+        //! to run).
+        #![cfg(all(feature = "full", feature = "cli"))]
+
+        #[test]
+        fn one_command_per_group_runs_against_prism() {
+            // The whole API's command tree wants more than a test thread's stack.
+            let thread = std::thread::Builder::new()
+                .stack_size(atlas_runtime::cli::STACK_SIZE)
+                .spawn(run_commands);
+            match thread.map(std::thread::JoinHandle::join) {
+                Ok(Ok(())) => {}
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(e) => panic!("no thread: {e}"),
+            }
+        }
+
+        fn run_commands() {
+            let Ok(url) = std::env::var("ATLAS_PRISM_URL") else {
+                println!("skipped: ATLAS_PRISM_URL is not set (scripts/whole-api.sh --prism sets it)");
+                return;
+            };
+            let only: Vec<String> = std::env::var("ATLAS_PRISM_CLI_TAGS")
+                .map(|t| t.split(',').map(str::to_owned).collect())
+                .unwrap_or_default();
+            // Prism takes any bearer token for the OAuth 2.0 scheme.
+            std::env::set_var("MONGODB_ATLAS_ACCESS_TOKEN", "prism-test-token");
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => panic!("no tokio runtime: {e}"),
+            };
+            let mut cases: Vec<(&str, Vec<&str>)> = Vec::new();
+            #(#cases)*
+            let mut ran = 0;
+            let mut failures = Vec::new();
+            for (group, args) in &cases {
+                if !only.is_empty() && !only.iter().any(|t| t == group) {
+                    continue;
+                }
+                let mut argv = vec![#bin, "--base-url", url.as_str()];
+                argv.extend(args.iter().copied());
+                let mut out = Vec::new();
+                let mut err = Vec::new();
+                let code = runtime.block_on(#krate::cli::run(argv.clone(), &mut out, &mut err));
+                let out = String::from_utf8_lossy(&out);
+                let err = String::from_utf8_lossy(&err);
+                ran += 1;
+                let line = argv[3..].join(" ");
+                match code {
+                    0 if out.trim().is_empty() || atlas_runtime::serde_json::from_str::<atlas_runtime::serde_json::Value>(&out).is_ok() => {
+                        println!("ok: {line}");
+                    }
+                    // A success whose body does not decode: a bug here.
+                    4 if err.starts_with("error: HTTP 2") && err.contains("does not decode") => failures.push(format!("{line}: {err}")),
+                    // An error status (Prism's own problem report when it cannot fake
+                    // an answer, say): the CLI did its part.
+                    4 => println!("API error (not a CLI fault) for {line}: {}", err.chars().take(200).collect::<String>()),
+                    _ => failures.push(format!("{line}: exit {code}: {out} {err}")),
+                }
+            }
+            println!("{ran} commands of {} groups run against Prism, {} failed", cases.len(), failures.len());
+            assert!(ran > 0 || cases.is_empty(), "no command ran: is ATLAS_PRISM_CLI_TAGS right?");
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
+    }
 }
 
 pub(super) fn prism_gets_rs(api: &Api, settings: &Settings<'_>) -> TokenStream {

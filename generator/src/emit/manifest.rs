@@ -2,7 +2,7 @@
 
 use super::*;
 
-const ROUNDTRIP_FEATURE: &str = "# For tests: `roundtrip::check`, every model by name (see atlas_runtime::roundtrip).\nroundtrip = []\n";
+const EXTRA_FEATURES: &str = "# For tests: `roundtrip::check`, every model by name (see atlas_runtime::roundtrip).\nroundtrip = []\n# The command line: the `cli` module and the binary (`<bin> <tag> <operation> --help`).\ncli = [\"client\", \"atlas-runtime/cli\"]\n";
 
 const MOCK_FEATURE: &str = "# For tests: `mock::MockServer`, a typed mock of every operation on 127.0.0.1.\nmock = [\"client\", \"atlas-runtime/mock\"]\n";
 
@@ -22,10 +22,14 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
     out.push_str(
         "[lib]\n# Doc comments carry the spec's prose, not Rust examples.\ndoctest = false\n\n",
     );
+    out.push_str(&format!(
+        "# The command line; built only with the `cli` feature.\n[[bin]]\nname = \"{}\"\npath = \"src/main.rs\"\nrequired-features = [\"cli\"]\n\n",
+        s.crate_name
+    ));
     if api.tag_features {
         let all: Vec<String> = api.features.iter().map(|f| format!("\"{f}\"")).collect();
         out.push_str("[features]\ndefault = [\"client\", \"full\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
-        out.push_str(ROUNDTRIP_FEATURE);
+        out.push_str(EXTRA_FEATURES);
         out.push_str(MOCK_FEATURE);
         out.push_str("# Every API area. Each area is a feature of its own (its tag in the spec), so a\n# crate that needs one compiles only that area and the types it uses.\n");
         out.push_str(&format!("full = [{}]\n", all.join(", ")));
@@ -34,7 +38,7 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>) -> String {
         }
     } else {
         out.push_str("[features]\ndefault = [\"client\"]\n# The ready async client on reqwest; without it the crate is sans-IO.\nclient = [\"atlas-runtime/client\"]\n");
-        out.push_str(ROUNDTRIP_FEATURE);
+        out.push_str(EXTRA_FEATURES);
         out.push_str(MOCK_FEATURE);
     }
     out.push_str(&format!(

@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::ir::*;
 use crate::pattern;
 
+mod cli;
 mod client;
 mod conform;
 mod crate_root;
@@ -23,11 +24,12 @@ mod roundtrip;
 mod validated;
 
 pub use crate::lower::features::tag_feature;
+use cli::{cli_rs, main_rs};
 use client::client_rs;
 use conform::{model_conform, validated_conform};
 use crate_root::lib_rs;
 use features::{allow_unused_imports, feature_cfg, gate};
-use harness::{examples_test_rs, prism_gets_rs};
+use harness::{examples_test_rs, prism_cli_rs, prism_gets_rs};
 use manifest::cargo_toml;
 use mock::mock_rs;
 use models::models_rs;
@@ -94,6 +96,8 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
                 rust("src/client.rs", client_rs(api))?,
                 rust("src/roundtrip.rs", roundtrip_rs(api))?,
                 rust("src/mock.rs", mock_rs(api))?,
+                rust("src/cli.rs", cli_rs(api))?,
+                rust("src/main.rs", main_rs(settings))?,
             ])
         })();
         let models = models
@@ -117,6 +121,7 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
     }
     if settings.prism_tests(api) {
         files.push(rust("tests/prism_gets.rs", prism_gets_rs(api, settings))?);
+        files.push(rust("tests/prism_cli.rs", prism_cli_rs(api, settings))?);
     }
     if settings.roundtrip_tests {
         files.push(rust("tests/roundtrip.rs", roundtrip_test_rs(settings))?);

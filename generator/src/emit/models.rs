@@ -143,7 +143,16 @@ pub(super) fn type_def(t: &TypeDef, uses: &mut Uses) -> TokenStream {
                 #serde_impls
             }
         }
-        TypeKind::Enum(e) if e.integer => integer_enum_def(&name, doc, dep, e),
+        TypeKind::Enum(e) if e.integer => {
+            let deprecated = !dep.is_empty();
+            let def = integer_enum_def(&name, doc, dep, e);
+            if deprecated {
+                // The enum's own impls name it: each allows that.
+                gate(def, &quote! { #[allow(deprecated)] })
+            } else {
+                def
+            }
+        }
         TypeKind::Enum(e) => enum_def(&name, doc, dep, e),
         TypeKind::Union(u) => union_def(&name, doc, dep, u, uses),
     }

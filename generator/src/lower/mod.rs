@@ -37,6 +37,7 @@ use names::{bad_pin, component_of, is_component, is_identifier, is_plain_value, 
 use reach::{response_reach, security_schemes};
 pub use responses::is_json_media_type;
 use responses::response_arms;
+pub mod cli;
 mod conventions;
 pub mod features;
 mod mock;
@@ -192,6 +193,7 @@ pub fn lower(
         roundtrip_types: Vec::new(),
         tag_features: false,
         features: Vec::new(),
+        cli: Cli::default(),
     };
     let mut diagnostics = std::mem::take(&mut cx.diags);
     diagnostics.extend(spec.warnings.iter().cloned());
@@ -242,6 +244,7 @@ fn passes(spec: &Spec, config: &Config, api: &mut Api) -> Vec<Diagnostic> {
     }
     conventions::assign(api, &config.paging, &config.envelope);
     mock::assign(api);
+    api.cli = cli::assign(api, &spec.api.tags);
     for (pointer, message) in conform::assign(api) {
         diagnostics.push(
             Diagnostic::warning(Code::Quirk, spec.locate(&pointer), message).with_help(

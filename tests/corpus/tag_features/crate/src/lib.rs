@@ -37,6 +37,9 @@ pub mod roundtrip;
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
 #[allow(unused_imports)]
 pub use models::*;
 #[allow(unused_imports)]
