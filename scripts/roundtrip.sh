@@ -35,6 +35,7 @@ if [ ${#specs[@]} -eq 0 ]; then
 fi
 cargo build -q -p atlasgen --manifest-path "$root/Cargo.toml"
 export CARGO_TARGET_DIR="$root/target/roundtrip/target"
+mkdir -p "$root/target/roundtrip"
 status=0
 for spec in "${specs[@]}"; do
     name=$(basename "$spec" .yaml)
