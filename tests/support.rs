@@ -58,6 +58,53 @@ fn atlasgen_yaml_to_json(text: &str) -> serde_json::Value {
     atlasgen::load::yaml_to_json(text).unwrap_or(serde_json::Value::Null)
 }
 
+/// A generated value as its JSON. Tests read fields by their wire names
+/// through it where a spec update may turn a field optional or required
+/// (`ApiError.errorCode` is optional in the 2023 spec, required since), so
+/// they keep compiling and keep checking the same thing on either shape.
+pub fn wire<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_else(|error| panic!("a generated value encodes: {error}"))
+}
+
+/// The values the spec lists for an enum of the operation's 200 response,
+/// reached by property names from the response body (`["delivery",
+/// "statusName"]`; `"[]"` steps into array items), in the spec's order.
+/// Walked from the operation, not from schema names, which upstream renames.
+pub fn response_enum(steps: &[&str]) -> Vec<String> {
+    let spec = spec();
+    let resolve = |mut node: &serde_json::Value| {
+        while let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+            node = spec
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or(&serde_json::Value::Null);
+        }
+        node.clone()
+    };
+    let op = &spec["paths"]
+        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
+    let content = op["responses"]["200"]["content"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut node = content
+        .values()
+        .next()
+        .map(|m| resolve(&m["schema"]))
+        .unwrap_or_default();
+    for step in steps {
+        node = match *step {
+            "[]" => resolve(&node["items"]),
+            name => resolve(&node["properties"][name]),
+        };
+    }
+    node["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no enum at {steps:?} of the 200 response in spec/openapi.yaml"))
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The error statuses the operation documents, each with an `ApiError` example.
 pub const DOCUMENTED_ERROR_STATUSES: [u16; 5] = [400, 401, 403, 404, 500];
 
