@@ -262,36 +262,26 @@ fn api_error() -> BoxedStrategy<Value> {
     let spec = support::spec();
     let op = &spec["paths"]
         ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
-    let response = resolve(&spec, &op["responses"]["404"]);
+    let response = support::resolve_ref(&spec, &op["responses"]["404"]);
     let schema = response["content"]
         .as_object()
         .and_then(|c| c.values().next())
         .map(|m| m["schema"].clone())
         .unwrap_or_default();
     assert!(
-        resolve(&spec, &schema).get("properties").is_some(),
+        support::resolve_ref(&spec, &schema)
+            .get("properties")
+            .is_some(),
         "the 404 response of spec/openapi.yaml has no object schema"
     );
     from_schema(&spec, &schema)
-}
-
-/// A `$ref` followed to what it names.
-fn resolve(spec: &Value, node: &Value) -> Value {
-    let mut node = node.clone();
-    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        node = spec
-            .pointer(r.trim_start_matches('#'))
-            .cloned()
-            .unwrap_or_default();
-    }
-    node
 }
 
 /// Values of a (plain) schema: objects with their required properties always
 /// present, the others sometimes; arrays; strings, integers, booleans; any
 /// JSON where the schema says nothing.
 fn from_schema(spec: &Value, schema: &Value) -> BoxedStrategy<Value> {
-    let schema = resolve(spec, schema);
+    let schema = support::resolve_ref(spec, schema);
     if let Some(properties) = schema["properties"].as_object() {
         let required: Vec<&str> = schema["required"]
             .as_array()

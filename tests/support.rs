@@ -72,14 +72,7 @@ pub fn wire<T: serde::Serialize>(value: &T) -> serde_json::Value {
 /// Walked from the operation, not from schema names, which upstream renames.
 pub fn response_enum(steps: &[&str]) -> Vec<String> {
     let spec = spec();
-    let resolve = |mut node: &serde_json::Value| {
-        while let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
-            node = spec
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or(&serde_json::Value::Null);
-        }
-        node.clone()
-    };
+    let resolve = |node: &serde_json::Value| resolve_ref(&spec, node);
     let op = &spec["paths"]
         ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
     let content = op["responses"]["200"]["content"]
@@ -103,6 +96,18 @@ pub fn response_enum(steps: &[&str]) -> Vec<String> {
         .iter()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
+}
+
+/// `node` with its `$ref`s followed to what they name in `spec`.
+pub fn resolve_ref(spec: &serde_json::Value, node: &serde_json::Value) -> serde_json::Value {
+    let mut node = node.clone();
+    while let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+        node = spec
+            .pointer(r.trim_start_matches('#'))
+            .cloned()
+            .unwrap_or_default();
+    }
+    node
 }
 
 /// The error statuses the operation documents, each with an `ApiError` example.

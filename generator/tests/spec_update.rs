@@ -751,6 +751,28 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
     // workspace's target directory would overwrite the workspace's own test
     // binaries (and run them with the copy's spec). Kept between runs.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec-update-e2e-target");
+    // What the update must report, from the diff of the copy's spec/ (the
+    // hand-written fragment, or whatever published spec the last update
+    // extracted) to the snapshot: the test holds on any tree, not only on
+    // the one it was written on.
+    let june_arg = june.display().to_string();
+    let expected = Command::new(env!("CARGO_BIN_EXE_atlasgen"))
+        .args(["diff", "spec/openapi.yaml", &june_arg])
+        .args(["--config", "spec/extract.toml", "--format", "json"])
+        .current_dir(&repo)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run atlasgen: {e}"));
+    assert!(
+        expected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&expected.stderr)
+    );
+    let expected: serde_json::Value = serde_json::from_slice(&expected.stdout).unwrap_or_default();
+    let bump = expected["semver"]["bump"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!bump.is_empty(), "no bump in the diff: {expected}");
     let report = root.join("report.md");
     let out = Command::new("bash")
         .arg("scripts/spec-update.sh")
@@ -773,15 +795,23 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
         "{body}"
     );
     assert!(
-        body.contains("Tests: passed") && body.contains("**Semver: patch**"),
+        body.contains("Tests: passed") && body.contains(&format!("**Semver: {bump}**")),
         "{body}"
     );
-    assert!(body.contains("operationId `getGroupClusterRestoreJob` renamed upstream to `getLegacyBackupRestoreJob`"), "{body}");
+    // Every change the diff finds is in the pull-request body.
+    for change in expected["changes"].as_array().into_iter().flatten() {
+        let message = change["message"].as_str().unwrap_or_default();
+        assert!(
+            body.contains(message),
+            "not in the report: {message}\n{body}"
+        );
+    }
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("report.json")).unwrap_or_default(),
     )
     .unwrap_or_default();
-    assert_eq!(json["semver"]["bump"], "patch");
+    assert_eq!(json["semver"]["bump"], bump.as_str());
+    assert_eq!(json["changes"], expected["changes"]);
     let pinned = std::fs::read_to_string(repo.join("spec/PINNED.toml")).unwrap_or_default();
     assert!(
         pinned.contains("2025-06-30") && pinned.contains("a1b5953ae599fc6d"),
@@ -795,12 +825,7 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
     // The regenerated tree is fresh and matches the pinned spec.
     let (code, err) = atlasgen(
         &repo,
-        &[
-            "check",
-            "spec/atlasgen.toml",
-            "--pinned",
-            &june.display().to_string(),
-        ],
+        &["check", "spec/atlasgen.toml", "--pinned", &june_arg],
     );
     assert_eq!(code, 0, "{err}");
     println!(
