@@ -15,7 +15,7 @@ use atlas_runtime::bytes::Bytes;
 use atlas_runtime::http;
 use atlasgen_tests as support;
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 // ----- leaves -------------------------------------------------------------------
 
