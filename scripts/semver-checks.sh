@@ -93,12 +93,13 @@ verdict=0
     if $sc_breaking; then
         echo "<details><summary>Lints that failed</summary>"
         echo
-        # Each failure: its title, then the items under "Failed in:".
+        # Each failure: its title, then the items under "Failed in:" (without
+        # the temporary copies' file paths).
         awk '
             /^--- failure / { sub(/^--- failure /, ""); sub(/ ---$/, ""); print "- `" $0 "`"; items = 0; next }
             /^Failed in:/ { items = 1; next }
             /^ +Summary/ { items = 0; next }
-            items && /^  [^ ]/ { line = $0; sub(/^  /, "", line); gsub(/ in \/[^ ,]*/, "", line); print "  - " line; next }
+            items && /^  [^ ]/ { line = $0; sub(/^  /, "", line); gsub(/,? (previously )?in (file )?\/[^ ,]*/, "", line); print "  - " line; next }
             items && /^$/ { items = 0 }
         ' "$work/out.txt"
         echo
