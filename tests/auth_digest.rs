@@ -358,8 +358,10 @@ async fn an_enveloped_body_from_a_real_server_decodes_into_the_same_job() {
         .expect_err("the envelope carries a 404");
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert_eq!(
-        error.api_body().map(|body| body.error_code.as_str()),
-        Some("RESOURCE_NOT_FOUND")
+        error
+            .api_body()
+            .map(|body| support::wire(body)["errorCode"].clone()),
+        Some(json!("RESOURCE_NOT_FOUND"))
     );
 }
 

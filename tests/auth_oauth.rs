@@ -24,7 +24,7 @@ use atlas_runtime::http::StatusCode;
 use atlas_runtime::TransportErrorKind;
 use atlasgen_tests as support;
 use harness::{free_port, require, ServerProcess, TempDir};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const CLUSTER: &str = "Cluster0";
@@ -245,8 +245,10 @@ async fn a_401_to_a_renewed_token_is_returned_as_the_typed_api_error() {
     let error = fetch(&client).await.expect_err("every token is refused");
     assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
     assert_eq!(
-        error.api_body().map(|body| body.error_code.as_str()),
-        Some("NOT_ORG_GROUP_CREATOR")
+        error
+            .api_body()
+            .map(|body| support::wire(body)["errorCode"].clone()),
+        Some(json!("NOT_ORG_GROUP_CREATOR"))
     );
     // One renewal, one retry, no more.
     assert_eq!(server.token_requests().len(), 2);

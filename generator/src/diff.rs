@@ -9,14 +9,21 @@
 //! - breaking: something a caller wrote stops compiling or starts failing:
 //!   removed or renamed operations, types, fields, variants, parameters;
 //!   changed types or formats; a field or parameter turning required or
-//!   optional; a new required parameter or request field; a pattern that
-//!   rejects values callers could build before; a removed status or media type.
-//! - non-breaking: additions (operations, types, response fields, optional
-//!   request fields, enum values, statuses, media types), deprecations,
-//!   patterns that only widen or only apply to responses, `Debug` redaction.
-//!   This rests on the crate's policy that response models are built by the
-//!   crate, not by callers, and that matching on its enums needs a `_` arm;
-//!   a new value of a closed (request) enum is one more value callers may send.
+//!   optional; a new required parameter or field (in any struct: `new`
+//!   takes the required fields); `new`'s arguments in another order; a
+//!   closed enum's values renumbered (inserted before the last, removed or
+//!   moved: its implicit discriminants change); a pattern that rejects
+//!   values callers could build before; a removed status or media type.
+//! - non-breaking: additions (operations, types, optional fields, enum
+//!   values at the end of a closed enum or anywhere in an open one,
+//!   statuses, media types), deprecations, patterns that only widen or only
+//!   apply to responses, `Debug` redaction. This rests on the generated
+//!   API: structs, enums and unions are `#[non_exhaustive]`, so values are
+//!   built with `new` and matches need a `_` arm.
+//!
+//! The rule the classification keeps: nothing the compiler rejects (nor
+//! cargo-semver-checks, which `scripts/spec-update.sh` runs beside it) is
+//! called non-breaking.
 //! - documentation: descriptions and documented constraints only.
 //! - unchanged: an upstream rename a pinned name absorbed.
 //!
@@ -321,8 +328,8 @@ impl Report {
 const CLASSIFICATION: &str = "
 <details><summary>How changes are classified</summary>
 
-- **Breaking**: code using the crate stops compiling or starts failing: removed or renamed operations, types, fields, variants or parameters; a changed type or format; a field or parameter turning required or optional; a new required parameter or request field; a pattern that now rejects values callers could build; a removed status or media type.
-- **Non-breaking**: additions (operations, types, response fields, optional request fields, enum values, statuses, media types), deprecations, widened patterns or patterns only checked on responses, `Debug` redaction. Response models are built by the crate, not by callers, and matches on its enums need a `_` arm: open enums keep unknown values as `Unknown`. A new value in a closed (request) enum is one more value callers may send.
+- **Breaking**: code using the crate stops compiling or starts failing: removed or renamed operations, types, fields, variants or parameters; a changed type or format; a field or parameter turning required or optional; a new required parameter or field (`new` takes the required fields, of responses too); `new`'s arguments in another order; a closed enum's values renumbered (a value inserted before the last, removed or moved changes the implicit discriminants `as isize` reads); a pattern that now rejects values callers could build; a removed status or media type.
+- **Non-breaking**: additions (operations, types, optional fields, enum values at the end of a closed enum or anywhere in an open one, statuses, media types), deprecations, widened patterns or patterns only checked on responses, `Debug` redaction. Structs, enums and unions are `#[non_exhaustive]`: values are built with `new`, matches need a `_` arm, and open enums keep unknown values as `Unknown`.
 - **Documentation**: descriptions and documented constraints only.
 - **Renamed upstream, Rust names stable**: the published spec renamed a schema or an operationId; the pinned Rust name did not move.
 - **Semver**: while the major version is 0, breaking → minor, anything else → patch; from 1.0, breaking → major, non-breaking → minor, documentation → patch.

@@ -150,13 +150,51 @@ fn a_new_value_in_a_response_enum_is_non_breaking() {
 }
 
 #[test]
-fn a_new_value_in_a_request_enum_is_non_breaking() {
+fn a_new_value_at_the_end_of_a_request_enum_is_non_breaking() {
+    // Before the last value it renumbers the later ones: see
+    // a_value_inserted_before_the_last_of_a_closed_enum_renumbers_the_ones_after_it.
     assert_one(
         "request-enum-value-added.yaml",
         "variant-added",
         Impact::NonBreaking,
         Bump::Patch,
     );
+}
+
+#[test]
+fn a_value_inserted_before_the_last_of_a_closed_enum_renumbers_the_ones_after_it() {
+    let r = diff_against_base("request-enum-value-inserted.yaml");
+    let kinds: Vec<(&str, Impact)> = r
+        .changes
+        .iter()
+        .filter(|c| c.impact != Impact::Documentation)
+        .map(|c| (c.kind, c.impact))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("variant-discriminant", Impact::Breaking),
+            ("variant-added", Impact::NonBreaking)
+        ],
+        "{}",
+        r.to_markdown()
+    );
+    let moved = &r.changes[0];
+    assert_eq!(moved.subject, "NewThingSize");
+    assert!(moved.message.contains("`Large` 1 → 2"), "{}", moved.message);
+    assert_eq!(r.bump(), Bump::Minor);
+}
+
+#[test]
+fn a_new_required_field_of_a_response_type_is_breaking() {
+    // `Thing::new` takes the required fields: one more changes its arguments.
+    let r = assert_one(
+        "response-field-added-required.yaml",
+        "field-added-required",
+        Impact::Breaking,
+        Bump::Minor,
+    );
+    assert_eq!(the_change(&r).subject, "Thing.owner");
 }
 
 #[test]
@@ -751,10 +789,33 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
     // workspace's target directory would overwrite the workspace's own test
     // binaries (and run them with the copy's spec). Kept between runs.
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spec-update-e2e-target");
+    // What the update must report, from the diff of the copy's spec/ (the
+    // hand-written fragment, or whatever published spec the last update
+    // extracted) to the snapshot: the test holds on any tree, not only on
+    // the one it was written on.
+    let june_arg = june.display().to_string();
+    let expected = Command::new(env!("CARGO_BIN_EXE_atlasgen"))
+        .args(["diff", "spec/openapi.yaml", &june_arg])
+        .args(["--config", "spec/extract.toml", "--format", "json"])
+        .current_dir(&repo)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run atlasgen: {e}"));
+    assert!(
+        expected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&expected.stderr)
+    );
+    let expected: serde_json::Value = serde_json::from_slice(&expected.stdout).unwrap_or_default();
+    let bump = expected["semver"]["bump"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!bump.is_empty(), "no bump in the diff: {expected}");
     let report = root.join("report.md");
     let out = Command::new("bash")
         .arg("scripts/spec-update.sh")
-        .args(["--quick", "--report"])
+        // cargo-semver-checks has a test of its own (semver_agreement.rs).
+        .args(["--quick", "--semver-checks", "skip", "--report"])
         .arg(&report)
         .arg(&june)
         .current_dir(&repo)
@@ -773,15 +834,23 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
         "{body}"
     );
     assert!(
-        body.contains("Tests: passed") && body.contains("**Semver: patch**"),
+        body.contains("Tests: passed") && body.contains(&format!("**Semver: {bump}**")),
         "{body}"
     );
-    assert!(body.contains("operationId `getGroupClusterRestoreJob` renamed upstream to `getLegacyBackupRestoreJob`"), "{body}");
+    // Every change the diff finds is in the pull-request body.
+    for change in expected["changes"].as_array().into_iter().flatten() {
+        let message = change["message"].as_str().unwrap_or_default();
+        assert!(
+            body.contains(message),
+            "not in the report: {message}\n{body}"
+        );
+    }
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("report.json")).unwrap_or_default(),
     )
     .unwrap_or_default();
-    assert_eq!(json["semver"]["bump"], "patch");
+    assert_eq!(json["semver"]["bump"], bump.as_str());
+    assert_eq!(json["changes"], expected["changes"]);
     let pinned = std::fs::read_to_string(repo.join("spec/PINNED.toml")).unwrap_or_default();
     assert!(
         pinned.contains("2025-06-30") && pinned.contains("a1b5953ae599fc6d"),
@@ -795,12 +864,7 @@ fn the_update_script_leaves_a_regenerated_tree_passing_tests_and_a_report() {
     // The regenerated tree is fresh and matches the pinned spec.
     let (code, err) = atlasgen(
         &repo,
-        &[
-            "check",
-            "spec/atlasgen.toml",
-            "--pinned",
-            &june.display().to_string(),
-        ],
+        &["check", "spec/atlasgen.toml", "--pinned", &june_arg],
     );
     assert_eq!(code, 0, "{err}");
     println!(

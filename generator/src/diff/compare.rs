@@ -122,6 +122,12 @@ impl<'a> Cmp<'a> {
         }
         self.params(&subject, o, n);
         self.body(&subject, o, n);
+        self.arguments_reordered(
+            &format!("{subject}::new"),
+            &subject,
+            &Self::operation_args(o),
+            &Self::operation_args(n),
+        );
         self.responses(&subject, o, n);
         if o.versions.first() != n.versions.first() {
             if let (Some(a), Some(b)) = (o.versions.first(), n.versions.first()) {
@@ -249,6 +255,20 @@ impl<'a> Cmp<'a> {
                 (None, None) => {}
             }
         }
+    }
+
+    /// `new`'s arguments: the required parameters in order, then a required body.
+    fn operation_args(o: &Operation) -> Vec<(String, String)> {
+        let mut args: Vec<(String, String)> = o
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| (format!("{:?} {}", p.location, p.wire), p.name.clone()))
+            .collect();
+        if o.body.as_ref().is_some_and(|b| b.required) {
+            args.push(("body".to_owned(), "body".to_owned()));
+        }
+        args
     }
 
     fn body(&mut self, op: &str, o: &Operation, n: &Operation) {
@@ -491,21 +511,67 @@ impl<'a> Cmp<'a> {
                 ),
                 (None, Some(f)) => {
                     let subject = format!("{owner}.{}", f.name);
-                    if f.required && dir == Dir::Request {
-                        self.push(Impact::Breaking, "field-added-required", &subject, format!("new required field `{}`: `{}`; every value built by hand must set it", f.name, field_type(f)));
+                    // `new` takes the required fields, in request and
+                    // response types alike (callers build responses too, in
+                    // tests and mocks): one more changes its arguments.
+                    if f.required {
+                        self.push(Impact::Breaking, "field-added-required", &subject, format!("new required field `{}`: `{}`; `{owner}::new` takes it (and `Default` goes, if it was derived)", f.name, field_type(f)));
                     } else {
-                        let how = if f.required { "required" } else { "optional" };
                         self.push(
                             Impact::NonBreaking,
                             "field-added",
                             &subject,
-                            format!("new {how} field `{}`: `{}`", f.name, field_type(f)),
+                            format!("new optional field `{}`: `{}`", f.name, field_type(f)),
                         );
                     }
                 }
                 (Some(a), Some(b)) => self.field(owner, a, b, dir),
                 (None, None) => {}
             }
+        }
+        let args = |s: &Struct| -> Vec<(String, String)> {
+            s.fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| (f.wire.clone(), f.name.clone()))
+                .collect()
+        };
+        self.arguments_reordered(&format!("{owner}::new"), owner, &args(o), &args(n));
+    }
+
+    /// `new`'s arguments (wire name, Rust name) in the old and the new order:
+    /// arguments kept in both but in another order are a breaking change even
+    /// where the compiler accepts the old calls (two arguments of one type
+    /// swap their meaning silently).
+    fn arguments_reordered(
+        &mut self,
+        function: &str,
+        subject: &str,
+        old: &[(String, String)],
+        new: &[(String, String)],
+    ) {
+        let kept_old: Vec<&String> = old
+            .iter()
+            .filter(|(w, _)| new.iter().any(|(x, _)| x == w))
+            .map(|(_, n)| n)
+            .collect();
+        let kept_new: Vec<&String> = new
+            .iter()
+            .filter(|(w, _)| old.iter().any(|(x, _)| x == w))
+            .map(|(_, n)| n)
+            .collect();
+        if kept_old.len() == kept_new.len() && kept_old != kept_new {
+            let list = |v: &[&String]| v.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+            self.push(
+                Impact::Breaking,
+                "arguments-reordered",
+                subject,
+                format!(
+                    "`{function}` takes its arguments in another order: ({}) → ({})",
+                    list(&kept_old),
+                    list(&kept_new)
+                ),
+            );
         }
     }
 
@@ -593,6 +659,32 @@ impl<'a> Cmp<'a> {
             o.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
         let new: BTreeMap<&str, &Variant> =
             n.variants.iter().map(|v| (v.wire.as_str(), v)).collect();
+        // A closed enum has unit variants only, so `as isize` works on it and
+        // gives each variant's position: a value inserted before the last,
+        // removed or moved renumbers the ones after it. (An open enum has
+        // `Unknown(..)`, and casts do not compile on it.)
+        if !o.open && !n.open {
+            let moved: Vec<String> = o
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    let j = n.variants.iter().position(|x| x.wire == v.wire)?;
+                    (i != j).then(|| format!("`{}` {i} → {j}", v.name))
+                })
+                .collect();
+            if !moved.is_empty() {
+                self.push(
+                    Impact::Breaking,
+                    "variant-discriminant",
+                    owner,
+                    format!(
+                        "implicit discriminants (`as isize`) change: {}",
+                        moved.join(", ")
+                    ),
+                );
+            }
+        }
         for v in &o.variants {
             match new.get(v.wire.as_str()) {
                 None => self.push(
