@@ -23,6 +23,12 @@ pub(super) fn pages_method(
             quote! { request.#page = Some(number); },
         )
     };
+    // A page number is a `u32`: it fits an `i64` always, an `i32` not always.
+    let convert = if p.page_ty == TypeRef::I64 {
+        quote! { i64::from(page) }
+    } else {
+        quote! { <#page_ty>::try_from(page).unwrap_or(<#page_ty>::MAX) }
+    };
     let results = ident(&p.items_field);
     let items = match p.items_presence {
         Presence::Always => quote! { body.#results },
@@ -61,7 +67,7 @@ pub(super) fn pages_method(
             let first = u32::try_from(#first).unwrap_or(1);
             atlas_runtime::paginate::pages(first, atlas_runtime::paginate::DEFAULT_MAX_PAGES, move |page| {
                 let mut request = request.clone();
-                let number = <#page_ty>::try_from(page).unwrap_or(<#page_ty>::MAX);
+                let number = #convert;
                 #set
                 async move {
                     let body = self.#f(&request).await?;

@@ -103,6 +103,8 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     quote! {
         #doc
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::result_large_err)]
+        // The docs carry the spec's own Markdown, list indentation and all.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         // The generator formats its output itself: `cargo fmt` would make
         // every file differ from what it generates.
         #![cfg_attr(rustfmt, rustfmt::skip)]

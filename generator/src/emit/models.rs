@@ -272,6 +272,25 @@ pub(super) fn struct_serde(
             };
         }
     };
+    // A struct without properties skips every key (a lone `_` arm is what
+    // clippy calls a match that should be its body).
+    let read_loop = if fields.is_empty() {
+        quote! {
+            while let Some(_index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))? {
+                atlas_runtime::de::skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))? {
+                // One `?` for all arms: each is code to check.
+                match index {
+                    #( #indices => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
+                    _ => atlas_runtime::de::skip(&mut map),
+                }?;
+            }
+        }
+    };
     quote! {
         #allow
         impl serde::Serialize for #name {
@@ -289,13 +308,7 @@ pub(super) fn struct_serde(
             fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 const FIELDS: &[&str] = &[#(#wires),*];
                 #( let mut #slots = None; )*
-                while let Some(index) = map.next_key_seed(atlas_runtime::de::FieldIndex(FIELDS))? {
-                    // One `?` for all arms: each is code to check.
-                    match index {
-                        #( #indices => atlas_runtime::de::field(&mut map, &mut #slots, #wires), )*
-                        _ => atlas_runtime::de::skip(&mut map),
-                    }?;
-                }
+                #read_loop
                 #check_required
                 Ok(Self { #(#finish),* })
             }

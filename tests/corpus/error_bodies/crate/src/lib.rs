@@ -21,6 +21,7 @@
     clippy::too_many_arguments,
     clippy::result_large_err
 )]
+#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[rustfmt::skip]
 pub mod models;
