@@ -8,7 +8,10 @@ use std::process::Command;
 
 /// Every command and the flags its help must document.
 const COMMANDS: &[(&str, &[&str])] = &[
-    ("generate", &["CONFIG", "spec/atlasgen.toml"]),
+    (
+        "generate",
+        &["CONFIG", "spec/atlasgen.toml", "--skip-invalid"],
+    ),
     ("check", &["CONFIG", "--pinned", "--extract-config"]),
     (
         "extract",
@@ -37,6 +40,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "--operation",
             "--crate-name",
             "--example-tests",
+            "--skip-invalid",
             "atlasgen.toml",
         ],
     ),
@@ -448,4 +452,92 @@ fn a_config_placing_itself_outside_its_crate_is_a_config_error() {
         "{}",
         run.stderr
     );
+}
+
+fn partly_invalid_spec() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join("bad")
+        .join("partly_invalid.yaml")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn a_spec_with_errors_in_some_operations_is_refused_listing_every_error() {
+    let tmp = TempDir::new("refused");
+    let run = atlasgen_in(
+        &tmp.0,
+        &[
+            "crate",
+            &partly_invalid_spec(),
+            "out",
+            "--runtime-path",
+            "../runtime",
+        ],
+    );
+    assert_eq!(run.code, 14, "{}", run.stderr);
+    for wanted in [
+        "`$ref: #/components/schemas/Reprot` points to nothing",
+        "partly_invalid.yaml:37:17",
+        "invalid ECMA-262 pattern `^(a`",
+        "partly_invalid.yaml:48:17",
+        "generation failed with 2 errors",
+    ] {
+        assert!(
+            run.stderr.contains(wanted),
+            "no `{wanted}` in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!tmp.0.join("out").exists(), "a refused spec wrote a crate");
+}
+
+#[test]
+fn skip_invalid_generates_the_rest_lists_each_skipped_operation_and_exits_3() {
+    let tmp = TempDir::new("skip-invalid");
+    let run = atlasgen_in(
+        &tmp.0,
+        &[
+            "crate",
+            &partly_invalid_spec(),
+            "out",
+            "--runtime-path",
+            "../runtime",
+            "--skip-invalid",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    for wanted in [
+        "skipped GET /reports/{reportId} (getReport):",
+        "partly_invalid.yaml:37:17",
+        "skipped GET /audits (listAudits):",
+        "partly_invalid.yaml:48:17",
+        "2 operations skipped for errors of their own; the rest is generated",
+    ] {
+        assert!(
+            run.stderr.contains(wanted),
+            "no `{wanted}` in:\n{}",
+            run.stderr
+        );
+    }
+    let client = std::fs::read_to_string(tmp.0.join("out").join("src").join("client.rs"))
+        .unwrap_or_else(|e| panic!("no client.rs: {e}"));
+    assert!(
+        client.contains("fn get_job<"),
+        "the valid operation is missing"
+    );
+    assert!(
+        !client.contains("fn get_report"),
+        "a skipped operation was generated"
+    );
+    assert!(
+        !client.contains("fn list_audits"),
+        "a skipped operation was generated"
+    );
+    // The recorded invocation keeps the flag, so regenerating skips again.
+    let again = atlasgen_in(&tmp.0, &["generate", "out/atlasgen.toml"]);
+    assert_eq!(again.code, 3, "{}", again.stderr);
+    assert!(again.stderr.contains("0 files written"), "{}", again.stderr);
 }
