@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic, Location};
+use crate::position::line_col;
 
 // Serialized by `to_toml` (the config a crate records of itself), so the
 // fields are written in an order TOML accepts: values before tables.
@@ -311,19 +312,6 @@ fn resolved(path: &Path) -> PathBuf {
         }
     }
     base
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]

@@ -98,7 +98,10 @@ pub fn report(spec: &Spec) -> Report {
     if let Some(components) = &spec.api.components {
         r.schemas_total = components.schemas.len();
         for name in components.schemas.keys() {
-            let pointer = format!("#/components/schemas/{}", crate::diag::pointer_token(name));
+            let pointer = format!(
+                "#/components/schemas/{}",
+                crate::position::pointer_token(name)
+            );
             let prefix = format!("{pointer}/");
             let within = |p: &str| p == pointer || p.starts_with(&prefix);
             if error_pointers.iter().any(|p| within(p)) {

@@ -16,10 +16,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::{line_col, Selection};
-use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failure, Location};
+use crate::config::Selection;
+use crate::diag::{Code, Diagnostic, Failure, Location};
 use crate::lower::RUST_NAME;
 use crate::naming::{type_name, value_name};
+use crate::position::{line_col, pointer_token, unescape_pointer_token};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

@@ -57,10 +57,10 @@ use openapiv3::{
 };
 use serde_json::{Map, Value};
 
-use crate::diag::{pointer_token, unescape_pointer_token};
 use crate::load::Spec;
 pub use crate::lower::Direction;
 use crate::pattern::{self, Dfa};
+use crate::position::{pointer_token, unescape_pointer_token};
 use crate::resolve;
 
 /// What to generate.

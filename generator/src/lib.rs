@@ -23,6 +23,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod pattern;
+pub mod position;
 pub mod resolve;
 pub mod roundtrip;
 pub mod traps;

@@ -5,8 +5,9 @@ use indexmap::IndexMap;
 use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
 
 use crate::config::Selection;
-use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failure};
+use crate::diag::{Code, Diagnostic, Failure};
 use crate::load::Spec;
+use crate::position::{pointer, pointer_token, unescape_pointer_token};
 
 /// One operation picked from the spec.
 #[derive(Clone, Copy)]
@@ -21,7 +22,7 @@ pub struct Selected<'a> {
 impl Selected<'_> {
     /// `#/paths/~1api~1.../get`
     pub fn pointer(&self) -> String {
-        format!("#/paths/{}/{}", pointer_token(self.path), self.method)
+        pointer(["paths", self.path, self.method])
     }
 }
 

@@ -422,7 +422,7 @@ fn pointer_of(path: &[Seg]) -> String {
     for seg in path {
         p.push('/');
         match seg {
-            Seg::Key(k) => p.push_str(&atlasgen::diag::pointer_token(k)),
+            Seg::Key(k) => p.push_str(&atlasgen::position::pointer_token(k)),
             Seg::Index(i) => p.push_str(&i.to_string()),
         }
     }
@@ -634,7 +634,7 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
             }
             if let Some(v) = get_mut(doc, &target) {
                 if v.is_object() {
-                    *v = json!({ "$ref": format!("#/components/schemas/{}", atlasgen::diag::pointer_token(&name)) });
+                    *v = json!({ "$ref": format!("#/components/schemas/{}", atlasgen::position::pointer_token(&name)) });
                 }
             }
         }
@@ -651,7 +651,7 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
             if let Some(first) = donor.get("root").and_then(Value::as_str) {
                 let reference = format!(
                     "#/components/schemas/{}",
-                    atlasgen::diag::pointer_token(first)
+                    atlasgen::position::pointer_token(first)
                 );
                 if let Some(v) = get_mut(doc, &target) {
                     *v = json!({ "$ref": reference });
@@ -910,7 +910,7 @@ fn donor_schemas(rng: &mut Rng, count: usize) -> Vec<Value> {
             collect_refs(schema, &mut refs);
             todo.extend(refs.into_iter().filter_map(|r| {
                 r.strip_prefix("#/components/schemas/")
-                    .map(atlasgen::diag::unescape_pointer_token)
+                    .map(atlasgen::position::unescape_pointer_token)
             }));
             picked.insert(name, schema.clone());
         }

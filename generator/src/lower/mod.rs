@@ -14,11 +14,12 @@ use openapiv3::{
 };
 
 use crate::config::Config;
-use crate::diag::{pointer_token, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
 use crate::ir::*;
 use crate::load::Spec;
 use crate::naming::{type_name, value_name, Scope};
 use crate::pattern;
+use crate::position::pointer_token;
 use crate::resolve::{self, Selected};
 
 mod compose;
@@ -564,7 +565,7 @@ impl<'a> Ctx<'a> {
         let comp = pointer
             .rsplit('/')
             .next()
-            .map(crate::diag::unescape_pointer_token)
+            .map(crate::position::unescape_pointer_token)
             .unwrap_or_default();
         self.pinned_or(pointer, || type_name(&comp))
     }

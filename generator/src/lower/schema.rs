@@ -132,7 +132,7 @@ impl<'a> Ctx<'a> {
                 let comp = t
                     .rsplit('/')
                     .next()
-                    .map(crate::diag::unescape_pointer_token)
+                    .map(crate::position::unescape_pointer_token)
                     .unwrap_or_default();
                 Some(self.pinned_or(t, || type_name(&comp)))
             }
