@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Selection;
 use crate::diag::{Code, Diagnostic, Failure, Location};
-use crate::lower::RUST_NAME;
+use crate::extensions::{pin_rust_name, suggest};
 use crate::naming::{type_name, value_name};
 use crate::position::{line_col, pointer_token, unescape_pointer_token};
 
@@ -340,15 +340,7 @@ fn not_found(what: &str, wanted: &str, candidates: &[&str], loc: &Location) -> D
         loc.clone(),
         format!("the selection names {what} `{wanted}`, which the spec does not have"),
     );
-    let close = crate::resolve::closest(wanted, candidates, 3);
-    if close.is_empty() {
-        d
-    } else {
-        d.with_help(format!(
-            "the closest names in the spec: {}",
-            close.join(", ")
-        ))
-    }
+    suggest(d, "the closest names in the spec", wanted, candidates)
 }
 
 // ----- the cut --------------------------------------------------------------
@@ -840,7 +832,7 @@ fn pin(
                 .pointer_mut(op.trim_start_matches('#'))
                 .and_then(Value::as_object_mut)
             {
-                obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
+                pin_rust_name(obj, rust_name);
             }
             outcomes.push(PinOutcome {
                 operation: op_pins.key.clone(),
@@ -888,7 +880,7 @@ fn pin(
                 .pointer_mut(target.trim_start_matches('#'))
                 .and_then(Value::as_object_mut)
             {
-                obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
+                pin_rust_name(obj, rust_name);
             }
             outcomes.push(PinOutcome {
                 operation: op_pins.key.clone(),

@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod examples;
+pub mod extensions;
 pub mod extract;
 pub mod freshness;
 pub mod instances;

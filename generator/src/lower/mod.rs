@@ -15,6 +15,7 @@ use openapiv3::{
 
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
+use crate::extensions::{self, RUST_NAME};
 use crate::ir::*;
 use crate::load::Spec;
 use crate::naming::{type_name, value_name, Scope};
@@ -42,12 +43,6 @@ pub mod cli;
 mod conventions;
 pub mod features;
 mod mock;
-
-/// The spec extension that pins a Rust name on a schema or an operation.
-pub const RUST_NAME: &str = "x-rust-name";
-
-/// The spec extension that marks a property as a credential (`Debug` redacts it).
-pub const RUST_SECRET: &str = "x-rust-secret";
 
 /// Who produces the values of a type: the server (decoded leniently, open
 /// enums) or the caller (validated strictly, closed enums).
