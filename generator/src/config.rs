@@ -185,24 +185,7 @@ impl Config {
     /// Reads a config file; relative paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Config, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the config: {e}"),
-            )
-        })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid config: {}", e.message()),
-            )
-        })?;
+        let (mut config, text) = read_toml::<Config>(path, "config")?;
         if let Some(place) = &config.config_in_crate {
             if !place
                 .components()
@@ -253,6 +236,36 @@ impl Config {
             self.output.regenerate_command
         ))
     }
+}
+
+/// Reads the TOML file at `path` as a `T`, with its text (for checks that
+/// point into it). A file that cannot be read is an `io` error; text that is
+/// not a `T` is a `config` error at the line TOML names. `what` names the
+/// file in the messages (`config`, `extract config`).
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<(T, String), Diagnostic> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            Location::new(&file, ""),
+            format!("cannot read the {what}: {e}"),
+        )
+    })?;
+    let value = toml::from_str(&text).map_err(|e| {
+        let mut loc = Location::new(&file, "");
+        if let Some(span) = e.span() {
+            loc.line = Some(line_col(&text, span.start));
+        }
+        Diagnostic::error(
+            Code::Config,
+            loc,
+            format!("invalid {what}: {}", e.message()),
+        )
+    })?;
+    Ok((value, text))
 }
 
 /// `to` as a path relative to the folder `from`. Both are resolved the same

@@ -16,11 +16,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::Selection;
+use crate::config::{read_toml, Selection};
 use crate::diag::{Code, Diagnostic, Failure, Location};
 use crate::extensions::{pin_rust_name, suggest};
 use crate::naming::{type_name, value_name};
-use crate::position::{line_col, pointer_token, unescape_pointer_token};
+use crate::position::{pointer_token, unescape_pointer_token};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -68,25 +68,7 @@ pub struct OperationPins {
 impl ExtractConfig {
     /// Reads the config; its paths become relative to its folder.
     pub fn load(path: &Path) -> Result<ExtractConfig, Diagnostic> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the extract config: {e}"),
-            )
-        })?;
-        let mut config: ExtractConfig = toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid extract config: {}", e.message()),
-            )
-        })?;
+        let (mut config, _) = read_toml::<ExtractConfig>(path, "extract config")?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.out = base.join(&config.out);
         config.pinned = config.pinned.map(|p| base.join(p));
@@ -984,25 +966,7 @@ pub struct PinRecord {
 
 impl PinRecord {
     pub fn load(path: &Path) -> Result<PinRecord, Diagnostic> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the pinned spec record: {e}"),
-            )
-        })?;
-        toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid pinned spec record: {}", e.message()),
-            )
-        })
+        read_toml(path, "pinned spec record").map(|(record, _)| record)
     }
 
     pub fn is_pinned(&self) -> bool {
