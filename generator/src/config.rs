@@ -14,6 +14,7 @@ use crate::position::line_col;
 
 // Serialized by `to_toml` (the config a crate records of itself), so the
 // fields are written in an order TOML accepts: values before tables.
+/// The generation config (`atlasgen.toml`): the spec, the output, the selection and the names pinned.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -32,7 +33,9 @@ pub struct Config {
     /// not reveal; their `Debug` output is redacted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    /// Where the crate goes and how it is made.
     pub output: Output,
+    /// The operations to generate (every one when empty).
     #[serde(default, skip_serializing_if = "Selection::is_everything")]
     pub select: Selection,
     /// Rust names pinned per spec construct, keyed by JSON pointer
@@ -114,6 +117,7 @@ impl Default for Envelope {
     }
 }
 
+/// The `[output]` table: the generated crate and its options.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Output {
@@ -121,6 +125,7 @@ pub struct Output {
     pub dir: PathBuf,
     /// The generated crate's package name.
     pub crate_name: String,
+    /// The generated crate's version (`0.1.0` by default).
     #[serde(default = "default_version")]
     pub version: String,
     /// Path from the generated crate to the runtime crate.
@@ -166,8 +171,10 @@ fn default_version() -> String {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Selection {
+    /// Operations by `operationId`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operation_ids: Vec<String>,
+    /// Every operation with one of these tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// `"GET /api/atlas/v2/groups/{groupId}"`.
@@ -176,6 +183,7 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Whether the selection names nothing, and so selects every operation.
     pub fn is_everything(&self) -> bool {
         self.operation_ids.is_empty() && self.tags.is_empty() && self.paths.is_empty()
     }

@@ -38,6 +38,7 @@ pub struct Location {
 }
 
 impl Location {
+    /// A location known by file and pointer; its line is found when it is rendered.
     pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
         Location {
             file: file.into(),
@@ -60,9 +61,12 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whether a diagnostic stops generation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// A quirk the generator worked around.
     Warning,
+    /// A problem that stops generation.
     Error,
 }
 
@@ -96,6 +100,7 @@ pub enum Code {
 }
 
 impl Code {
+    /// The code as printed between brackets (`error[reference]`).
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Io => "io",
@@ -133,19 +138,24 @@ impl Code {
     }
 }
 
+/// One problem found in the input: what, where, and advice.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The kind of problem.
     pub code: Code,
     /// Boxed: a diagnostic travels in `Result`s, and unboxed it makes every
     /// `Err` over clippy's `result_large_err` size.
     pub location: Box<Location>,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// An extra line of advice ("did you mean ...").
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error: generation stops.
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -156,6 +166,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: a quirk worked around.
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -166,11 +177,13 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic with a line of advice.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -368,10 +381,12 @@ pub fn read_source(file: &str) -> Option<String> {
 /// A failed generation: at least one error, plus any warnings met before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
+    /// The errors, and the warnings met before them.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Failure {
+    /// A failure of one diagnostic.
     pub fn single(diagnostic: Diagnostic) -> Self {
         Failure {
             diagnostics: vec![diagnostic],
@@ -387,6 +402,7 @@ impl Failure {
             .unwrap_or(1)
     }
 
+    /// The errors alone.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }

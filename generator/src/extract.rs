@@ -41,6 +41,7 @@ pub struct ExtractConfig {
     /// The generator config whose crate is built from `out`.
     #[serde(default)]
     pub generator_config: Option<PathBuf>,
+    /// The operations to cut out.
     pub select: Selection,
     /// Extensions to leave out (`x-xgen-*`): they churn upstream and no
     /// generated code reads them.
@@ -51,6 +52,7 @@ pub struct ExtractConfig {
     pub operations: Vec<OperationPins>,
 }
 
+/// The names pinned for one operation and the schemas it reaches (`[[operation]]`).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct OperationPins {
@@ -90,6 +92,7 @@ pub struct PinOutcome {
     pub published: Option<String>,
     /// What the generator would call it without the pin.
     pub derived: Option<String>,
+    /// The Rust name the pin gives.
     pub rust_name: String,
     /// The published name in the previous extraction, when it differs.
     pub previously: Option<String>,
@@ -98,6 +101,7 @@ pub struct PinOutcome {
 }
 
 impl PinOutcome {
+    /// Whether the pin names the operation itself (not a schema it reaches).
     pub fn is_operation(&self) -> bool {
         self.position.is_none()
     }
@@ -132,9 +136,13 @@ impl PinOutcome {
 
 /// An extraction, not yet written.
 pub struct Extracted {
+    /// The extracted spec as a JSON value.
     pub document: Value,
+    /// The extracted spec as written: sorted keys, one YAML style.
     pub yaml: String,
+    /// Every pin and what it named in this spec.
     pub pins: Vec<PinOutcome>,
+    /// Pins that matched nothing, and the like.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -965,10 +973,12 @@ pub struct PinRecord {
 }
 
 impl PinRecord {
+    /// Reads a record (`PINNED.toml`).
     pub fn load(path: &Path) -> Result<PinRecord, Diagnostic> {
         read_toml(path, "pinned spec record").map(|(record, _)| record)
     }
 
+    /// Whether a published spec is pinned (the record has its hash).
     pub fn is_pinned(&self) -> bool {
         !self.sha256.is_empty()
     }
@@ -987,6 +997,7 @@ impl PinRecord {
         }
     }
 
+    /// The record as the TOML file `atlasgen extract` writes, with its header.
     pub fn to_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
         let mut out = String::from("# The published spec spec/ was extracted from. Written by `atlasgen extract`;\n# `atlasgen check --pinned FILE` verifies FILE and spec/ against it.\n");

@@ -18,9 +18,13 @@ mod numbers;
 
 /// A loaded spec: the parsed document plus what is needed to point into it.
 pub struct Spec {
+    /// The file, as given (for locations).
     pub file: String,
+    /// The whole text, for excerpts and the pointer index.
     pub text: String,
+    /// YAML or JSON.
     pub format: Format,
+    /// The parsed document.
     pub api: OpenAPI,
     /// Objects with a `$ref` beside other keys (which OpenAPI 3.0 ignores):
     /// their pointers and the ignored keys.
@@ -32,9 +36,12 @@ pub struct Spec {
     lines: OnceLock<(PointerIndex, LineTable)>,
 }
 
+/// The syntax a spec is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// YAML (block style, as specs are published).
     Yaml,
+    /// JSON.
     Json,
 }
 

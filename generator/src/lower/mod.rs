@@ -48,7 +48,9 @@ mod mock;
 /// enums) or the caller (validated strictly, closed enums).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
+    /// Sent by the server: decoded leniently.
     Response,
+    /// Sent by the caller: validated strictly.
     Request,
 }
 
