@@ -119,14 +119,6 @@ impl Dfa {
             .map(|t| t.target)
     }
 
-    /// Whether the DFA can only ever match ASCII characters, so emitted code
-    /// may scan bytes.
-    pub fn is_ascii_only(&self) -> bool {
-        self.states
-            .iter()
-            .all(|st| st.transitions.iter().all(|t| t.hi.is_ascii()))
-    }
-
     /// A shortest input that matches, if the pattern can match at all.
     /// Useful for examples and tests.
     pub fn shortest_match(&self) -> Option<String> {
