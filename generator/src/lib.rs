@@ -1,12 +1,13 @@
 //! atlasgen: an OpenAPI 3.0 to Rust code generator.
 //!
 //! [`generate_from_config`] (or [`generate`], [`generate_from_spec`]) runs
-//! the whole pipeline and returns the files of a crate, which [`write`](mod@write) puts
-//! on disk and [`freshness`] compares with the committed ones. Inside, the
-//! spec is loaded ([`load`]), its operations selected and `$ref`s followed,
-//! lowered to an intermediate representation that decides everything, and
-//! printed as Rust; those steps are private, and [`lower`] with [`Lowered`]
-//! is the one view into the middle (for fuzzing and round-trip tests).
+//! the whole pipeline and returns the files of a crate, which
+//! [`write`](mod@write) puts on disk and [`freshness`] compares with the
+//! committed ones. Inside, the spec is loaded ([`load`]), its operations
+//! selected and `$ref`s followed, lowered to an intermediate representation
+//! that decides everything, and printed as Rust; those steps are private,
+//! and [`lower()`] with [`Lowered`] is the one view into the middle (for
+//! fuzzing and round-trip tests).
 //!
 //! The public modules are what the `atlasgen` command and the tests use:
 //! [`config`] and [`diag`] (located diagnostics, with [`position`] for
