@@ -268,8 +268,5 @@ fn against_prism_an_api_error_exits_4_with_its_body_as_json_on_stderr() {
 #[test]
 fn the_generator_and_the_runtime_reserve_the_same_flags() {
     // A parameter flag never takes a name the runtime gives every command.
-    assert_eq!(
-        atlasgen::lower::cli::RESERVED_FLAGS,
-        atlas_runtime::cli::RESERVED_FLAGS
-    );
+    assert_eq!(atlasgen::RESERVED_FLAGS, atlas_runtime::cli::RESERVED_FLAGS);
 }

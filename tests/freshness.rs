@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use atlasgen::emit::File;
 use atlasgen::freshness::{self, Error, Mode, Target, Why};
+use atlasgen::File;
 use atlasgen_tests::workspace_root;
 
 #[test]

@@ -295,7 +295,7 @@ fn models_and_error_previews_treat_the_same_property_names_as_secrets() {
     ];
     for name in names {
         assert_eq!(
-            atlasgen::lower::is_secret_name(name),
+            atlasgen::is_secret_name(name),
             atlas_runtime::redact::is_secret_key(name),
             "the generator and the runtime disagree on `{name}`"
         );

@@ -10,9 +10,11 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic, Location};
+use crate::position::line_col;
 
 // Serialized by `to_toml` (the config a crate records of itself), so the
 // fields are written in an order TOML accepts: values before tables.
+/// The generation config (`atlasgen.toml`): the spec, the output, the selection and the names pinned.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -31,7 +33,9 @@ pub struct Config {
     /// not reveal; their `Debug` output is redacted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+    /// Where the crate goes and how it is made.
     pub output: Output,
+    /// The operations to generate (every one when empty).
     #[serde(default, skip_serializing_if = "Selection::is_everything")]
     pub select: Selection,
     /// Rust names pinned per spec construct, keyed by JSON pointer
@@ -113,6 +117,7 @@ impl Default for Envelope {
     }
 }
 
+/// The `[output]` table: the generated crate and its options.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Output {
@@ -120,6 +125,7 @@ pub struct Output {
     pub dir: PathBuf,
     /// The generated crate's package name.
     pub crate_name: String,
+    /// The generated crate's version (`0.1.0` by default).
     #[serde(default = "default_version")]
     pub version: String,
     /// Path from the generated crate to the runtime crate.
@@ -165,8 +171,10 @@ fn default_version() -> String {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Selection {
+    /// Operations by `operationId`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operation_ids: Vec<String>,
+    /// Every operation with one of these tags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// `"GET /api/atlas/v2/groups/{groupId}"`.
@@ -175,6 +183,7 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Whether the selection names nothing, and so selects every operation.
     pub fn is_everything(&self) -> bool {
         self.operation_ids.is_empty() && self.tags.is_empty() && self.paths.is_empty()
     }
@@ -184,24 +193,7 @@ impl Config {
     /// Reads a config file; relative paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Config, Diagnostic> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the config: {e}"),
-            )
-        })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid config: {}", e.message()),
-            )
-        })?;
+        let (mut config, text) = read_toml::<Config>(path, "config")?;
         if let Some(place) = &config.config_in_crate {
             if !place
                 .components()
@@ -252,6 +244,36 @@ impl Config {
             self.output.regenerate_command
         ))
     }
+}
+
+/// Reads the TOML file at `path` as a `T`, with its text (for checks that
+/// point into it). A file that cannot be read is an `io` error; text that is
+/// not a `T` is a `config` error at the line TOML names. `what` names the
+/// file in the messages (`config`, `extract config`).
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<(T, String), Diagnostic> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            Location::new(&file, ""),
+            format!("cannot read the {what}: {e}"),
+        )
+    })?;
+    let value = toml::from_str(&text).map_err(|e| {
+        let mut loc = Location::new(&file, "");
+        if let Some(span) = e.span() {
+            loc.line = Some(line_col(&text, span.start));
+        }
+        Diagnostic::error(
+            Code::Config,
+            loc,
+            format!("invalid {what}: {}", e.message()),
+        )
+    })?;
+    Ok((value, text))
 }
 
 /// `to` as a path relative to the folder `from`. Both are resolved the same
@@ -311,19 +333,6 @@ fn resolved(path: &Path) -> PathBuf {
         }
     }
     base
-}
-
-/// 1-based line and column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]

@@ -10,14 +10,18 @@ use crate::load::{self, Spec};
 use crate::lower;
 use crate::resolve;
 
+/// What generating a whole spec gives: operations and schemas generated and fully typed, what degraded, errors, warnings and traps.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
+    /// The spec's file, as given.
     pub spec: String,
+    /// Operations in the spec.
     pub operations_total: usize,
     /// Operations that generate (a request value and a response decoder).
     pub operations_generated: usize,
     /// Of those, operations whose parameters and bodies are typed all the way down.
     pub operations_fully_typed: usize,
+    /// Component schemas in the spec.
     pub schemas_total: usize,
     /// Component schemas that lower without an error.
     pub schemas_generated: usize,
@@ -25,14 +29,18 @@ pub struct Report {
     pub schemas_fully_typed: usize,
     /// Degraded constructs by kind: how many places.
     pub unsupported: BTreeMap<String, usize>,
+    /// The errors lowering the whole spec gives, as printed.
     pub errors: Vec<String>,
+    /// Warnings counted by their code.
     pub warnings_by_code: BTreeMap<String, usize>,
+    /// The known traps the spec holds.
     pub traps: Vec<Trap>,
 }
 
 /// A construct of real specs that breaks established generators.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trap {
+    /// The trap's name.
     pub name: String,
     /// How many times the spec has it.
     pub found: usize,
@@ -40,11 +48,13 @@ pub struct Trap {
     pub handling: String,
 }
 
+/// Loads the spec at `path` and reports on it; a spec that does not load is the error.
 pub fn report_file(path: &Path) -> Result<Report, Failure> {
     let spec = load::load_file(path)?;
     Ok(report(&spec))
 }
 
+/// Reports on a loaded spec: every operation and every component schema, lowered together.
 pub fn report(spec: &Spec) -> Report {
     let config = Config::default();
     let selected = resolve::all_operations(spec);
@@ -98,7 +108,10 @@ pub fn report(spec: &Spec) -> Report {
     if let Some(components) = &spec.api.components {
         r.schemas_total = components.schemas.len();
         for name in components.schemas.keys() {
-            let pointer = format!("#/components/schemas/{}", crate::diag::pointer_token(name));
+            let pointer = format!(
+                "#/components/schemas/{}",
+                crate::position::pointer_token(name)
+            );
             let prefix = format!("{pointer}/");
             let within = |p: &str| p == pointer || p.starts_with(&prefix);
             if error_pointers.iter().any(|p| within(p)) {
@@ -137,6 +150,7 @@ fn traps(spec: &Spec) -> Vec<Trap> {
 }
 
 impl Report {
+    /// The report as the command prints it, for people.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!("coverage of {}\n", self.spec));
@@ -175,6 +189,7 @@ impl Report {
         out
     }
 
+    /// The report as one JSON object, for scripts.
     pub fn to_json(&self) -> String {
         let traps: Vec<serde_json::Value> = self
             .traps

@@ -24,6 +24,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::position::{LineTable, PointerIndex};
+
 /// Where in the input a diagnostic points.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
@@ -36,6 +38,7 @@ pub struct Location {
 }
 
 impl Location {
+    /// A location known by file and pointer; its line is found when it is rendered.
     pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> Self {
         Location {
             file: file.into(),
@@ -58,9 +61,12 @@ impl fmt::Display for Location {
     }
 }
 
+/// Whether a diagnostic stops generation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// A quirk the generator worked around.
     Warning,
+    /// A problem that stops generation.
     Error,
 }
 
@@ -94,6 +100,7 @@ pub enum Code {
 }
 
 impl Code {
+    /// The code as printed between brackets (`error[reference]`).
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Io => "io",
@@ -131,19 +138,24 @@ impl Code {
     }
 }
 
+/// One problem found in the input: what, where, and advice.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The kind of problem.
     pub code: Code,
     /// Boxed: a diagnostic travels in `Result`s, and unboxed it makes every
     /// `Err` over clippy's `result_large_err` size.
     pub location: Box<Location>,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// An extra line of advice ("did you mean ...").
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// An error: generation stops.
     pub fn error(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -154,6 +166,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning: a quirk worked around.
     pub fn warning(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -164,11 +177,13 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic with a line of advice.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -204,18 +219,15 @@ impl Diagnostic {
     /// its JSON pointer is looked up in the text.
     pub fn render(&self, source: Option<&str>) -> String {
         let mut index = None;
-        let starts = source.map(line_starts);
-        let lines = source
-            .zip(starts.as_deref())
-            .map(|(text, starts)| LineTable { text, starts });
+        let lines = source.map(LineTable::new);
         self.render_indexed(source, &mut index, lines.as_ref())
     }
 
     fn render_indexed(
         &self,
         source: Option<&str>,
-        index: &mut Option<HashMap<String, usize>>,
-        lines: Option<&LineTable<'_>>,
+        index: &mut Option<PointerIndex>,
+        lines: Option<&LineTable>,
     ) -> String {
         let level = match self.severity {
             Severity::Error => "error",
@@ -223,11 +235,17 @@ impl Diagnostic {
         };
         let mut location = self.location.clone();
         if let (None, Some(text), Some(lines)) = (location.line, source, lines) {
-            location.line = locate_in(text, lines, &location.pointer, index);
+            if !location.pointer.is_empty() {
+                location.line = index.get_or_insert_with(|| PointerIndex::new(text)).locate(
+                    text,
+                    lines,
+                    &location.pointer,
+                );
+            }
         }
-        let excerpt = match (location.line, lines) {
-            (Some((line, col)), Some(lines)) => {
-                excerpt(lines, line, col, !location.pointer.is_empty())
+        let excerpt = match (location.line, source, lines) {
+            (Some((line, col)), Some(text), Some(lines)) => {
+                excerpt(text, lines, line, col, !location.pointer.is_empty())
             }
             _ => None,
         };
@@ -252,74 +270,6 @@ impl Diagnostic {
     }
 }
 
-/// The line (and the column of its first non-blank character) where a JSON
-/// pointer's node starts, falling back to the nearest enclosing node.
-fn locate_in(
-    text: &str,
-    lines: &LineTable<'_>,
-    pointer: &str,
-    index: &mut Option<HashMap<String, usize>>,
-) -> Option<(usize, usize)> {
-    if pointer.is_empty() {
-        return None;
-    }
-    let index = index.get_or_insert_with(|| {
-        if text.trim_start().starts_with('{') {
-            crate::load::json_line_index(text)
-        } else {
-            crate::load::yaml_line_index(text)
-        }
-    });
-    let mut p = pointer;
-    loop {
-        if let Some(line) = index.get(p) {
-            let raw = lines.get(*line).unwrap_or("");
-            let indent = raw.chars().take_while(|c| c.is_whitespace()).count();
-            return Some((*line, indent + 1));
-        }
-        match p.rfind('/') {
-            Some(i) if i > 1 => p = &p[..i],
-            _ => return None,
-        }
-    }
-}
-
-/// Where each line of a source starts, computed once per file: a spec is
-/// megabytes and a run can print a hundred warnings, each wanting a line.
-struct LineTable<'a> {
-    text: &'a str,
-    starts: &'a [usize],
-}
-
-/// The offsets where the lines of `text` start.
-fn line_starts(text: &str) -> Vec<usize> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    // A final newline ends the last line rather than starting one.
-    if starts.len() > 1 && starts.last() == Some(&text.len()) {
-        starts.pop();
-    }
-    starts
-}
-
-impl<'a> LineTable<'a> {
-    fn count(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Line `n` (1-based) without its line ending, as `str::lines` gives it.
-    fn get(&self, n: usize) -> Option<&'a str> {
-        let start = *self.starts.get(n.checked_sub(1)?)?;
-        let end = self.starts.get(n).map_or(self.text.len(), |next| next - 1);
-        let line = &self.text[start..end];
-        let line = line.strip_suffix('\n').unwrap_or(line);
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    }
-}
-
 struct Excerpt {
     /// (line number, text as shown), the offending line last.
     lines: Vec<(usize, String)>,
@@ -330,7 +280,13 @@ struct Excerpt {
 
 /// Up to two lines ending at `line`, and a marker under `col`: one caret for
 /// a parser's position, an underline to the end of the line for a construct.
-fn excerpt(lines: &LineTable<'_>, line: usize, col: usize, construct: bool) -> Option<Excerpt> {
+fn excerpt(
+    text: &str,
+    lines: &LineTable,
+    line: usize,
+    col: usize,
+    construct: bool,
+) -> Option<Excerpt> {
     let count = lines.count();
     if count == 0 {
         return None;
@@ -340,11 +296,11 @@ fn excerpt(lines: &LineTable<'_>, line: usize, col: usize, construct: bool) -> O
         (line, col.max(1))
     } else {
         // A parser may point one past the end (an unexpected end of input).
-        (count, lines.get(count)?.chars().count() + 1)
+        (count, lines.get(text, count)?.chars().count() + 1)
     };
-    let this = lines.get(line)?;
+    let this = lines.get(text, line)?;
     // None for the first line: there is no line 0.
-    let before = lines.get(line - 1);
+    let before = lines.get(text, line - 1);
     let chars: Vec<char> = this.chars().map(printable).collect();
     let col = col.min(chars.len() + 1);
     // A window around the column, so a minified document shows a line, not a megabyte.
@@ -395,11 +351,7 @@ fn printable(c: char) -> char {
 
 /// A file's text (none if unreadable), its pointer index built on demand and
 /// where its lines start.
-type Source = (
-    Option<String>,
-    Option<HashMap<String, usize>>,
-    Option<Vec<usize>>,
-);
+type Source = (Option<String>, Option<PointerIndex>, Option<LineTable>);
 
 /// Renders diagnostics with excerpts, reading each file once through `load`.
 pub fn render_all<'d>(
@@ -410,15 +362,11 @@ pub fn render_all<'d>(
     let mut out = Vec::new();
     for d in diagnostics {
         let file = d.location.file.clone();
-        let (text, index, starts) = sources.entry(file.clone()).or_insert_with(|| {
+        let (text, index, lines) = sources.entry(file.clone()).or_insert_with(|| {
             let text = if file.is_empty() { None } else { load(&file) };
-            let starts = text.as_deref().map(line_starts);
-            (text, None, starts)
+            let lines = text.as_deref().map(LineTable::new);
+            (text, None, lines)
         });
-        let lines = text
-            .as_deref()
-            .zip(starts.as_deref())
-            .map(|(text, starts)| LineTable { text, starts });
         out.push(d.render_indexed(text.as_deref(), index, lines.as_ref()));
     }
     out.join("\n\n")
@@ -433,10 +381,12 @@ pub fn read_source(file: &str) -> Option<String> {
 /// A failed generation: at least one error, plus any warnings met before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
+    /// The errors, and the warnings met before them.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Failure {
+    /// A failure of one diagnostic.
     pub fn single(diagnostic: Diagnostic) -> Self {
         Failure {
             diagnostics: vec![diagnostic],
@@ -452,6 +402,7 @@ impl Failure {
             .unwrap_or(1)
     }
 
+    /// The errors alone.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
@@ -479,45 +430,5 @@ impl std::error::Error for Failure {}
 impl From<Diagnostic> for Failure {
     fn from(d: Diagnostic) -> Self {
         Failure::single(d)
-    }
-}
-
-/// Escapes one JSON-pointer token (RFC 6901).
-pub fn pointer_token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`pointer_token`].
-pub fn unescape_pointer_token(s: &str) -> String {
-    s.replace("~1", "/").replace("~0", "~")
-}
-
-#[cfg(test)]
-mod line_table_tests {
-    use super::{line_starts, LineTable};
-
-    #[test]
-    fn a_line_table_reads_the_same_lines_as_str_lines() {
-        for text in [
-            "",
-            "a",
-            "a\n",
-            "a\nb",
-            "a\r\nb\r\n",
-            "\n\n",
-            "x\n\ny\n",
-            "é\nü",
-        ] {
-            let starts = line_starts(text);
-            let table = LineTable {
-                text,
-                starts: &starts,
-            };
-            let want: Vec<&str> = text.lines().collect();
-            let got: Vec<&str> = (1..=table.count()).filter_map(|n| table.get(n)).collect();
-            assert_eq!(got, want, "{text:?}");
-            assert_eq!(table.get(table.count() + 1), None);
-            assert_eq!(table.get(0), None);
-        }
     }
 }

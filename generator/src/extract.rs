@@ -16,10 +16,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::{line_col, Selection};
-use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failure, Location};
-use crate::lower::RUST_NAME;
+use crate::config::{read_toml, Selection};
+use crate::diag::{Code, Diagnostic, Failure, Location};
+use crate::extensions::{pin_rust_name, suggest};
 use crate::naming::{type_name, value_name};
+use crate::position::{pointer_token, unescape_pointer_token};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -40,6 +41,7 @@ pub struct ExtractConfig {
     /// The generator config whose crate is built from `out`.
     #[serde(default)]
     pub generator_config: Option<PathBuf>,
+    /// The operations to cut out.
     pub select: Selection,
     /// Extensions to leave out (`x-xgen-*`): they churn upstream and no
     /// generated code reads them.
@@ -50,6 +52,7 @@ pub struct ExtractConfig {
     pub operations: Vec<OperationPins>,
 }
 
+/// The names pinned for one operation and the schemas it reaches (`[[operation]]`).
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct OperationPins {
@@ -67,25 +70,7 @@ pub struct OperationPins {
 impl ExtractConfig {
     /// Reads the config; its paths become relative to its folder.
     pub fn load(path: &Path) -> Result<ExtractConfig, Diagnostic> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the extract config: {e}"),
-            )
-        })?;
-        let mut config: ExtractConfig = toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid extract config: {}", e.message()),
-            )
-        })?;
+        let (mut config, _) = read_toml::<ExtractConfig>(path, "extract config")?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.out = base.join(&config.out);
         config.pinned = config.pinned.map(|p| base.join(p));
@@ -107,6 +92,7 @@ pub struct PinOutcome {
     pub published: Option<String>,
     /// What the generator would call it without the pin.
     pub derived: Option<String>,
+    /// The Rust name the pin gives.
     pub rust_name: String,
     /// The published name in the previous extraction, when it differs.
     pub previously: Option<String>,
@@ -115,6 +101,7 @@ pub struct PinOutcome {
 }
 
 impl PinOutcome {
+    /// Whether the pin names the operation itself (not a schema it reaches).
     pub fn is_operation(&self) -> bool {
         self.position.is_none()
     }
@@ -149,9 +136,13 @@ impl PinOutcome {
 
 /// An extraction, not yet written.
 pub struct Extracted {
+    /// The extracted spec as a JSON value.
     pub document: Value,
+    /// The extracted spec as written: sorted keys, one YAML style.
     pub yaml: String,
+    /// Every pin and what it named in this spec.
     pub pins: Vec<PinOutcome>,
+    /// Pins that matched nothing, and the like.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -339,15 +330,7 @@ fn not_found(what: &str, wanted: &str, candidates: &[&str], loc: &Location) -> D
         loc.clone(),
         format!("the selection names {what} `{wanted}`, which the spec does not have"),
     );
-    let close = crate::resolve::closest(wanted, candidates, 3);
-    if close.is_empty() {
-        d
-    } else {
-        d.with_help(format!(
-            "the closest names in the spec: {}",
-            close.join(", ")
-        ))
-    }
+    suggest(d, "the closest names in the spec", wanted, candidates)
 }
 
 // ----- the cut --------------------------------------------------------------
@@ -839,7 +822,7 @@ fn pin(
                 .pointer_mut(op.trim_start_matches('#'))
                 .and_then(Value::as_object_mut)
             {
-                obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
+                pin_rust_name(obj, rust_name);
             }
             outcomes.push(PinOutcome {
                 operation: op_pins.key.clone(),
@@ -887,7 +870,7 @@ fn pin(
                 .pointer_mut(target.trim_start_matches('#'))
                 .and_then(Value::as_object_mut)
             {
-                obj.insert(RUST_NAME.to_owned(), Value::String(rust_name.clone()));
+                pin_rust_name(obj, rust_name);
             }
             outcomes.push(PinOutcome {
                 operation: op_pins.key.clone(),
@@ -990,28 +973,12 @@ pub struct PinRecord {
 }
 
 impl PinRecord {
+    /// Reads a record (`PINNED.toml`).
     pub fn load(path: &Path) -> Result<PinRecord, Diagnostic> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(
-                Code::Io,
-                Location::new(&file, ""),
-                format!("cannot read the pinned spec record: {e}"),
-            )
-        })?;
-        toml::from_str(&text).map_err(|e| {
-            let mut loc = Location::new(&file, "");
-            if let Some(span) = e.span() {
-                loc.line = Some(line_col(&text, span.start));
-            }
-            Diagnostic::error(
-                Code::Config,
-                loc,
-                format!("invalid pinned spec record: {}", e.message()),
-            )
-        })
+        read_toml(path, "pinned spec record").map(|(record, _)| record)
     }
 
+    /// Whether a published spec is pinned (the record has its hash).
     pub fn is_pinned(&self) -> bool {
         !self.sha256.is_empty()
     }
@@ -1030,6 +997,7 @@ impl PinRecord {
         }
     }
 
+    /// The record as the TOML file `atlasgen extract` writes, with its header.
     pub fn to_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
         let mut out = String::from("# The published spec spec/ was extracted from. Written by `atlasgen extract`;\n# `atlasgen check --pinned FILE` verifies FILE and spec/ against it.\n");

@@ -72,6 +72,7 @@ pub fn workspace_configs(root: &Path) -> Vec<PathBuf> {
 pub struct Target {
     /// Where its files go.
     pub out_dir: PathBuf,
+    /// Every file the generator makes for it.
     pub files: Vec<File>,
     /// What a reader runs to regenerate it (the config's `regenerate_command`).
     pub command: String,
@@ -115,6 +116,7 @@ pub enum Why {
 /// The stale files one run of the gate found.
 #[derive(Debug)]
 pub struct Stale {
+    /// Whether the stale files were only reported or also rewritten.
     pub mode: Mode,
     /// Each stale file (as the target's `out_dir` joined with its path).
     pub files: Vec<(PathBuf, Why)>,
@@ -126,10 +128,17 @@ pub struct Stale {
 #[derive(Debug)]
 pub enum Error {
     /// A config or its spec does not generate.
-    Generation { config: PathBuf, failure: Failure },
+    Generation {
+        /// The config.
+        config: PathBuf,
+        /// Its errors.
+        failure: Failure,
+    },
     /// A file could not be read, written or removed.
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         error: std::io::Error,
     },
     /// Some files were stale (and, in `Update` mode, are fresh now).

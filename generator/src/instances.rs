@@ -3,7 +3,7 @@
 //!
 //! This is the oracle of the round-trip property (decode an instance into the
 //! generated type, encode it again, compare). It reads the spec's schemas
-//! itself (openapiv3 types, `$ref`s followed through [`resolve`]), never the
+//! itself (openapiv3 types, `$ref`s followed through `resolve`), never the
 //! IR, so it checks lowering against an independent reading of the same
 //! rules:
 //!
@@ -57,10 +57,10 @@ use openapiv3::{
 };
 use serde_json::{Map, Value};
 
-use crate::diag::{pointer_token, unescape_pointer_token};
 use crate::load::Spec;
 pub use crate::lower::Direction;
 use crate::pattern::{self, Dfa};
+use crate::position::{pointer_token, unescape_pointer_token};
 use crate::resolve;
 
 /// What to generate.
@@ -93,10 +93,13 @@ impl Default for Options {
 pub struct Skip {
     /// The schema that could not be instantiated.
     pub pointer: String,
+    /// Why, as a kind (for counting).
     pub kind: SkipKind,
+    /// Why, in words.
     pub reason: String,
 }
 
+/// The kinds of reasons a schema has no instances.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipKind {
     /// A `not` schema.
@@ -118,6 +121,7 @@ pub enum SkipKind {
 }
 
 impl SkipKind {
+    /// The kind in a word or two, for reports.
     pub fn label(self) -> &'static str {
         match self {
             SkipKind::Not => "not",
@@ -154,6 +158,7 @@ fn skip(kind: SkipKind, pointer: &str, reason: impl Into<String>) -> Skip {
 /// Instances of one schema, and the parts of it that were left out of them.
 #[derive(Clone, Debug, Default)]
 pub struct Generated {
+    /// The instances, each valid for the schema.
     pub values: Vec<Value>,
     /// Optional properties and union branches that could not be
     /// instantiated, so no instance has them (one entry per part).
@@ -204,6 +209,7 @@ pub struct Oracle<'a> {
 }
 
 impl<'a> Oracle<'a> {
+    /// An oracle over the schemas of `spec`.
     pub fn new(spec: &'a Spec) -> Self {
         Oracle {
             spec,

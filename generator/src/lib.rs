@@ -1,41 +1,59 @@
 //! atlasgen: an OpenAPI 3.0 to Rust code generator.
 //!
-//! The pipeline, one module per step:
-//! [`load`] (YAML or JSON into openapiv3 types) → [`resolve`] (select
-//! operations, follow `$ref`s) → [`lower`] (build the [`ir`]) → [`emit`]
-//! (tokens, formatted) → [`write`] (only changed files); [`freshness`] is
-//! the gate that the committed crates are what it makes now. [`naming`] names
-//! everything; [`pattern`] turns ECMA-262 patterns into validators;
-//! [`coverage`] reports what a whole spec needs that is not supported yet;
-//! [`instances`] generates valid JSON for any schema (the round-trip oracle).
+//! [`generate_from_config`] (or [`generate`], [`generate_from_spec`]) runs
+//! the whole pipeline and returns the files of a crate, which
+//! [`write`](mod@write) puts on disk and [`freshness`] compares with the
+//! committed ones. Inside, the spec is loaded ([`load`]), its operations
+//! selected and `$ref`s followed, lowered to an intermediate representation
+//! that decides everything, and printed as Rust; those steps are private,
+//! and [`lower()`] with [`Lowered`] is the one view into the middle (for
+//! fuzzing and round-trip tests).
+//!
+//! The public modules are what the `atlasgen` command and the tests use:
+//! [`config`] and [`diag`] (located diagnostics, with [`position`] for
+//! pointers and lines), [`pattern`] (ECMA-262 patterns compiled to
+//! validators), [`instances`] (valid JSON for any schema, the round-trip
+//! oracle), [`coverage`] (what a whole spec generates), [`diff`] (the semver
+//! bump between two specs) and [`extract`] (a fragment cut out of a
+//! published spec).
+#![warn(missing_docs)]
 
 pub mod config;
 pub mod coverage;
 pub mod diag;
+// Its items are not yet documented one by one.
+#[allow(missing_docs)]
 pub mod diff;
-pub mod emit;
-pub mod examples;
+mod emit;
+mod examples;
+mod extensions;
 pub mod extract;
 pub mod freshness;
 pub mod instances;
-pub mod ir;
+mod ir;
 pub mod load;
-pub mod lower;
-pub mod naming;
+mod lower;
+mod naming;
 pub mod pattern;
-pub mod resolve;
-pub mod roundtrip;
-pub mod traps;
+pub mod position;
+mod resolve;
+mod roundtrip;
+mod traps;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use config::Config;
 pub use diag::{Diagnostic, Failure};
+pub use emit::File;
+pub use lower::cli::RESERVED_FLAGS;
+pub use lower::is_secret_name;
+pub use roundtrip::{Case as RoundTripCase, Cases as RoundTripCases};
 
 /// The files of a generated crate, not yet written.
 pub struct Generated {
-    pub files: Vec<emit::File>,
+    /// Every file of the crate, by its path inside it.
+    pub files: Vec<File>,
     /// Warnings: quirks of the spec the generator worked around.
     pub warnings: Vec<Diagnostic>,
     /// Where the config says the crate goes.
@@ -109,19 +127,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
             diagnostics: lowered.diagnostics,
         });
     }
-    let spec_name = spec_display_name(config);
-    let settings = emit::Settings {
-        crate_name: &config.output.crate_name,
-        version: &config.output.version,
-        runtime_path: &config.output.runtime_path,
-        regen_path: &config.output.regen_path,
-        spec_name: &spec_name,
-        regenerate_command: &config.output.regenerate_command,
-        example_tests: config.output.example_tests,
-        roundtrip_tests: config.output.roundtrip_tests > 0,
-        spec_source: config.spec_source.as_deref(),
-    };
-    let mut files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
+    let mut files = timed("emit+format", || emit_files(&lowered, config)).map_err(|e| {
         Failure::single(Diagnostic::error(
             diag::Code::Shape,
             diag::Location::new(&spec.file, ""),
@@ -136,7 +142,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         let cases = timed("roundtrip cases", || {
             roundtrip::cases(spec, &lowered, &opts)
         });
-        files.push(emit::File {
+        files.push(File {
             path: "tests/roundtrip.jsonl".to_owned(),
             contents: cases.to_jsonl(),
         });
@@ -152,9 +158,86 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
     })
 }
 
+/// Prints a lowered spec as the files of the crate `config` describes
+/// (without the round-trip instances and the config file).
+fn emit_files(lowered: &lower::Lowered, config: &Config) -> Result<Vec<File>, String> {
+    let spec_name = spec_display_name(config);
+    let settings = emit::Settings {
+        crate_name: &config.output.crate_name,
+        version: &config.output.version,
+        runtime_path: &config.output.runtime_path,
+        spec_name: &spec_name,
+        regenerate_command: &config.output.regenerate_command,
+        example_tests: config.output.example_tests,
+        roundtrip_tests: config.output.roundtrip_tests > 0,
+        spec_source: config.spec_source.as_deref(),
+    };
+    emit::emit(&lowered.api, &settings)
+}
+
+/// A spec lowered to the generator's intermediate representation: the
+/// middle of [`generate_from_spec`], for tools that look at it (the fuzzer
+/// prints it, the corpus round trips draw instances of its types).
+pub struct Lowered {
+    inner: lower::Lowered,
+}
+
+/// Selects the operations `config` names and lowers them (and, with
+/// `output.all_schemas`, every component schema). A selection naming what the
+/// spec lacks is the error; everything lowering finds is in
+/// [`Lowered::diagnostics`].
+pub fn lower(spec: &load::Spec, config: &Config) -> Result<Lowered, Failure> {
+    let selected = resolve::select(spec, &config.select)?;
+    Ok(Lowered {
+        inner: lower::lower(spec, config, &selected, config.output.all_schemas),
+    })
+}
+
+impl Lowered {
+    /// Errors first, then warnings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.inner.diagnostics
+    }
+
+    /// The crate's files as [`generate_from_spec`] prints them for `config`
+    /// (without the round-trip instances and the config file). An `Err` is
+    /// generated code that does not parse: a bug of the generator.
+    pub fn emit(&self, config: &Config) -> Result<Vec<File>, String> {
+        emit_files(&self.inner, config)
+    }
+
+    /// `options.count` valid instances of every schema that became a named
+    /// type, each with the type it must round-trip through.
+    pub fn roundtrip_cases(
+        &self,
+        spec: &load::Spec,
+        options: &instances::Options,
+    ) -> RoundTripCases {
+        roundtrip::cases(spec, &self.inner, options)
+    }
+
+    /// The models no schema became, so no round-trip case reaches them
+    /// (none, when every model is some schema's type).
+    pub fn models_without_schema(&self) -> Vec<&str> {
+        self.inner
+            .api
+            .types
+            .iter()
+            .filter(|t| {
+                !self
+                    .inner
+                    .schema_types
+                    .iter()
+                    .any(|(_, _, ty)| ty.key() == t.name)
+            })
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+}
+
 /// The config as a file of the crate, at `place` inside it: a generated file
 /// like the others, so `check` notices an edit and `write` keeps it.
-fn config_file(config: &Config, place: &Path) -> Result<emit::File, Failure> {
+fn config_file(config: &Config, place: &Path) -> Result<File, Failure> {
     let path = config.output.dir.join(place);
     let folder = path.parent().unwrap_or(&config.output.dir);
     let contents = config.to_toml(folder).map_err(|e| {
@@ -164,7 +247,7 @@ fn config_file(config: &Config, place: &Path) -> Result<emit::File, Failure> {
             e,
         ))
     })?;
-    Ok(emit::File {
+    Ok(File {
         path: place.to_string_lossy().replace('\\', "/"),
         contents,
     })

@@ -252,7 +252,7 @@ fn selection_in_config(mut failure: Failure, config: &Path) -> Failure {
         };
         if let Some(offset) = text.find(&format!("\"{wanted}\"")) {
             let mut loc = atlasgen::diag::Location::new(config.display().to_string(), "");
-            loc.line = Some(atlasgen::config::line_col(&text, offset));
+            loc.line = Some(atlasgen::position::line_col(&text, offset));
             *d.location = loc;
         }
     }

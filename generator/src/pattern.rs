@@ -34,9 +34,11 @@ const MAX_SAMPLE_TABLE: usize = 1 << 23;
 pub struct CompiledPattern {
     /// The pattern as written in the spec.
     pub source: String,
+    /// How it is matched.
     pub strategy: Strategy,
 }
 
+/// How a compiled pattern is matched: by generated code, or at run time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Strategy {
     /// Matched by generated code.
@@ -59,6 +61,7 @@ pub struct Dfa {
     states: Vec<DfaState>,
 }
 
+/// One state of a [`Dfa`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DfaState {
     /// Sorted, disjoint character ranges.
@@ -72,12 +75,16 @@ pub struct DfaState {
 /// Characters `lo..=hi` lead to `target`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
+    /// First character of the range.
     pub lo: char,
+    /// Last character of the range.
     pub hi: char,
+    /// The state it leads to (an index into [`Dfa::states`]).
     pub target: usize,
 }
 
 impl Dfa {
+    /// The states; state 0 is the start.
     pub fn states(&self) -> &[DfaState] {
         &self.states
     }
@@ -110,14 +117,6 @@ impl Dfa {
             .get(i)
             .filter(|t| t.lo <= c)
             .map(|t| t.target)
-    }
-
-    /// Whether the DFA can only ever match ASCII characters, so emitted code
-    /// may scan bytes.
-    pub fn is_ascii_only(&self) -> bool {
-        self.states
-            .iter()
-            .all(|st| st.transitions.iter().all(|t| t.hi.is_ascii()))
     }
 
     /// A shortest input that matches, if the pattern can match at all.
@@ -287,6 +286,7 @@ impl CompiledPattern {
         }
     }
 
+    /// The automaton, when the pattern is matched by generated code.
     pub fn dfa(&self) -> Option<&Dfa> {
         match &self.strategy {
             Strategy::Dfa(dfa) => Some(dfa),
@@ -300,6 +300,7 @@ impl CompiledPattern {
 pub struct PatternError {
     /// The offending pattern.
     pub source: String,
+    /// What the parser said.
     pub message: String,
     /// Byte offset into `source`, when known.
     pub offset: Option<usize>,

@@ -5,8 +5,10 @@ use indexmap::IndexMap;
 use openapiv3::{Operation, Parameter, ReferenceOr, Response, Schema};
 
 use crate::config::Selection;
-use crate::diag::{pointer_token, unescape_pointer_token, Code, Diagnostic, Failure};
+use crate::diag::{Code, Diagnostic, Failure};
+use crate::extensions::suggest;
 use crate::load::Spec;
+use crate::position::{pointer, pointer_token, unescape_pointer_token};
 
 /// One operation picked from the spec.
 #[derive(Clone, Copy)]
@@ -21,7 +23,7 @@ pub struct Selected<'a> {
 impl Selected<'_> {
     /// `#/paths/~1api~1.../get`
     pub fn pointer(&self) -> String {
-        format!("#/paths/{}/{}", pointer_token(self.path), self.method)
+        pointer(["paths", self.path, self.method])
     }
 }
 
@@ -138,48 +140,7 @@ fn not_found(
         loc,
         format!("the selection names {what} `{wanted}`, which the spec does not have"),
     );
-    let close = closest(wanted, candidates, 3);
-    if close.is_empty() {
-        d
-    } else {
-        d.with_help(format!(
-            "the closest names in the spec: {}",
-            close.join(", ")
-        ))
-    }
-}
-
-/// Up to `n` candidates nearest to `wanted` by edit distance (ignoring case).
-pub fn closest<'a>(wanted: &str, candidates: &[&'a str], n: usize) -> Vec<&'a str> {
-    let w = wanted.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .iter()
-        .map(|c| (edit_distance(&w, &c.to_lowercase()), *c))
-        .collect();
-    scored.sort();
-    scored.dedup_by(|a, b| a.1 == b.1);
-    let limit = (wanted.chars().count() / 2).max(3);
-    scored
-        .into_iter()
-        .filter(|(d, _)| *d <= limit)
-        .take(n)
-        .map(|(_, c)| c)
-        .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    suggest(d, "the closest names in the spec", wanted, candidates)
 }
 
 /// The component name a local `$ref` points at, checked against `section`.
@@ -218,12 +179,7 @@ fn dangling(spec: &Spec, reference: &str, used_at: &str, names: Vec<&str>) -> Di
         spec.locate(&format!("{used_at}/$ref")),
         format!("`$ref: {reference}` points to nothing"),
     );
-    let close = closest(&name, &names, 3);
-    if close.is_empty() {
-        d
-    } else {
-        d.with_help(format!("the closest names: {}", close.join(", ")))
-    }
+    suggest(d, "the closest names", &name, &names)
 }
 
 /// Follows a schema reference (through chains of references) to the schema,

@@ -5,8 +5,6 @@
 //! What the generated types drop on purpose, undeclared properties, the
 //! instances never contain (see the module docs of [`crate::instances`]).
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Value};
 
 use crate::instances::{Direction, Options, Oracle, Skip};
@@ -18,19 +16,23 @@ use crate::lower::Lowered;
 pub struct Case {
     /// The schema it is an instance of.
     pub pointer: String,
+    /// Whether it is a request or a response instance.
     pub direction: Direction,
     /// The type it became, as the round-trip dispatch knows it
     /// (`TypeRef::key`: a model's name, `Vec<Foo>`, `String`).
     pub type_name: String,
+    /// The instance itself.
     pub instance: Value,
 }
 
 /// The cases of a whole lowering, and the schemas that got none.
 #[derive(Clone, Debug, Default)]
 pub struct Cases {
+    /// Every case, in schema order.
     pub cases: Vec<Case>,
     /// Schemas (with their direction) that got instances.
     pub schemas: usize,
+    /// The schemas that got no instances, and why.
     pub skipped: Vec<Skip>,
 }
 
@@ -52,15 +54,6 @@ impl Cases {
             out.push('\n');
         }
         out
-    }
-
-    /// Skipped schemas counted by kind, for reports.
-    pub fn skip_counts(&self) -> BTreeMap<&'static str, usize> {
-        let mut counts = BTreeMap::new();
-        for s in &self.skipped {
-            *counts.entry(s.kind.label()).or_default() += 1;
-        }
-        counts
     }
 }
 

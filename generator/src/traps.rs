@@ -10,9 +10,9 @@ use openapiv3::{
 };
 
 use crate::coverage::Trap;
-use crate::diag::{pointer_token, unescape_pointer_token};
 use crate::load::Spec;
 use crate::naming::type_name;
+use crate::position::{pointer_token, unescape_pointer_token};
 use crate::resolve;
 
 /// Finds every known trap; each is listed even when the spec does not have it.

@@ -17,6 +17,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether nothing changed and nothing is left over.
     pub fn is_fresh(&self) -> bool {
         self.changed.is_empty() && self.extra.is_empty()
     }

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use atlasgen::config::{Config, Output, Selection};
 use atlasgen::diag::Diagnostic;
-use atlasgen::{emit, load, lower, resolve};
+use atlasgen::load;
 use serde_json::{json, Map, Value};
 
 // ----- the pipeline under test ----------------------------------------------
@@ -91,34 +91,38 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
             let _ = d.to_string();
         }
     };
-    let selected = match resolve::select(&spec, &config.select) {
-        Ok(s) => s,
-        Err(f) => {
-            report(&f.diagnostics, &mut out);
-            resolve::all_operations(&spec)
-        }
-    };
+    let mut selection = config.select.clone();
     for all_schemas in [false, true] {
-        // The whole-spec run also gates items by tag features.
+        // The whole-spec run also gates items by tag features, and emits
+        // the example and round-trip tests.
         let mut config = config.clone();
+        config.select = selection.clone();
         config.output.tag_features = all_schemas;
-        let lowered = lower::lower(&spec, &config, &selected, all_schemas);
-        report(&lowered.diagnostics, &mut out);
-        if lowered.diagnostics.iter().any(Diagnostic::is_error) {
+        config.output.all_schemas = all_schemas;
+        config.output.example_tests = all_schemas;
+        config.output.roundtrip_tests = usize::from(all_schemas);
+        let lowered = match atlasgen::lower(&spec, &config) {
+            Ok(lowered) => lowered,
+            Err(f) => {
+                // A selection naming what the spec lacks: reported, then
+                // every operation (the empty selection) instead.
+                report(&f.diagnostics, &mut out);
+                selection = Selection::default();
+                config.select = Selection::default();
+                match atlasgen::lower(&spec, &config) {
+                    Ok(lowered) => lowered,
+                    Err(f) => {
+                        report(&f.diagnostics, &mut out);
+                        continue;
+                    }
+                }
+            }
+        };
+        report(lowered.diagnostics(), &mut out);
+        if lowered.diagnostics().iter().any(Diagnostic::is_error) {
             continue;
         }
-        let settings = emit::Settings {
-            crate_name: "fuzzed",
-            version: "0.1.0",
-            runtime_path: "../runtime",
-            regen_path: "",
-            spec_name: "fuzz.yaml",
-            regenerate_command: "atlasgen",
-            example_tests: all_schemas,
-            roundtrip_tests: all_schemas,
-            spec_source: None,
-        };
-        match emit::emit(&lowered.api, &settings) {
+        match lowered.emit(&config) {
             Ok(_) => out.emitted = true,
             // A spec that lowers without errors must emit: an `Err` here is a
             // generator bug (tokens that do not parse), reported like a panic.
@@ -422,7 +426,7 @@ fn pointer_of(path: &[Seg]) -> String {
     for seg in path {
         p.push('/');
         match seg {
-            Seg::Key(k) => p.push_str(&atlasgen::diag::pointer_token(k)),
+            Seg::Key(k) => p.push_str(&atlasgen::position::pointer_token(k)),
             Seg::Index(i) => p.push_str(&i.to_string()),
         }
     }
@@ -634,7 +638,7 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
             }
             if let Some(v) = get_mut(doc, &target) {
                 if v.is_object() {
-                    *v = json!({ "$ref": format!("#/components/schemas/{}", atlasgen::diag::pointer_token(&name)) });
+                    *v = json!({ "$ref": format!("#/components/schemas/{}", atlasgen::position::pointer_token(&name)) });
                 }
             }
         }
@@ -651,7 +655,7 @@ fn mutate(rng: &mut Rng, doc: &mut Value, donors: &[Value]) {
             if let Some(first) = donor.get("root").and_then(Value::as_str) {
                 let reference = format!(
                     "#/components/schemas/{}",
-                    atlasgen::diag::pointer_token(first)
+                    atlasgen::position::pointer_token(first)
                 );
                 if let Some(v) = get_mut(doc, &target) {
                     *v = json!({ "$ref": reference });
@@ -910,7 +914,7 @@ fn donor_schemas(rng: &mut Rng, count: usize) -> Vec<Value> {
             collect_refs(schema, &mut refs);
             todo.extend(refs.into_iter().filter_map(|r| {
                 r.strip_prefix("#/components/schemas/")
-                    .map(atlasgen::diag::unescape_pointer_token)
+                    .map(atlasgen::position::unescape_pointer_token)
             }));
             picked.insert(name, schema.clone());
         }

@@ -801,7 +801,7 @@ fn every_component_schema_of_the_published_specs_gets_valid_instances_or_a_reaso
         let o = opts(5);
         for name in &names {
             for dir in DIRECTIONS {
-                let pointer = schema(&atlasgen::diag::pointer_token(name));
+                let pointer = schema(&atlasgen::position::pointer_token(name));
                 match oracle.generate(&pointer, dir, &o) {
                     Ok(g) => {
                         for v in &g.values {

@@ -1135,7 +1135,7 @@ fn is_component(pointer: &str) -> bool {
 
 fn origin_text(pointer: &str) -> String {
     match pointer.strip_prefix("#/components/schemas/") {
-        Some(r) if !r.contains('/') => format!("`{}`", crate::diag::unescape_pointer_token(r)),
+        Some(r) if !r.contains('/') => format!("`{}`", crate::position::unescape_pointer_token(r)),
         _ => format!("(inline at `{pointer}`)"),
     }
 }

@@ -23,7 +23,6 @@ mod operations;
 mod roundtrip;
 mod validated;
 
-pub use crate::lower::features::tag_feature;
 use cli::{cli_rs, main_rs};
 use client::client_rs;
 use conform::{model_conform, validated_conform};
@@ -40,7 +39,9 @@ use validated::validated_rs;
 /// One generated file: its path inside the crate and its full text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct File {
+    /// Path inside the crate, with `/` separators (`src/models.rs`).
     pub path: String,
+    /// The whole text.
     pub contents: String,
 }
 
@@ -49,8 +50,6 @@ pub struct Settings<'a> {
     pub crate_name: &'a str,
     pub version: &'a str,
     pub runtime_path: &'a str,
-    /// Ignored, like the config's `regen_path`.
-    pub regen_path: &'a str,
     /// The spec's path as the header should name it.
     pub spec_name: &'a str,
     pub regenerate_command: &'a str,

@@ -4,22 +4,27 @@
 //! 2.0 or OpenAPI 3.1 document gets a clear error instead of a confusing
 //! shape error deep inside it.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use openapiv3::OpenAPI;
 
-use crate::config::line_col;
 use crate::diag::{Code, Diagnostic, Location};
+use crate::position::{
+    indent_column, line_col, lines_with_offsets, pointer_token, LineTable, PointerIndex,
+};
 
 mod numbers;
 
 /// A loaded spec: the parsed document plus what is needed to point into it.
 pub struct Spec {
+    /// The file, as given (for locations).
     pub file: String,
+    /// The whole text, for excerpts and the pointer index.
     pub text: String,
+    /// YAML or JSON.
     pub format: Format,
+    /// The parsed document.
     pub api: OpenAPI,
     /// Objects with a `$ref` beside other keys (which OpenAPI 3.0 ignores):
     /// their pointers and the ignored keys.
@@ -28,12 +33,15 @@ pub struct Spec {
     pub warnings: Vec<Diagnostic>,
     /// Pointer -> line, and where each line starts (so a line is found
     /// without rescanning the text for every diagnostic).
-    lines: OnceLock<(HashMap<String, usize>, Vec<usize>)>,
+    lines: OnceLock<(PointerIndex, LineTable)>,
 }
 
+/// The syntax a spec is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// YAML (block style, as specs are published).
     Yaml,
+    /// JSON.
     Json,
 }
 
@@ -41,35 +49,13 @@ impl Spec {
     /// A location for a JSON pointer, with its line when the index finds it.
     pub fn locate(&self, pointer: &str) -> Location {
         let mut loc = Location::new(&self.file, pointer);
-        let (index, starts) = self.lines.get_or_init(|| {
-            let index = match self.format {
-                Format::Yaml => yaml_line_index(&self.text),
-                Format::Json => json_line_index(&self.text),
-            };
-            let starts = std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-            (index, starts)
+        let (index, lines) = self.lines.get_or_init(|| {
+            (
+                PointerIndex::of(&self.text, self.format == Format::Json),
+                LineTable::new(&self.text),
+            )
         });
-        // Fall back to the nearest enclosing node that the index knows.
-        let mut p = pointer;
-        loop {
-            if let Some(line) = index.get(p) {
-                let text = starts
-                    .get(line - 1)
-                    .and_then(|&at| self.text.get(at..))
-                    .unwrap_or("");
-                let l = text.split('\n').next().unwrap_or("");
-                let l = l.strip_suffix('\r').unwrap_or(l);
-                let indent = l.len() - l.trim_start().len();
-                loc.line = Some((*line, indent + 1));
-                break;
-            }
-            match p.rfind('/') {
-                Some(i) if i > 1 => p = &p[..i],
-                _ => break,
-            }
-        }
+        loc.line = index.locate(&self.text, lines, pointer);
         loc
     }
 }
@@ -252,7 +238,7 @@ impl<'v> Walk<'v> {
                     }
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&crate::diag::pointer_token(&key));
+                    pointer.push_str(&pointer_token(&key));
                     if in_schemas || key == "schema" {
                         self.schema(child, pointer, 1);
                     } else {
@@ -303,10 +289,7 @@ impl<'v> Walk<'v> {
                         child(
                             self,
                             pointer,
-                            format!(
-                                "/properties/{}",
-                                crate::diag::pointer_token(&key_text(name))
-                            ),
+                            format!("/properties/{}", pointer_token(&key_text(name))),
                             p,
                         );
                     }
@@ -326,19 +309,10 @@ impl<'v> Walk<'v> {
     fn check(&self, file: &str, text: &str) -> Result<(), Diagnostic> {
         let located = |pointer: &str| {
             let mut loc = Location::new(file, pointer);
-            let index = if text.trim_start().starts_with('{') {
-                json_line_index(text)
-            } else {
-                yaml_line_index(text)
-            };
-            loc.line = index.get(pointer).map(|l| {
-                let indent = text
-                    .lines()
-                    .nth(l - 1)
-                    .map(|t| t.len() - t.trim_start().len())
-                    .unwrap_or(0);
-                (*l, indent + 1)
-            });
+            let lines = LineTable::new(text);
+            loc.line = PointerIndex::new(text)
+                .line(pointer)
+                .map(|l| (l, indent_column(lines.get(text, l).unwrap_or(""))));
             loc
         };
         if let Some((pointer, _, _)) = self.schemas.iter().find(|s| s.1 > MAX_SCHEMA_NESTING) {
@@ -395,7 +369,7 @@ fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnosti
         }
     }
     let lines = if found.is_none() {
-        Some(line_offsets(text))
+        Some(lines_with_offsets(text))
     } else {
         None
     };
@@ -457,218 +431,6 @@ fn check_version(file: &str, text: &str, format: Format) -> Result<(), Diagnosti
     ))
 }
 
-fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 0;
-    text.split_inclusive('\n').map(move |line| {
-        let start = offset;
-        offset += line.len();
-        (start, line.trim_end_matches(['\n', '\r']))
-    })
-}
-
-/// Maps JSON pointers to 1-based lines for block-style YAML, the style specs
-/// are published in. Best effort: flow collections and multi-line plain
-/// scalars are not followed, and lookups fall back to the enclosing node.
-struct Frame {
-    indent: usize,
-    token: String,
-    /// Sequence items keep their index so the next `-` can count on.
-    seq_index: Option<usize>,
-}
-
-fn pointer_of(stack: &[Frame]) -> String {
-    let mut p = String::from("#");
-    for f in stack {
-        p.push('/');
-        p.push_str(&crate::diag::pointer_token(&f.token));
-    }
-    p
-}
-
-pub fn yaml_line_index(text: &str) -> HashMap<String, usize> {
-    let mut index = HashMap::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut block_scalar_indent: Option<usize> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line_no = n + 1;
-        let trimmed = raw.trim_start();
-        let indent = raw.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if let Some(bi) = block_scalar_indent {
-            if indent > bi {
-                continue;
-            }
-            block_scalar_indent = None;
-        }
-        if trimmed == "---" || trimmed == "..." {
-            continue;
-        }
-        let mut indent = indent;
-        let mut content = trimmed;
-        // A sequence item, possibly with a mapping starting on the same line.
-        while let Some(rest) =
-            content
-                .strip_prefix("- ")
-                .or_else(|| if content == "-" { Some("") } else { None })
-        {
-            while stack
-                .last()
-                .is_some_and(|f| f.indent > indent || (f.indent == indent && f.seq_index.is_none()))
-            {
-                stack.pop();
-            }
-            let next = match stack.last() {
-                Some(f) if f.indent == indent && f.seq_index.is_some() => {
-                    let i = f.seq_index.unwrap_or(0) + 1;
-                    stack.pop();
-                    i
-                }
-                _ => 0,
-            };
-            stack.push(Frame {
-                indent,
-                token: next.to_string(),
-                seq_index: Some(next),
-            });
-            index.insert(pointer_of(&stack), line_no);
-            let consumed = content.len() - rest.len();
-            indent += consumed + (rest.len() - rest.trim_start().len());
-            content = rest.trim_start();
-        }
-        if content.is_empty() {
-            continue;
-        }
-        if let Some((key, value)) = split_key(content) {
-            while stack.last().is_some_and(|f| f.indent >= indent) {
-                stack.pop();
-            }
-            stack.push(Frame {
-                indent,
-                token: key,
-                seq_index: None,
-            });
-            index.insert(pointer_of(&stack), line_no);
-            let v = value.trim();
-            if v.starts_with('|') || v.starts_with('>') {
-                block_scalar_indent = Some(indent);
-            }
-        }
-    }
-    index
-}
-
-/// Splits `key: value` (or `key:`) honouring quoted keys.
-fn split_key(content: &str) -> Option<(String, &str)> {
-    if let Some(q) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let end = content[1..].find(q)? + 1;
-        let key = content[1..end].to_owned();
-        let rest = content[end + 1..].trim_start();
-        let value = rest.strip_prefix(':')?;
-        return Some((key, value));
-    }
-    let bytes = content.as_bytes();
-    for i in 0..bytes.len() {
-        if bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ') {
-            return Some((content[..i].trim_end().to_owned(), &content[i + 1..]));
-        }
-        if bytes[i] == b' ' && bytes.get(i + 1) == Some(&b'#') {
-            return None;
-        }
-    }
-    None
-}
-
-/// The same for JSON: tracks keys and array positions by bracket depth.
-pub fn json_line_index(text: &str) -> HashMap<String, usize> {
-    enum Container {
-        Object(Option<String>),
-        Array(usize),
-    }
-    let mut index = HashMap::new();
-    let mut stack: Vec<Container> = Vec::new();
-    let mut line = 1;
-    let mut chars = text.char_indices().peekable();
-    let pointer = |stack: &[Container]| {
-        let mut p = String::from("#");
-        for c in stack {
-            match c {
-                Container::Object(Some(k)) => {
-                    p.push('/');
-                    p.push_str(&crate::diag::pointer_token(k));
-                }
-                Container::Object(None) => {}
-                Container::Array(i) => {
-                    p.push('/');
-                    p.push_str(&i.to_string());
-                }
-            }
-        }
-        p
-    };
-    // Set when the next value in an array starts, so its line is recorded once.
-    let mut expect_value = false;
-    while let Some((_, c)) = chars.next() {
-        if expect_value && !c.is_whitespace() && c != ']' {
-            index.entry(pointer(&stack)).or_insert(line);
-            expect_value = false;
-        }
-        match c {
-            '\n' => line += 1,
-            '{' => stack.push(Container::Object(None)),
-            '[' => {
-                stack.push(Container::Array(0));
-                expect_value = true;
-            }
-            '}' | ']' => {
-                stack.pop();
-                expect_value = false;
-            }
-            ',' => {
-                if let Some(Container::Array(i)) = stack.last_mut() {
-                    *i += 1;
-                    expect_value = true;
-                }
-            }
-            '"' => {
-                let mut s = String::new();
-                let mut escaped = false;
-                for (_, c) in chars.by_ref() {
-                    if escaped {
-                        s.push(c);
-                        escaped = false;
-                    } else if c == '\\' {
-                        escaped = true;
-                    } else if c == '"' {
-                        break;
-                    } else {
-                        if c == '\n' {
-                            line += 1;
-                        }
-                        s.push(c);
-                    }
-                }
-                // A string followed by `:` inside an object is a key.
-                while chars
-                    .peek()
-                    .is_some_and(|(_, c)| c.is_whitespace() && *c != '\n')
-                {
-                    chars.next();
-                }
-                if chars.peek().is_some_and(|(_, c)| *c == ':') {
-                    if let Some(Container::Object(key)) = stack.last_mut() {
-                        *key = Some(s);
-                        index.insert(pointer(&stack), line);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    index
-}
-
 /// Parses YAML (or JSON, a subset of YAML) text into a JSON value, for tools
 /// and tests that want to walk a spec untyped.
 pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
@@ -679,32 +441,6 @@ pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_index_finds_nested_keys_and_sequence_items() {
-        let text = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - $ref: '#/components/parameters/y'\n      description: |\n        text: not a key\n      operationId: op\n";
-        let index = yaml_line_index(text);
-        assert_eq!(index.get("#/paths/~1a~1{b}/get"), Some(&4));
-        assert_eq!(
-            index.get("#/paths/~1a~1{b}/get/parameters/0/name"),
-            Some(&6)
-        );
-        assert_eq!(index.get("#/paths/~1a~1{b}/get/parameters/0/in"), Some(&7));
-        assert_eq!(
-            index.get("#/paths/~1a~1{b}/get/parameters/1/$ref"),
-            Some(&8)
-        );
-        assert_eq!(index.get("#/paths/~1a~1{b}/get/operationId"), Some(&11));
-        assert!(!index.contains_key("#/paths/~1a~1{b}/get/description/text"));
-    }
-
-    #[test]
-    fn json_index_finds_keys_and_array_items() {
-        let text = "{\n  \"openapi\": \"3.0.3\",\n  \"tags\": [\n    {\"name\": \"a\"},\n    {\"name\": \"b\"}\n  ]\n}";
-        let index = json_line_index(text);
-        assert_eq!(index.get("#/openapi"), Some(&2));
-        assert_eq!(index.get("#/tags/1/name"), Some(&5));
-    }
 
     #[test]
     fn swagger_two_is_refused_with_advice() {

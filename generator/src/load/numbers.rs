@@ -135,7 +135,7 @@ pub(super) fn settle(value: &mut Value, pointer: &mut String, out: &mut Vec<(Str
                 };
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&crate::diag::pointer_token(&key));
+                pointer.push_str(&crate::position::pointer_token(&key));
                 if let Some(text) = marked_text(v) {
                     if NUMERIC_KEYWORDS.contains(&key.as_str()) {
                         out.push((

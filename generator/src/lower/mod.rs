@@ -14,11 +14,13 @@ use openapiv3::{
 };
 
 use crate::config::Config;
-use crate::diag::{pointer_token, Code, Diagnostic};
+use crate::diag::{Code, Diagnostic};
+use crate::extensions::{self, RUST_NAME};
 use crate::ir::*;
 use crate::load::Spec;
 use crate::naming::{type_name, value_name, Scope};
 use crate::pattern;
+use crate::position::pointer_token;
 use crate::resolve::{self, Selected};
 
 mod compose;
@@ -42,17 +44,13 @@ mod conventions;
 pub mod features;
 mod mock;
 
-/// The spec extension that pins a Rust name on a schema or an operation.
-pub const RUST_NAME: &str = "x-rust-name";
-
-/// The spec extension that marks a property as a credential (`Debug` redacts it).
-pub const RUST_SECRET: &str = "x-rust-secret";
-
 /// Who produces the values of a type: the server (decoded leniently, open
 /// enums) or the caller (validated strictly, closed enums).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
+    /// Sent by the server: decoded leniently.
     Response,
+    /// Sent by the caller: validated strictly.
     Request,
 }
 
@@ -564,7 +562,7 @@ impl<'a> Ctx<'a> {
         let comp = pointer
             .rsplit('/')
             .next()
-            .map(crate::diag::unescape_pointer_token)
+            .map(crate::position::unescape_pointer_token)
             .unwrap_or_default();
         self.pinned_or(pointer, || type_name(&comp))
     }

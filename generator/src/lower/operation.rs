@@ -31,11 +31,7 @@ impl<'a> Ctx<'a> {
             );
             return Vec::new();
         }
-        let pinned = op
-            .extensions
-            .get(RUST_NAME)
-            .and_then(|v| v.as_str())
-            .map(value_name);
+        let pinned = extensions::rust_name(&op.extensions).map(value_name);
         let fn_name = fn_scope.claim(
             &pinned.unwrap_or_else(|| self.pinned_or(&pointer, || value_name(&operation_id))),
             &operation_id,

@@ -84,7 +84,7 @@ pub(super) fn response_reach(spec: &Spec, selected: &[Selected<'_>]) -> BTreeSet
             if !out.insert(pointer) {
                 continue;
             }
-            let name = crate::diag::unescape_pointer_token(name);
+            let name = crate::position::unescape_pointer_token(name);
             if let Some(s) = spec
                 .api
                 .components

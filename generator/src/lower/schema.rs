@@ -111,12 +111,8 @@ impl<'a> Ctx<'a> {
     ) -> TypeRef {
         let pointer = target.clone().unwrap_or_else(|| at.to_owned());
         // `x-rust-name` in the spec pins a name as the config does.
-        let mut extension_name = schema
-            .schema_data
-            .extensions
-            .get(RUST_NAME)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
+        let mut extension_name =
+            extensions::rust_name(&schema.schema_data.extensions).map(str::to_owned);
         if let Some(bad) = extension_name.take_if(|n| !is_identifier(n)) {
             let loc = self.spec.locate(&format!("{pointer}/{RUST_NAME}"));
             self.diags
@@ -132,7 +128,7 @@ impl<'a> Ctx<'a> {
                 let comp = t
                     .rsplit('/')
                     .next()
-                    .map(crate::diag::unescape_pointer_token)
+                    .map(crate::position::unescape_pointer_token)
                     .unwrap_or_default();
                 Some(self.pinned_or(t, || type_name(&comp)))
             }
@@ -459,12 +455,7 @@ impl<'a> Ctx<'a> {
                         let password = matches!(&s.schema_kind, SchemaKind::Type(Type::String(st)) if matches!(st.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
                         let sd = &s.schema_data;
                         // `x-rust-secret: true` marks a credential where the name does not.
-                        let password = password
-                            || sd
-                                .extensions
-                                .get(RUST_SECRET)
-                                .and_then(|v| v.as_bool())
-                                .unwrap_or(false);
+                        let password = password || extensions::is_marked_secret(&sd.extensions);
                         (
                             d,
                             sd.deprecated,

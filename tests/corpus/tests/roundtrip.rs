@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use atlasgen::instances::Options;
-use atlasgen::{load, lower, resolve, roundtrip, Config};
+use atlasgen::{load, Config};
 use serde_json::Value;
 
 type Check = fn(&str, &Value) -> Option<Result<(), String>>;
@@ -71,12 +71,10 @@ fn every_instance_of_every_schema_of_every_construct_round_trips() {
         let config =
             Config::load(&root.join(dir).join("atlasgen.toml")).unwrap_or_else(|d| panic!("{d}"));
         let spec = load::load_file(&config.spec).unwrap_or_else(|f| panic!("{f}"));
-        let selected = resolve::select(&spec, &config.select).unwrap_or_else(|f| panic!("{f}"));
-        let lowered = lower::lower(&spec, &config, &selected, config.output.all_schemas);
+        let lowered = atlasgen::lower(&spec, &config).unwrap_or_else(|f| panic!("{f}"));
         for seed in 0..seeds {
-            let cases = roundtrip::cases(
+            let cases = lowered.roundtrip_cases(
                 &spec,
-                &lowered,
                 &Options {
                     seed,
                     count: 12,
