@@ -110,6 +110,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         });
     }
     let spec_name = spec_display_name(config);
+    let runtime_version = config.runtime_version();
     let settings = emit::Settings {
         crate_name: &config.output.crate_name,
         version: &config.output.version,
@@ -120,6 +121,8 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
         example_tests: config.output.example_tests,
         roundtrip_tests: config.output.roundtrip_tests > 0,
         spec_source: config.spec_source.as_deref(),
+        runtime_version: runtime_version.as_deref(),
+        package: &config.package,
     };
     let mut files = timed("emit+format", || emit::emit(&lowered.api, &settings)).map_err(|e| {
         Failure::single(Diagnostic::error(

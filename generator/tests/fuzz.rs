@@ -117,6 +117,8 @@ fn pipeline(file: &str, text: &str, config: &Config) -> Outcome {
             example_tests: all_schemas,
             roundtrip_tests: all_schemas,
             spec_source: None,
+            runtime_version: Some("0.1.0"),
+            package: &config.package,
         };
         match emit::emit(&lowered.api, &settings) {
             Ok(_) => out.emitted = true,
