@@ -20,6 +20,7 @@ mod manifest;
 mod mock;
 mod models;
 mod operations;
+mod prose;
 mod readme;
 mod roundtrip;
 mod validated;
@@ -185,12 +186,12 @@ fn lit(s: &str) -> Literal {
 fn doc_attrs(doc: &Doc) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(s) = &doc.summary {
-        paragraphs.push(s.trim().to_owned());
+        paragraphs.push(prose::escape(s.trim()));
     }
     if let Some(d) = &doc.description {
         let d = d.trim();
         if !d.is_empty() && Some(d) != doc.summary.as_deref().map(str::trim) {
-            paragraphs.push(d.to_owned());
+            paragraphs.push(prose::escape(d));
         }
     }
     paragraphs.extend(doc.notes.iter().cloned());
