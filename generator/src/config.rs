@@ -94,7 +94,9 @@ impl Default for Package {
             publish: true,
             repository: None,
             homepage: None,
-            keywords: ["openapi", "api-client", "http"].map(str::to_owned).to_vec(),
+            keywords: ["openapi", "api-client", "http"]
+                .map(str::to_owned)
+                .to_vec(),
             categories: ["api-bindings", "web-programming::http-client"]
                 .map(str::to_owned)
                 .to_vec(),

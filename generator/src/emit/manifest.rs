@@ -33,7 +33,11 @@ pub(super) fn cargo_toml(api: &Api, s: &Settings<'_>, example: &readme::Example)
         s.crate_name
     ));
     if publish {
-        let features: Vec<String> = example.features.iter().map(|f| format!("\"{f}\"")).collect();
+        let features: Vec<String> = example
+            .features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect();
         out.push_str(&format!(
             "# The README's example: compiled with the crate's other targets (`cargo test`,\n# `cargo clippy --all-targets`), so the README shows code that compiles.\n[[example]]\nname = \"{}\"\npath = \"{}\"\nrequired-features = [{}]\n\n",
             readme::EXAMPLE_NAME,
@@ -136,7 +140,9 @@ fn package_metadata(out: &mut String, s: &Settings<'_>) {
 
 /// `text` safe inside a TOML basic string.
 fn toml_text(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', " ")
 }
 
 fn quoted_list(items: &[String]) -> String {

@@ -247,7 +247,8 @@ mod tests {
 
     #[test]
     fn links_code_spans_and_code_blocks_are_kept() {
-        let text = "See [the docs](https://example.com/a_(b)) or `a[0] <b>`.\n```json\n{\"a\": [1]}\n```";
+        let text =
+            "See [the docs](https://example.com/a_(b)) or `a[0] <b>`.\n```json\n{\"a\": [1]}\n```";
         assert_eq!(escape(text), text);
     }
 

@@ -41,9 +41,7 @@ pub(super) fn example(api: &Api, settings: &Settings<'_>) -> Example {
             "let client = Client::new(BaseUrl::parse({krate}::DEFAULT_BASE_URL)?)?;"
         ));
     } else {
-        body.push(
-            "// Credentials from the environment (see `Client::from_env`).".to_owned(),
-        );
+        body.push("// Credentials from the environment (see `Client::from_env`).".to_owned());
         body.push("let client = Client::from_env()?;".to_owned());
     }
     let mut features = vec!["client".to_owned()];
@@ -75,7 +73,10 @@ pub(super) fn example(api: &Api, settings: &Settings<'_>) -> Example {
             args.push(name);
         }
         imports.push(op.struct_name.clone());
-        body.push(call(&format!("let request = {}::new", op.struct_name), &args));
+        body.push(call(
+            &format!("let request = {}::new", op.struct_name),
+            &args,
+        ));
         body.push(fit_let(
             "let answer =",
             "client",
@@ -207,7 +208,9 @@ pub(super) fn readme_md(api: &Api, settings: &Settings<'_>, example: &Example) -
     );
     out.push_str("## Usage\n\n```toml\n[dependencies]\n");
     out.push_str(&format!("{name} = \"{}\"\n", settings.version));
-    out.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n```\n\n");
+    out.push_str(
+        "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n```\n\n",
+    );
     out.push_str("```rust,no_run\n");
     out.push_str(&example.code);
     out.push_str("```\n\n");
@@ -215,7 +218,9 @@ pub(super) fn readme_md(api: &Api, settings: &Settings<'_>, example: &Example) -
         "The example is also the crate's `{EXAMPLE_NAME}` example (`cargo run --example {EXAMPLE_NAME}`).\n\n"
     ));
     out.push_str("## Features\n\n");
-    out.push_str("- `client` (default): the async client on reqwest. Without it the crate is sans-IO.\n");
+    out.push_str(
+        "- `client` (default): the async client on reqwest. Without it the crate is sans-IO.\n",
+    );
     if api.tag_features {
         out.push_str(
             "- `full` (default): every API area. Each area is a feature of its own, named after its\n  \
