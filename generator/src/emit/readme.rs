@@ -85,6 +85,8 @@ pub(super) fn example(api: &Api, settings: &Settings<'_>) -> Example {
         body.push("println!(\"{answer:?}\");".to_owned());
         features.extend(op.features.first().cloned());
         deprecated = op.deprecated;
+    } else {
+        body.push("println!(\"{client:?}\");".to_owned());
     }
     body.push("Ok(())".to_owned());
     imports.sort();
@@ -234,4 +236,43 @@ pub(super) fn readme_md(api: &Api, settings: &Settings<'_>, example: &Example) -
     );
     out.push_str("License: Apache-2.0.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{call, fit_let};
+
+    #[test]
+    fn a_short_call_stays_on_one_line_and_a_long_one_takes_a_line_per_argument() {
+        let short = ["group_id".to_owned(), "job_id".to_owned()];
+        assert_eq!(
+            call("let request = GetJob::new", &short),
+            "let request = GetJob::new(group_id, job_id);"
+        );
+        let long = [
+            "federation_settings_id".to_owned(),
+            "identity_provider_id".to_owned(),
+            "organization_id".to_owned(),
+        ];
+        assert_eq!(
+            call("let request = GetFederationSettingsConnectedOrgConfig::new", &long),
+            "let request = GetFederationSettingsConnectedOrgConfig::new(\n    federation_settings_id,\n    identity_provider_id,\n    organization_id,\n);"
+        );
+    }
+
+    #[test]
+    fn a_long_method_chain_breaks_after_its_root() {
+        assert_eq!(
+            fit_let("let answer =", "client", ".get_job(&request).await?;"),
+            "let answer = client.get_job(&request).await?;"
+        );
+        assert_eq!(
+            fit_let(
+                "let answer =",
+                "client",
+                ".get_federation_settings_connected_org_config(&request).await?;"
+            ),
+            "let answer = client\n    .get_federation_settings_connected_org_config(&request)\n    .await?;"
+        );
+    }
 }
