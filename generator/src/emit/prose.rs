@@ -218,10 +218,7 @@ fn url_end(chars: &[char], at: usize) -> usize {
     while end < chars.len() && !chars[end].is_whitespace() && !"<>\"`".contains(chars[end]) {
         end += 1;
     }
-    loop {
-        let Some(last) = end.checked_sub(1).map(|i| chars[i]) else {
-            break;
-        };
+    while let Some(last) = end.checked_sub(1).map(|i| chars[i]) {
         let opened = chars[at..end].iter().filter(|c| **c == '(').count();
         let closed = chars[at..end].iter().filter(|c| **c == ')').count();
         if ".,;:!?'*_".contains(last) || (last == ')' && closed > opened) {
