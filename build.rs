@@ -15,6 +15,8 @@ fn main() {
     // of the corpus tests.
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=tests/corpus/Cargo.toml");
+    // Each generated manifest names the runtime's version, read from here.
+    println!("cargo:rerun-if-changed=runtime/Cargo.toml");
     println!("cargo:rerun-if-env-changed=CI");
     let mode = Mode::from_env();
     let mut failed = false;

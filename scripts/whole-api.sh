@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Generates the whole Atlas Administration API into a build directory and
-# proves it: compiles with every feature and with tag features alone, and
-# decodes every example of the spec into its generated type. The command
-# line (feature `cli`) is part of "every feature" and is checked with one tag.
+# proves it: compiles with every feature and with tag features alone, lints
+# clean, documents without a rustdoc warning, packages (with atlas-runtime,
+# as a publish would), and decodes every example of the spec into its
+# generated type. The command line (feature `cli`) is part of "every
+# feature" and is checked with one tag.
 #
-#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--prism N] [--measure]
+#   scripts/whole-api.sh [SPEC] [--tags all|sample|none] [--no-examples] [--no-package] [--prism N] [--measure]
+#
+# --no-package: skip `cargo package` (it builds the packaged crate once
+# more, from its packaged sources alone).
 #
 # --prism N: also start Prism (tests/servers, installed by
 # .ci/setup-test-servers.sh) serving SPEC in dynamic mode on 127.0.0.1 and
@@ -17,7 +22,11 @@
 # and with one tag, each with and without the typed mocks (`mock`).
 #
 # SPEC defaults to ../shared/atlas/atlas-api-2025-06-30.yaml. The crate goes to
-# target/whole-api/ and is never committed: the spec's prose becomes its docs.
+# target/whole-api/atlas-admin-full and is never committed: the spec's prose
+# becomes its docs. target/whole-api/ is a workspace of its own holding the
+# crate and atlas-runtime (a link to runtime/): the crate names the runtime
+# by path and version, as a published crate must, and `cargo package` of
+# both together resolves the unpublished runtime from the workspace.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 spec="$root/../shared/atlas/atlas-api-2025-06-30.yaml"
@@ -25,12 +34,14 @@ tags=sample
 examples=1
 prism=0
 measure=0
+package=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --tags) tags="$2"; shift 2 ;;
         --no-examples) examples=0; shift ;;
         --prism) prism="$2"; shift 2 ;;
         --measure) measure=1; shift ;;
+        --no-package) package=0; shift ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) spec="$1"; shift ;;
     esac
@@ -39,32 +50,56 @@ if [ ! -f "$spec" ]; then
     echo "skipped: $spec not found (the published specs are not beside this checkout)"
     exit 0
 fi
-out="$root/target/whole-api/atlas-admin-full"
+ws="$root/target/whole-api"
+out="$ws/atlas-admin-full"
 mkdir -p "$out"
+# The workspace: the crate and the runtime, with the root workspace's shared
+# package fields and dependency versions (the runtime inherits them), pinned
+# to its lock file.
+ln -sfn "$root/runtime" "$ws/runtime"
+{
+    printf '[workspace]\nmembers = ["atlas-admin-full", "runtime"]\nresolver = "2"\n\n'
+    awk '/^\[/ { keep = ($0 ~ /^\[workspace\.(package|dependencies)\]$/) } keep' "$root/Cargo.toml"
+} > "$ws/Cargo.toml"
+cp "$root/Cargo.lock" "$ws/Cargo.lock"
+rm -f "$out/Cargo.lock"
 
 step() { printf '\n== %s\n' "$*"; }
 timed() { local start=$SECONDS; "$@"; echo "   ($((SECONDS - start)) s)"; }
 
 step "generate from $(basename "$spec")"
-flags=(--runtime-path "$root/runtime")
+flags=(--runtime-path ../runtime)
 [ "$examples" = 1 ] && flags+=(--example-tests)
 # The workspace's own (debug) build of the generator: the test run built it already.
 timed cargo run -q -p atlasgen --manifest-path "$root/Cargo.toml" -- crate "$spec" "$out" "${flags[@]}" 2> "$out.warnings"
 grep -c '^warning' "$out.warnings" | sed 's/^/   warnings: /'
-# Stand-alone crate, pinned to the workspace's lock file.
-grep -q '^\[workspace\]' "$out/Cargo.toml" || printf '\n[workspace]\n' >> "$out/Cargo.toml"
-cp "$root/Cargo.lock" "$out/Cargo.lock"
 cat "$out"/src/*.rs | wc -l | sed 's/^/   lines of generated Rust: /'
 
 cd "$out"
 # A target directory of its own: the generated crate builds with other flags.
-export CARGO_TARGET_DIR="$root/target/whole-api/target"
+export CARGO_TARGET_DIR="$ws/target"
 export RUSTFLAGS="-D warnings"
 step "cargo check, every feature"
 timed cargo check -q --all-features
 # Warning-free for clippy too: users lint the crates they depend on.
 step "cargo clippy, every feature"
-timed cargo clippy -q --all-features -- -D warnings
+# The library, the command line and the README's example.
+timed cargo clippy -q --all-features --lib --bins --examples -- -D warnings
+
+# The docs as docs.rs builds them (every feature), warning-free: the spec's
+# prose is escaped for rustdoc (links, URLs, HTML, code blocks).
+step "cargo doc, every feature, warnings as errors"
+timed env RUSTDOCFLAGS=-Dwarnings cargo doc -q --no-deps --all-features
+du -sh "$CARGO_TARGET_DIR/doc" | sed 's/^/   size of the docs: /'
+
+if [ "$package" = 1 ]; then
+    # Packaged with the runtime, which is not on crates.io: cargo resolves it
+    # from the workspace while packaging the two together. Verifying builds
+    # the packaged crate from its packaged sources alone. Skips, saying so,
+    # without the crates.io index.
+    step "cargo package and publish dry run, with atlas-runtime"
+    timed bash "$root/scripts/package.sh" --no-doc --in "$ws" atlas-runtime atlas-admin-full
+fi
 
 case "$tags" in
     none) selected=() ;;

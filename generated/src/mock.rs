@@ -64,7 +64,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetGroupClusterRestoreJob`] (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetGroupClusterRestoreJob`](crate::operations::GetGroupClusterRestoreJob) (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_group_cluster_restore_job(&self) -> GetGroupClusterRestoreJobMock<'_> {
         GetGroupClusterRestoreJobMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -79,7 +79,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetGroupClusterRestoreJob`] (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`), from [`MockServer::get_group_cluster_restore_job`].
+/// The mock of [`GetGroupClusterRestoreJob`](crate::operations::GetGroupClusterRestoreJob) (`GET /api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}`), from [`MockServer::get_group_cluster_restore_job`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetGroupClusterRestoreJobMock<'a> {

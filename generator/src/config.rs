@@ -54,6 +54,59 @@ pub struct Config {
     /// envelope (Atlas's `envelope` by default).
     #[serde(default, skip_serializing_if = "Envelope::is_default")]
     pub envelope: Envelope,
+    /// What the generated crate's manifest says of it beyond its name and
+    /// version: whether it is published, and the metadata a registry shows.
+    #[serde(default, skip_serializing_if = "Package::is_default")]
+    pub package: Package,
+}
+
+/// The generated crate as a package (`[package]` of the config). A crate
+/// made to be published gets a README with a usage example, an `include`
+/// list and docs.rs metadata; one that lives only in a workspace (the
+/// construct corpus) is `publish = false` and gets none of them.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Package {
+    /// Off: `publish = false`.
+    pub publish: bool,
+    /// The sources' public address; left out of the manifest when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// The project's home page; left out of the manifest when unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+    /// At most five, as crates.io takes them.
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
+    /// The atlas-runtime version the crate asks for beside its path. Unset:
+    /// the version in the manifest at `output.runtime_path`, so the runtime's
+    /// version is written in one place only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_version: Option<String>,
+}
+
+impl Package {
+    fn is_default(&self) -> bool {
+        *self == Package::default()
+    }
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Package {
+            publish: true,
+            repository: None,
+            homepage: None,
+            keywords: ["openapi", "api-client", "http"]
+                .map(str::to_owned)
+                .to_vec(),
+            categories: ["api-bindings", "web-programming::http-client"]
+                .map(str::to_owned)
+                .to_vec(),
+            runtime_version: None,
+        }
+    }
 }
 
 /// The API's paging convention: a list operation has both query parameters
@@ -224,6 +277,26 @@ impl Config {
             config.pinned = Some(pinned);
         }
         Ok(config)
+    }
+
+    /// The version of atlas-runtime the generated crate depends on: the
+    /// config's `package.runtime_version`, else the `package.version` of the
+    /// runtime's own manifest (`output.runtime_path` from the output folder).
+    /// `None` when neither says: the dependency is then by path alone, which
+    /// builds but cannot be packaged.
+    pub fn runtime_version(&self) -> Option<String> {
+        if let Some(version) = &self.package.runtime_version {
+            return Some(version.clone());
+        }
+        let manifest = self
+            .output
+            .dir
+            .join(&self.output.runtime_path)
+            .join("Cargo.toml");
+        let text = std::fs::read_to_string(manifest).ok()?;
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        let version = table.get("package")?.get("version")?.as_str()?;
+        Some(version.to_owned())
     }
 
     /// This config as the TOML of a config file in `folder`, its paths

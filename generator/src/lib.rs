@@ -162,6 +162,7 @@ pub fn generate_from_spec(spec: &load::Spec, config: &Config) -> Result<Generate
 /// (without the round-trip instances and the config file).
 fn emit_files(lowered: &lower::Lowered, config: &Config) -> Result<Vec<File>, String> {
     let spec_name = spec_display_name(config);
+    let runtime_version = config.runtime_version();
     let settings = emit::Settings {
         crate_name: &config.output.crate_name,
         version: &config.output.version,
@@ -171,6 +172,8 @@ fn emit_files(lowered: &lower::Lowered, config: &Config) -> Result<Vec<File>, St
         example_tests: config.output.example_tests,
         roundtrip_tests: config.output.roundtrip_tests > 0,
         spec_source: config.spec_source.as_deref(),
+        runtime_version: runtime_version.as_deref(),
+        package: &config.package,
     };
     emit::emit(&lowered.api, &settings)
 }

@@ -90,7 +90,7 @@ pub(super) fn client_rs(api: &Api) -> TokenStream {
             let success_ty = success_type_tokens(op, &mut uses);
             let error_ty = error_type_tokens(op, &mut uses);
             let dep = if op.deprecated { quote! { #[deprecated(note = "the API marks this operation deprecated")] #[allow(deprecated)] } } else { quote! {} };
-            let summary = op.doc.summary.clone().unwrap_or_else(|| op.operation_id.clone());
+            let summary = prose::escape(op.doc.summary.as_deref().unwrap_or(&op.operation_id));
             let d = lines_to_doc(&format!("{summary}\n\nSends [`{}`]: `{} {}`.", op.struct_name, op.method, op.path));
             let dw = lines_to_doc(&format!(
                 "As [`Client::{}`], with the response's status and headers beside the value \

@@ -9,7 +9,7 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     );
     if let Some(d) = &api.description {
         doc.push_str("\n\n");
-        doc.push_str(d.trim());
+        doc.push_str(&prose::escape(d.trim()));
     }
     if let Some(source) = spec_source.filter(|s| !s.is_empty()) {
         doc.push_str("\n\n");
@@ -17,7 +17,7 @@ pub(super) fn lib_rs(api: &Api, spec_source: Option<&str>) -> TokenStream {
     }
     doc.push_str("\n\n# Operations\n\n");
     for op in &api.operations {
-        let summary = op.doc.summary.as_deref().unwrap_or("");
+        let summary = prose::escape(op.doc.summary.as_deref().unwrap_or("").trim());
         doc.push_str(&format!(
             "- [`{}`]: `{} {}`{}{}\n",
             op.struct_name,

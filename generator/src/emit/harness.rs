@@ -71,7 +71,7 @@ pub(super) fn examples_test_rs(api: &Api, settings: &Settings<'_>) -> TokenStrea
 
 /// Sample values of `op`'s required parameters, when it is a GET without a
 /// body whose required parameters are all path parameters with a sample.
-fn path_samples<'a>(api: &Api, op: &'a Operation) -> Option<Vec<(&'a Param, String)>> {
+pub(super) fn path_samples<'a>(api: &Api, op: &'a Operation) -> Option<Vec<(&'a Param, String)>> {
     if op.method != "GET" || op.body.is_some() {
         return None;
     }

@@ -138,7 +138,7 @@ fn operation_mock(
     let server_fn = ident(&mock.server_fn);
     let op_struct = &op.struct_name;
     let start_doc = lit(&format!(
-        " Mocks [`{op_struct}`] (`{} {}`): set what to match, then answer with a `respond_*` method.",
+        " Mocks [`{op_struct}`](crate::operations::{op_struct}) (`{} {}`): set what to match, then answer with a `respond_*` method.",
         op.method, op.path
     ));
     let operation_id = lit(&op.operation_id);
@@ -218,7 +218,7 @@ fn operation_mock(
     }
     let replies: Vec<TokenStream> = mock.replies.iter().map(|r| reply(op, r, uses)).collect();
     let doc = lit(&format!(
-        " The mock of [`{op_struct}`] (`{} {}`), from [`MockServer::{}`].",
+        " The mock of [`{op_struct}`](crate::operations::{op_struct}) (`{} {}`), from [`MockServer::{}`].",
         op.method, op.path, mock.server_fn
     ));
     let builder = quote! {

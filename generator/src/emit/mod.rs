@@ -20,6 +20,8 @@ mod manifest;
 mod mock;
 mod models;
 mod operations;
+mod prose;
+mod readme;
 mod roundtrip;
 mod validated;
 
@@ -60,6 +62,11 @@ pub struct Settings<'a> {
     pub roundtrip_tests: bool,
     /// Which published spec the bindings come from (date and hash), for the docs.
     pub spec_source: Option<&'a str>,
+    /// The atlas-runtime version written beside its path (see
+    /// `Config::runtime_version`); `None`: by path alone.
+    pub runtime_version: Option<&'a str>,
+    /// The crate as a package: published or not, and its registry metadata.
+    pub package: &'a crate::config::Package,
 }
 
 impl Settings<'_> {
@@ -105,10 +112,21 @@ pub fn emit(api: &Api, settings: &Settings<'_>) -> Result<Vec<File>, String> {
         (models, rest)
     });
     let mut rest = rest?;
+    let example = readme::example(api, settings);
     let mut files = vec![File {
         path: "Cargo.toml".to_owned(),
-        contents: cargo_toml(api, settings),
+        contents: cargo_toml(api, settings, &example),
     }];
+    if settings.package.publish {
+        files.push(File {
+            path: "README.md".to_owned(),
+            contents: readme::readme_md(api, settings, &example),
+        });
+        files.push(File {
+            path: readme::EXAMPLE_PATH.to_owned(),
+            contents: format!("{header}{}", example.code),
+        });
+    }
     files.push(rest.remove(0));
     files.push(models?);
     files.append(&mut rest);
@@ -167,12 +185,12 @@ fn lit(s: &str) -> Literal {
 fn doc_attrs(doc: &Doc) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(s) = &doc.summary {
-        paragraphs.push(s.trim().to_owned());
+        paragraphs.push(prose::escape(s.trim()));
     }
     if let Some(d) = &doc.description {
         let d = d.trim();
         if !d.is_empty() && Some(d) != doc.summary.as_deref().map(str::trim) {
-            paragraphs.push(d.to_owned());
+            paragraphs.push(prose::escape(d));
         }
     }
     paragraphs.extend(doc.notes.iter().cloned());

@@ -54,7 +54,7 @@ pub(super) fn validated_type(s: &ValidatedString) -> TokenStream {
     let matcher = ident(&s.matcher);
     let mut doc_text = format!("A string that matches `{}`.", s.pattern);
     if let Some(d) = &s.doc.description {
-        doc_text = format!("{}\n\n{doc_text}", d.trim());
+        doc_text = format!("{}\n\n{doc_text}", prose::escape(d.trim()));
     }
     let doc = lines_to_doc(&doc_text);
     quote! {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetWarehouse`] (`GET /warehouses/{warehouseId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetWarehouse`](crate::operations::GetWarehouse) (`GET /warehouses/{warehouseId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_warehouse(&self) -> GetWarehouseMock<'_> {
         GetWarehouseMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetWarehouseSummary`] (`GET /warehouses/{warehouseId}/summary`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetWarehouseSummary`](crate::operations::GetWarehouseSummary) (`GET /warehouses/{warehouseId}/summary`): set what to match, then answer with a `respond_*` method.
     pub fn get_warehouse_summary(&self) -> GetWarehouseSummaryMock<'_> {
         GetWarehouseSummaryMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -89,7 +89,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`ReplaceWarehouse`] (`PUT /warehouses/{warehouseId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ReplaceWarehouse`](crate::operations::ReplaceWarehouse) (`PUT /warehouses/{warehouseId}`): set what to match, then answer with a `respond_*` method.
     pub fn replace_warehouse(&self) -> ReplaceWarehouseMock<'_> {
         ReplaceWarehouseMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -104,7 +104,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetWarehouse`] (`GET /warehouses/{warehouseId}`), from [`MockServer::get_warehouse`].
+/// The mock of [`GetWarehouse`](crate::operations::GetWarehouse) (`GET /warehouses/{warehouseId}`), from [`MockServer::get_warehouse`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetWarehouseMock<'a> {
@@ -151,7 +151,7 @@ impl GetWarehouseMock<'_> {
     }
 }
 
-/// The mock of [`GetWarehouseSummary`] (`GET /warehouses/{warehouseId}/summary`), from [`MockServer::get_warehouse_summary`].
+/// The mock of [`GetWarehouseSummary`](crate::operations::GetWarehouseSummary) (`GET /warehouses/{warehouseId}/summary`), from [`MockServer::get_warehouse_summary`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetWarehouseSummaryMock<'a> {
@@ -198,7 +198,7 @@ impl GetWarehouseSummaryMock<'_> {
     }
 }
 
-/// The mock of [`ReplaceWarehouse`] (`PUT /warehouses/{warehouseId}`), from [`MockServer::replace_warehouse`].
+/// The mock of [`ReplaceWarehouse`](crate::operations::ReplaceWarehouse) (`PUT /warehouses/{warehouseId}`), from [`MockServer::replace_warehouse`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ReplaceWarehouseMock<'a> {

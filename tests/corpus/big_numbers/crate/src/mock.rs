@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetBalance`] (`GET /balances/{accountId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetBalance`](crate::operations::GetBalance) (`GET /balances/{accountId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_balance(&self) -> GetBalanceMock<'_> {
         GetBalanceMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -78,7 +78,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetBalance`] (`GET /balances/{accountId}`), from [`MockServer::get_balance`].
+/// The mock of [`GetBalance`](crate::operations::GetBalance) (`GET /balances/{accountId}`), from [`MockServer::get_balance`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetBalanceMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreateInvoice`] (`POST /invoices`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreateInvoice`](crate::operations::CreateInvoice) (`POST /invoices`): set what to match, then answer with a `respond_*` method.
     pub fn create_invoice(&self) -> CreateInvoiceMock<'_> {
         CreateInvoiceMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -79,7 +79,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetInvoice`] (`GET /invoices/{invoiceId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetInvoice`](crate::operations::GetInvoice) (`GET /invoices/{invoiceId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_invoice(&self) -> GetInvoiceMock<'_> {
         GetInvoiceMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -97,7 +97,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreateInvoice`] (`POST /invoices`), from [`MockServer::create_invoice`].
+/// The mock of [`CreateInvoice`](crate::operations::CreateInvoice) (`POST /invoices`), from [`MockServer::create_invoice`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreateInvoiceMock<'a> {
@@ -172,7 +172,7 @@ impl CreateInvoiceMock<'_> {
     }
 }
 
-/// The mock of [`GetInvoice`] (`GET /invoices/{invoiceId}`), from [`MockServer::get_invoice`].
+/// The mock of [`GetInvoice`](crate::operations::GetInvoice) (`GET /invoices/{invoiceId}`), from [`MockServer::get_invoice`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetInvoiceMock<'a> {

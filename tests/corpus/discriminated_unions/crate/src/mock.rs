@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreateChannel`] (`POST /channels`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreateChannel`](crate::operations::CreateChannel) (`POST /channels`): set what to match, then answer with a `respond_*` method.
     pub fn create_channel(&self) -> CreateChannelMock<'_> {
         CreateChannelMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetAlert`] (`GET /alerts/{alertId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetAlert`](crate::operations::GetAlert) (`GET /alerts/{alertId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_alert(&self) -> GetAlertMock<'_> {
         GetAlertMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -89,7 +89,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetChannel`] (`GET /channels/{channelId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetChannel`](crate::operations::GetChannel) (`GET /channels/{channelId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_channel(&self) -> GetChannelMock<'_> {
         GetChannelMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -104,7 +104,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreateChannel`] (`POST /channels`), from [`MockServer::create_channel`].
+/// The mock of [`CreateChannel`](crate::operations::CreateChannel) (`POST /channels`), from [`MockServer::create_channel`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreateChannelMock<'a> {
@@ -151,7 +151,7 @@ impl CreateChannelMock<'_> {
     }
 }
 
-/// The mock of [`GetAlert`] (`GET /alerts/{alertId}`), from [`MockServer::get_alert`].
+/// The mock of [`GetAlert`](crate::operations::GetAlert) (`GET /alerts/{alertId}`), from [`MockServer::get_alert`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetAlertMock<'a> {
@@ -198,7 +198,7 @@ impl GetAlertMock<'_> {
     }
 }
 
-/// The mock of [`GetChannel`] (`GET /channels/{channelId}`), from [`MockServer::get_channel`].
+/// The mock of [`GetChannel`](crate::operations::GetChannel) (`GET /channels/{channelId}`), from [`MockServer::get_channel`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetChannelMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`ArchiveItem`] (`POST /items/{itemId}/archive`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ArchiveItem`](crate::operations::ArchiveItem) (`POST /items/{itemId}/archive`): set what to match, then answer with a `respond_*` method.
     pub fn archive_item(&self) -> ArchiveItemMock<'_> {
         ArchiveItemMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`DeleteItem`] (`DELETE /items/{itemId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`DeleteItem`](crate::operations::DeleteItem) (`DELETE /items/{itemId}`): set what to match, then answer with a `respond_*` method.
     pub fn delete_item(&self) -> DeleteItemMock<'_> {
         DeleteItemMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -89,7 +89,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetItem`] (`GET /items/{itemId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetItem`](crate::operations::GetItem) (`GET /items/{itemId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_item(&self) -> GetItemMock<'_> {
         GetItemMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -102,7 +102,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`PutItem`] (`PUT /items/{itemId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`PutItem`](crate::operations::PutItem) (`PUT /items/{itemId}`): set what to match, then answer with a `respond_*` method.
     pub fn put_item(&self) -> PutItemMock<'_> {
         PutItemMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -117,7 +117,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`ArchiveItem`] (`POST /items/{itemId}/archive`), from [`MockServer::archive_item`].
+/// The mock of [`ArchiveItem`](crate::operations::ArchiveItem) (`POST /items/{itemId}/archive`), from [`MockServer::archive_item`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ArchiveItemMock<'a> {
@@ -167,7 +167,7 @@ impl ArchiveItemMock<'_> {
     }
 }
 
-/// The mock of [`DeleteItem`] (`DELETE /items/{itemId}`), from [`MockServer::delete_item`].
+/// The mock of [`DeleteItem`](crate::operations::DeleteItem) (`DELETE /items/{itemId}`), from [`MockServer::delete_item`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct DeleteItemMock<'a> {
@@ -218,7 +218,7 @@ impl DeleteItemMock<'_> {
     }
 }
 
-/// The mock of [`GetItem`] (`GET /items/{itemId}`), from [`MockServer::get_item`].
+/// The mock of [`GetItem`](crate::operations::GetItem) (`GET /items/{itemId}`), from [`MockServer::get_item`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetItemMock<'a> {
@@ -273,7 +273,7 @@ impl GetItemMock<'_> {
     }
 }
 
-/// The mock of [`PutItem`] (`PUT /items/{itemId}`), from [`MockServer::put_item`].
+/// The mock of [`PutItem`](crate::operations::PutItem) (`PUT /items/{itemId}`), from [`MockServer::put_item`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct PutItemMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreatePayment`] (`POST /payments`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreatePayment`](crate::operations::CreatePayment) (`POST /payments`): set what to match, then answer with a `respond_*` method.
     pub fn create_payment(&self) -> CreatePaymentMock<'_> {
         CreatePaymentMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetPayment`] (`GET /payments/{paymentId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetPayment`](crate::operations::GetPayment) (`GET /payments/{paymentId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_payment(&self) -> GetPaymentMock<'_> {
         GetPaymentMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -91,7 +91,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreatePayment`] (`POST /payments`), from [`MockServer::create_payment`].
+/// The mock of [`CreatePayment`](crate::operations::CreatePayment) (`POST /payments`), from [`MockServer::create_payment`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreatePaymentMock<'a> {
@@ -149,7 +149,7 @@ impl CreatePaymentMock<'_> {
     }
 }
 
-/// The mock of [`GetPayment`] (`GET /payments/{paymentId}`), from [`MockServer::get_payment`].
+/// The mock of [`GetPayment`](crate::operations::GetPayment) (`GET /payments/{paymentId}`), from [`MockServer::get_payment`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetPaymentMock<'a> {

@@ -65,7 +65,7 @@ impl MockServer {
         &self.server
     }
     #[cfg(feature = "default-tag")]
-    /// Mocks [`GetDefaults`] (`GET /defaults`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetDefaults`](crate::operations::GetDefaults) (`GET /defaults`): set what to match, then answer with a `respond_*` method.
     pub fn get_defaults(&self) -> GetDefaultsMock<'_> {
         GetDefaultsMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -79,7 +79,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "full-tag")]
-    /// Mocks [`GetEverything`] (`GET /everything`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetEverything`](crate::operations::GetEverything) (`GET /everything`): set what to match, then answer with a `respond_*` method.
     pub fn get_everything(&self) -> GetEverythingMock<'_> {
         GetEverythingMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -93,7 +93,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "untagged-tag")]
-    /// Mocks [`GetLoose`] (`GET /loose`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetLoose`](crate::operations::GetLoose) (`GET /loose`): set what to match, then answer with a `respond_*` method.
     pub fn get_loose(&self) -> GetLooseMock<'_> {
         GetLooseMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -107,7 +107,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "untagged")]
-    /// Mocks [`GetReallyLoose`] (`GET /really-loose`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetReallyLoose`](crate::operations::GetReallyLoose) (`GET /really-loose`): set what to match, then answer with a `respond_*` method.
     pub fn get_really_loose(&self) -> GetReallyLooseMock<'_> {
         GetReallyLooseMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -121,7 +121,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "legacy-backup")]
-    /// Mocks [`ListBackups`] (`GET /backups`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListBackups`](crate::operations::ListBackups) (`GET /backups`): set what to match, then answer with a `respond_*` method.
     pub fn list_backups(&self) -> ListBackupsMock<'_> {
         ListBackupsMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -135,7 +135,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "legacy-backup-2")]
-    /// Mocks [`ListBackupsToo`] (`GET /backups-too`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListBackupsToo`](crate::operations::ListBackupsToo) (`GET /backups-too`): set what to match, then answer with a `respond_*` method.
     pub fn list_backups_too(&self) -> ListBackupsTooMock<'_> {
         ListBackupsTooMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -149,7 +149,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "client-tag")]
-    /// Mocks [`ListClients`] (`GET /clients`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListClients`](crate::operations::ListClients) (`GET /clients`): set what to match, then answer with a `respond_*` method.
     pub fn list_clients(&self) -> ListClientsMock<'_> {
         ListClientsMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -165,7 +165,7 @@ impl MockServer {
 }
 
 #[cfg(feature = "default-tag")]
-/// The mock of [`GetDefaults`] (`GET /defaults`), from [`MockServer::get_defaults`].
+/// The mock of [`GetDefaults`](crate::operations::GetDefaults) (`GET /defaults`), from [`MockServer::get_defaults`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetDefaultsMock<'a> {
@@ -209,7 +209,7 @@ impl GetDefaultsMock<'_> {
 }
 
 #[cfg(feature = "full-tag")]
-/// The mock of [`GetEverything`] (`GET /everything`), from [`MockServer::get_everything`].
+/// The mock of [`GetEverything`](crate::operations::GetEverything) (`GET /everything`), from [`MockServer::get_everything`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetEverythingMock<'a> {
@@ -253,7 +253,7 @@ impl GetEverythingMock<'_> {
 }
 
 #[cfg(feature = "untagged-tag")]
-/// The mock of [`GetLoose`] (`GET /loose`), from [`MockServer::get_loose`].
+/// The mock of [`GetLoose`](crate::operations::GetLoose) (`GET /loose`), from [`MockServer::get_loose`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetLooseMock<'a> {
@@ -297,7 +297,7 @@ impl GetLooseMock<'_> {
 }
 
 #[cfg(feature = "untagged")]
-/// The mock of [`GetReallyLoose`] (`GET /really-loose`), from [`MockServer::get_really_loose`].
+/// The mock of [`GetReallyLoose`](crate::operations::GetReallyLoose) (`GET /really-loose`), from [`MockServer::get_really_loose`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetReallyLooseMock<'a> {
@@ -341,7 +341,7 @@ impl GetReallyLooseMock<'_> {
 }
 
 #[cfg(feature = "legacy-backup")]
-/// The mock of [`ListBackups`] (`GET /backups`), from [`MockServer::list_backups`].
+/// The mock of [`ListBackups`](crate::operations::ListBackups) (`GET /backups`), from [`MockServer::list_backups`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListBackupsMock<'a> {
@@ -385,7 +385,7 @@ impl ListBackupsMock<'_> {
 }
 
 #[cfg(feature = "legacy-backup-2")]
-/// The mock of [`ListBackupsToo`] (`GET /backups-too`), from [`MockServer::list_backups_too`].
+/// The mock of [`ListBackupsToo`](crate::operations::ListBackupsToo) (`GET /backups-too`), from [`MockServer::list_backups_too`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListBackupsTooMock<'a> {
@@ -429,7 +429,7 @@ impl ListBackupsTooMock<'_> {
 }
 
 #[cfg(feature = "client-tag")]
-/// The mock of [`ListClients`] (`GET /clients`), from [`MockServer::list_clients`].
+/// The mock of [`ListClients`](crate::operations::ListClients) (`GET /clients`), from [`MockServer::list_clients`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListClientsMock<'a> {

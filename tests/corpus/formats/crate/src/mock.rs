@@ -65,7 +65,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetLatestReading`] (`GET /sensors/{serial}/readings/latest`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetLatestReading`](crate::operations::GetLatestReading) (`GET /sensors/{serial}/readings/latest`): set what to match, then answer with a `respond_*` method.
     pub fn get_latest_reading(&self) -> GetLatestReadingMock<'_> {
         GetLatestReadingMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -78,7 +78,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`RecordReading`] (`POST /sensors/{serial}/readings`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`RecordReading`](crate::operations::RecordReading) (`POST /sensors/{serial}/readings`): set what to match, then answer with a `respond_*` method.
     pub fn record_reading(&self) -> RecordReadingMock<'_> {
         RecordReadingMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -93,7 +93,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetLatestReading`] (`GET /sensors/{serial}/readings/latest`), from [`MockServer::get_latest_reading`].
+/// The mock of [`GetLatestReading`](crate::operations::GetLatestReading) (`GET /sensors/{serial}/readings/latest`), from [`MockServer::get_latest_reading`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetLatestReadingMock<'a> {
@@ -158,7 +158,7 @@ impl GetLatestReadingMock<'_> {
     }
 }
 
-/// The mock of [`RecordReading`] (`POST /sensors/{serial}/readings`), from [`MockServer::record_reading`].
+/// The mock of [`RecordReading`](crate::operations::RecordReading) (`POST /sensors/{serial}/readings`), from [`MockServer::record_reading`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct RecordReadingMock<'a> {

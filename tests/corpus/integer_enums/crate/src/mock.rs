@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreateTask`] (`POST /tasks`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreateTask`](crate::operations::CreateTask) (`POST /tasks`): set what to match, then answer with a `respond_*` method.
     pub fn create_task(&self) -> CreateTaskMock<'_> {
         CreateTaskMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`ListTasks`] (`GET /tasks`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListTasks`](crate::operations::ListTasks) (`GET /tasks`): set what to match, then answer with a `respond_*` method.
     pub fn list_tasks(&self) -> ListTasksMock<'_> {
         ListTasksMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -91,7 +91,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreateTask`] (`POST /tasks`), from [`MockServer::create_task`].
+/// The mock of [`CreateTask`](crate::operations::CreateTask) (`POST /tasks`), from [`MockServer::create_task`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreateTaskMock<'a> {
@@ -138,7 +138,7 @@ impl CreateTaskMock<'_> {
     }
 }
 
-/// The mock of [`ListTasks`] (`GET /tasks`), from [`MockServer::list_tasks`].
+/// The mock of [`ListTasks`](crate::operations::ListTasks) (`GET /tasks`), from [`MockServer::list_tasks`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListTasksMock<'a> {

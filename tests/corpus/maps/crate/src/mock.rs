@@ -64,7 +64,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetDeployment`] (`GET /deployments/{name}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetDeployment`](crate::operations::GetDeployment) (`GET /deployments/{name}`): set what to match, then answer with a `respond_*` method.
     pub fn get_deployment(&self) -> GetDeploymentMock<'_> {
         GetDeploymentMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -77,7 +77,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetEnvironment`] (`GET /deployments/{name}/environment`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetEnvironment`](crate::operations::GetEnvironment) (`GET /deployments/{name}/environment`): set what to match, then answer with a `respond_*` method.
     pub fn get_environment(&self) -> GetEnvironmentMock<'_> {
         GetEnvironmentMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -90,7 +90,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`ReplaceAnnotations`] (`PUT /deployments/{name}/annotations`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ReplaceAnnotations`](crate::operations::ReplaceAnnotations) (`PUT /deployments/{name}/annotations`): set what to match, then answer with a `respond_*` method.
     pub fn replace_annotations(&self) -> ReplaceAnnotationsMock<'_> {
         ReplaceAnnotationsMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -105,7 +105,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetDeployment`] (`GET /deployments/{name}`), from [`MockServer::get_deployment`].
+/// The mock of [`GetDeployment`](crate::operations::GetDeployment) (`GET /deployments/{name}`), from [`MockServer::get_deployment`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetDeploymentMock<'a> {
@@ -152,7 +152,7 @@ impl GetDeploymentMock<'_> {
     }
 }
 
-/// The mock of [`GetEnvironment`] (`GET /deployments/{name}/environment`), from [`MockServer::get_environment`].
+/// The mock of [`GetEnvironment`](crate::operations::GetEnvironment) (`GET /deployments/{name}/environment`), from [`MockServer::get_environment`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetEnvironmentMock<'a> {
@@ -202,7 +202,7 @@ impl GetEnvironmentMock<'_> {
     }
 }
 
-/// The mock of [`ReplaceAnnotations`] (`PUT /deployments/{name}/annotations`), from [`MockServer::replace_annotations`].
+/// The mock of [`ReplaceAnnotations`](crate::operations::ReplaceAnnotations) (`PUT /deployments/{name}/annotations`), from [`MockServer::replace_annotations`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ReplaceAnnotationsMock<'a> {

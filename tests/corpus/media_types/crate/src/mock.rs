@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetExport`] (`GET /exports/{reportId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetExport`](crate::operations::GetExport) (`GET /exports/{reportId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_export(&self) -> GetExportMock<'_> {
         GetExportMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetReport`] (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetReport`](crate::operations::GetReport) (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_report(&self) -> GetReportMock<'_> {
         GetReportMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -89,7 +89,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetReportAsCsv`] (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetReportAsCsv`](crate::operations::GetReportAsCsv) (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_report_as_csv(&self) -> GetReportAsCsvMock<'_> {
         GetReportAsCsvMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -102,7 +102,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetReportAsXml`] (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetReportAsXml`](crate::operations::GetReportAsXml) (`GET /reports/{reportId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_report_as_xml(&self) -> GetReportAsXmlMock<'_> {
         GetReportAsXmlMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -115,7 +115,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`ListSummaries`] (`GET /summaries`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListSummaries`](crate::operations::ListSummaries) (`GET /summaries`): set what to match, then answer with a `respond_*` method.
     pub fn list_summaries(&self) -> ListSummariesMock<'_> {
         ListSummariesMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -128,7 +128,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`PutExport`] (`PUT /exports/{reportId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`PutExport`](crate::operations::PutExport) (`PUT /exports/{reportId}`): set what to match, then answer with a `respond_*` method.
     pub fn put_export(&self) -> PutExportMock<'_> {
         PutExportMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -143,7 +143,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetExport`] (`GET /exports/{reportId}`), from [`MockServer::get_export`].
+/// The mock of [`GetExport`](crate::operations::GetExport) (`GET /exports/{reportId}`), from [`MockServer::get_export`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetExportMock<'a> {
@@ -190,7 +190,7 @@ impl GetExportMock<'_> {
     }
 }
 
-/// The mock of [`GetReport`] (`GET /reports/{reportId}`), from [`MockServer::get_report`].
+/// The mock of [`GetReport`](crate::operations::GetReport) (`GET /reports/{reportId}`), from [`MockServer::get_report`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetReportMock<'a> {
@@ -241,7 +241,7 @@ impl GetReportMock<'_> {
     }
 }
 
-/// The mock of [`GetReportAsCsv`] (`GET /reports/{reportId}`), from [`MockServer::get_report_as_csv`].
+/// The mock of [`GetReportAsCsv`](crate::operations::GetReportAsCsv) (`GET /reports/{reportId}`), from [`MockServer::get_report_as_csv`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetReportAsCsvMock<'a> {
@@ -292,7 +292,7 @@ impl GetReportAsCsvMock<'_> {
     }
 }
 
-/// The mock of [`GetReportAsXml`] (`GET /reports/{reportId}`), from [`MockServer::get_report_as_xml`].
+/// The mock of [`GetReportAsXml`](crate::operations::GetReportAsXml) (`GET /reports/{reportId}`), from [`MockServer::get_report_as_xml`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetReportAsXmlMock<'a> {
@@ -343,7 +343,7 @@ impl GetReportAsXmlMock<'_> {
     }
 }
 
-/// The mock of [`ListSummaries`] (`GET /summaries`), from [`MockServer::list_summaries`].
+/// The mock of [`ListSummaries`](crate::operations::ListSummaries) (`GET /summaries`), from [`MockServer::list_summaries`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListSummariesMock<'a> {
@@ -385,7 +385,7 @@ impl ListSummariesMock<'_> {
     }
 }
 
-/// The mock of [`PutExport`] (`PUT /exports/{reportId}`), from [`MockServer::put_export`].
+/// The mock of [`PutExport`](crate::operations::PutExport) (`PUT /exports/{reportId}`), from [`MockServer::put_export`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct PutExportMock<'a> {

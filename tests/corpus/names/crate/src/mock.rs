@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetEntry`] (`GET /entries/{entryId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetEntry`](crate::operations::GetEntry) (`GET /entries/{entryId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_entry(&self) -> GetEntryMock<'_> {
         GetEntryMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -78,7 +78,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetEntry`] (`GET /entries/{entryId}`), from [`MockServer::get_entry`].
+/// The mock of [`GetEntry`](crate::operations::GetEntry) (`GET /entries/{entryId}`), from [`MockServer::get_entry`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetEntryMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreateTicket`] (`POST /tickets`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreateTicket`](crate::operations::CreateTicket) (`POST /tickets`): set what to match, then answer with a `respond_*` method.
     pub fn create_ticket(&self) -> CreateTicketMock<'_> {
         CreateTicketMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetTicket`] (`GET /tickets/{ticketId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetTicket`](crate::operations::GetTicket) (`GET /tickets/{ticketId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_ticket(&self) -> GetTicketMock<'_> {
         GetTicketMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -91,7 +91,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreateTicket`] (`POST /tickets`), from [`MockServer::create_ticket`].
+/// The mock of [`CreateTicket`](crate::operations::CreateTicket) (`POST /tickets`), from [`MockServer::create_ticket`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreateTicketMock<'a> {
@@ -138,7 +138,7 @@ impl CreateTicketMock<'_> {
     }
 }
 
-/// The mock of [`GetTicket`] (`GET /tickets/{ticketId}`), from [`MockServer::get_ticket`].
+/// The mock of [`GetTicket`](crate::operations::GetTicket) (`GET /tickets/{ticketId}`), from [`MockServer::get_ticket`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetTicketMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`ListShelfBooks`] (`GET /shelves/{shelfId}/books`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListShelfBooks`](crate::operations::ListShelfBooks) (`GET /shelves/{shelfId}/books`): set what to match, then answer with a `respond_*` method.
     pub fn list_shelf_books(&self) -> ListShelfBooksMock<'_> {
         ListShelfBooksMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -78,7 +78,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`ListShelfBooks`] (`GET /shelves/{shelfId}/books`), from [`MockServer::list_shelf_books`].
+/// The mock of [`ListShelfBooks`](crate::operations::ListShelfBooks) (`GET /shelves/{shelfId}/books`), from [`MockServer::list_shelf_books`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListShelfBooksMock<'a> {

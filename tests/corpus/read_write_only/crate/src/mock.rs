@@ -64,7 +64,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`CreateAccount`] (`POST /accounts`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`CreateAccount`](crate::operations::CreateAccount) (`POST /accounts`): set what to match, then answer with a `respond_*` method.
     pub fn create_account(&self) -> CreateAccountMock<'_> {
         CreateAccountMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -77,7 +77,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetAccount`] (`GET /accounts/{accountId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetAccount`](crate::operations::GetAccount) (`GET /accounts/{accountId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_account(&self) -> GetAccountMock<'_> {
         GetAccountMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -92,7 +92,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`CreateAccount`] (`POST /accounts`), from [`MockServer::create_account`].
+/// The mock of [`CreateAccount`](crate::operations::CreateAccount) (`POST /accounts`), from [`MockServer::create_account`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct CreateAccountMock<'a> {
@@ -139,7 +139,7 @@ impl CreateAccountMock<'_> {
     }
 }
 
-/// The mock of [`GetAccount`] (`GET /accounts/{accountId}`), from [`MockServer::get_account`].
+/// The mock of [`GetAccount`](crate::operations::GetAccount) (`GET /accounts/{accountId}`), from [`MockServer::get_account`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetAccountMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetFolder`] (`GET /folders/{folderId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetFolder`](crate::operations::GetFolder) (`GET /folders/{folderId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_folder(&self) -> GetFolderMock<'_> {
         GetFolderMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetTeam`] (`GET /teams/{teamId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetTeam`](crate::operations::GetTeam) (`GET /teams/{teamId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_team(&self) -> GetTeamMock<'_> {
         GetTeamMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -91,7 +91,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetFolder`] (`GET /folders/{folderId}`), from [`MockServer::get_folder`].
+/// The mock of [`GetFolder`](crate::operations::GetFolder) (`GET /folders/{folderId}`), from [`MockServer::get_folder`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetFolderMock<'a> {
@@ -138,7 +138,7 @@ impl GetFolderMock<'_> {
     }
 }
 
-/// The mock of [`GetTeam`] (`GET /teams/{teamId}`), from [`MockServer::get_team`].
+/// The mock of [`GetTeam`](crate::operations::GetTeam) (`GET /teams/{teamId}`), from [`MockServer::get_team`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetTeamMock<'a> {

@@ -66,7 +66,7 @@ impl MockServer {
         &self.server
     }
     #[cfg(feature = "drivers")]
-    /// Mocks [`GetDriver`] (`GET /drivers/{driverId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetDriver`](crate::operations::GetDriver) (`GET /drivers/{driverId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_driver(&self) -> GetDriverMock<'_> {
         GetDriverMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -80,7 +80,7 @@ impl MockServer {
         }
     }
     #[cfg(feature = "vehicles")]
-    /// Mocks [`GetVehicle`] (`GET /vehicles/{vin}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetVehicle`](crate::operations::GetVehicle) (`GET /vehicles/{vin}`): set what to match, then answer with a `respond_*` method.
     pub fn get_vehicle(&self) -> GetVehicleMock<'_> {
         GetVehicleMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -96,7 +96,7 @@ impl MockServer {
 }
 
 #[cfg(feature = "drivers")]
-/// The mock of [`GetDriver`] (`GET /drivers/{driverId}`), from [`MockServer::get_driver`].
+/// The mock of [`GetDriver`](crate::operations::GetDriver) (`GET /drivers/{driverId}`), from [`MockServer::get_driver`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetDriverMock<'a> {
@@ -145,7 +145,7 @@ impl GetDriverMock<'_> {
 }
 
 #[cfg(feature = "vehicles")]
-/// The mock of [`GetVehicle`] (`GET /vehicles/{vin}`), from [`MockServer::get_vehicle`].
+/// The mock of [`GetVehicle`](crate::operations::GetVehicle) (`GET /vehicles/{vin}`), from [`MockServer::get_vehicle`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetVehicleMock<'a> {

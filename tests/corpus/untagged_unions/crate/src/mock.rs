@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetContact`] (`GET /contacts/{contactId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetContact`](crate::operations::GetContact) (`GET /contacts/{contactId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_contact(&self) -> GetContactMock<'_> {
         GetContactMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -76,7 +76,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`ListTags`] (`GET /tags`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`ListTags`](crate::operations::ListTags) (`GET /tags`): set what to match, then answer with a `respond_*` method.
     pub fn list_tags(&self) -> ListTagsMock<'_> {
         ListTagsMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -89,7 +89,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`LookUp`] (`POST /lookups`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`LookUp`](crate::operations::LookUp) (`POST /lookups`): set what to match, then answer with a `respond_*` method.
     pub fn look_up(&self) -> LookUpMock<'_> {
         LookUpMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -102,7 +102,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`PutContact`] (`PUT /contacts/{contactId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`PutContact`](crate::operations::PutContact) (`PUT /contacts/{contactId}`): set what to match, then answer with a `respond_*` method.
     pub fn put_contact(&self) -> PutContactMock<'_> {
         PutContactMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -117,7 +117,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetContact`] (`GET /contacts/{contactId}`), from [`MockServer::get_contact`].
+/// The mock of [`GetContact`](crate::operations::GetContact) (`GET /contacts/{contactId}`), from [`MockServer::get_contact`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetContactMock<'a> {
@@ -164,7 +164,7 @@ impl GetContactMock<'_> {
     }
 }
 
-/// The mock of [`ListTags`] (`GET /tags`), from [`MockServer::list_tags`].
+/// The mock of [`ListTags`](crate::operations::ListTags) (`GET /tags`), from [`MockServer::list_tags`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct ListTagsMock<'a> {
@@ -206,7 +206,7 @@ impl ListTagsMock<'_> {
     }
 }
 
-/// The mock of [`LookUp`] (`POST /lookups`), from [`MockServer::look_up`].
+/// The mock of [`LookUp`](crate::operations::LookUp) (`POST /lookups`), from [`MockServer::look_up`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct LookUpMock<'a> {
@@ -253,7 +253,7 @@ impl LookUpMock<'_> {
     }
 }
 
-/// The mock of [`PutContact`] (`PUT /contacts/{contactId}`), from [`MockServer::put_contact`].
+/// The mock of [`PutContact`](crate::operations::PutContact) (`PUT /contacts/{contactId}`), from [`MockServer::put_contact`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct PutContactMock<'a> {

@@ -63,7 +63,7 @@ impl MockServer {
     pub fn server(&self) -> &atlas_runtime::mock::Server {
         &self.server
     }
-    /// Mocks [`GetCar`] (`GET /cars/{carId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetCar`](crate::operations::GetCar) (`GET /cars/{carId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_car(&self) -> GetCarMock<'_> {
         GetCarMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -79,7 +79,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`GetCarV20230101`] (`GET /cars/{carId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`GetCarV20230101`](crate::operations::GetCarV20230101) (`GET /cars/{carId}`): set what to match, then answer with a `respond_*` method.
     pub fn get_car_v2023_01_01(&self) -> GetCarV20230101Mock<'_> {
         GetCarV20230101Mock {
             expect: atlas_runtime::mock::Expect::new(
@@ -92,7 +92,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`PutCar`] (`PUT /cars/{carId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`PutCar`](crate::operations::PutCar) (`PUT /cars/{carId}`): set what to match, then answer with a `respond_*` method.
     pub fn put_car(&self) -> PutCarMock<'_> {
         PutCarMock {
             expect: atlas_runtime::mock::Expect::new(
@@ -105,7 +105,7 @@ impl MockServer {
             ),
         }
     }
-    /// Mocks [`PutCarV20230101`] (`PUT /cars/{carId}`): set what to match, then answer with a `respond_*` method.
+    /// Mocks [`PutCarV20230101`](crate::operations::PutCarV20230101) (`PUT /cars/{carId}`): set what to match, then answer with a `respond_*` method.
     pub fn put_car_v2023_01_01(&self) -> PutCarV20230101Mock<'_> {
         PutCarV20230101Mock {
             expect: atlas_runtime::mock::Expect::new(
@@ -120,7 +120,7 @@ impl MockServer {
     }
 }
 
-/// The mock of [`GetCar`] (`GET /cars/{carId}`), from [`MockServer::get_car`].
+/// The mock of [`GetCar`](crate::operations::GetCar) (`GET /cars/{carId}`), from [`MockServer::get_car`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetCarMock<'a> {
@@ -199,7 +199,7 @@ impl GetCarMock<'_> {
     }
 }
 
-/// The mock of [`GetCarV20230101`] (`GET /cars/{carId}`), from [`MockServer::get_car_v2023_01_01`].
+/// The mock of [`GetCarV20230101`](crate::operations::GetCarV20230101) (`GET /cars/{carId}`), from [`MockServer::get_car_v2023_01_01`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct GetCarV20230101Mock<'a> {
@@ -252,7 +252,7 @@ impl GetCarV20230101Mock<'_> {
     }
 }
 
-/// The mock of [`PutCar`] (`PUT /cars/{carId}`), from [`MockServer::put_car`].
+/// The mock of [`PutCar`](crate::operations::PutCar) (`PUT /cars/{carId}`), from [`MockServer::put_car`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct PutCarMock<'a> {
@@ -306,7 +306,7 @@ impl PutCarMock<'_> {
     }
 }
 
-/// The mock of [`PutCarV20230101`] (`PUT /cars/{carId}`), from [`MockServer::put_car_v2023_01_01`].
+/// The mock of [`PutCarV20230101`](crate::operations::PutCarV20230101) (`PUT /cars/{carId}`), from [`MockServer::put_car_v2023_01_01`].
 #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
 #[derive(Debug)]
 pub struct PutCarV20230101Mock<'a> {
