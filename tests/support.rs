@@ -160,6 +160,31 @@ pub fn documented_error_statuses() -> Vec<u16> {
     statuses
 }
 
+/// The operation's `operationId` in `spec/openapi.yaml`. The generated
+/// command line names its command after it (kebab case, with the spec's
+/// form as an alias), and upstream renames it (`returnOneLegacyBackupRestoreJob`
+/// in the 2023 spec), so tests read it rather than name it.
+pub fn operation_id() -> String {
+    spec()["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]
+        ["get"]["operationId"]
+        .as_str()
+        .expect("the operation has an operationId")
+        .to_owned()
+}
+
+/// `getGroupClusterRestoreJob` as the command line spells it:
+/// `get-group-cluster-restore-job`.
+pub fn kebab(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// `spec/openapi.yaml` as JSON; panics (naming the cause) if it cannot be read.
 pub fn spec() -> serde_json::Value {
     let path = workspace_root().join("spec").join("openapi.yaml");
