@@ -1128,7 +1128,8 @@ pub fn stale_config_keys(doc: &Value, config: &crate::Config, file: &str) -> Vec
     names
         .chain(secrets)
         .filter(|(what, k)| {
-            !has_pointer(doc, k) && !(*what == "secrets" && names_by_rust_name(doc, k))
+            let by_rust_name = *what == "secrets" && names_by_rust_name(doc, k);
+            !(has_pointer(doc, k) || by_rust_name)
         })
         .map(|(what, k)| {
             Diagnostic::warning(
