@@ -61,6 +61,10 @@ cargo semver-checks --color never --manifest-path "$work/new/Cargo.toml" \
     --baseline-root "$work/old" --release-type patch > "$work/out.txt" 2>&1
 status=$?
 set -e
+# SEMVER_CHECKS_OUTPUT names a file to keep its whole output in.
+if [ -n "${SEMVER_CHECKS_OUTPUT:-}" ]; then
+    cp "$work/out.txt" "$SEMVER_CHECKS_OUTPUT"
+fi
 # Progress lines on stderr for the log; the findings go to the section.
 grep -E '^ +(Checked|Summary|Finished)' "$work/out.txt" >&2 || true
 
@@ -78,27 +82,39 @@ fi
 sc_breaking=false
 [ -n "$lints" ] && sc_breaking=true
 
-# The diff's changes, one a line: impact, subject, message (the JSON report
-# prints each change's keys in this order, the subject last).
+# The diff's changes, one a line: impact, kind, subject, message (the JSON
+# report prints each change's keys in this order, the subject last).
 awk '
     /^ *"impact": / { impact = $0; sub(/^ *"impact": "/, "", impact); sub(/".*/, "", impact) }
+    /^ *"kind": / { kind = $0; sub(/^ *"kind": "/, "", kind); sub(/".*/, "", kind) }
     /^ *"message": / { message = $0; sub(/^ *"message": "/, "", message); sub(/",?$/, "", message) }
-    /^ *"subject": / { subject = $0; sub(/^ *"subject": "/, "", subject); sub(/",?$/, "", subject); print impact "\t" subject "\t" message }
+    /^ *"subject": / { subject = $0; sub(/^ *"subject": "/, "", subject); sub(/",?$/, "", subject); print impact "\t" kind "\t" subject "\t" message }
 ' "$diff_json" > "$work/changes.tsv"
 
 # Item by item: each item a failed lint names (without the temporary
-# copies' file paths), and the diff's breaking change that covers it. An
-# item is covered by a breaking change to the same Rust item or its owner
-# (`ApiError::new` by `ApiError.error` turning required: `new` takes it),
-# or one whose message names it (`Client::get_x`). Lines: lint, item,
-# covering subject (empty when none), the impact the diff gives the owner
-# otherwise.
+# copies' file paths), and the diff's change that covers it:
+# - the Rust item it belongs to: a type (`ApiError::new` belongs to
+#   `ApiError`, so `ApiError.error` turning required covers it), or for a
+#   method of `Client` or `MockServer` (`get_x`, `get_x_with_response`) and
+#   a mock builder (`GetXMock`), the operation `GetX`;
+# - a breaking change to that item, or one whose message names it in
+#   backquotes (`Rust type `A` renamed to `B``, under the new name);
+# - for a deprecation lint (a minor change to cargo-semver-checks, not a
+#   breaking one), the diff's `deprecated` change to that item.
+# Lines: lint, item, what covers it (empty when nothing), what the diff
+# says of the item otherwise.
 awk -F '\t' '
+    function camel(snake,    parts, k, i, out) {
+        k = split(snake, parts, "_"); out = ""
+        for (i = 1; i <= k; i++) out = out toupper(substr(parts[i], 1, 1)) substr(parts[i], 2)
+        return out
+    }
     FNR == NR {
-        owner = $2
+        owner = $3
         if (owner !~ /^feature /) sub(/[.: ].*/, "", owner)
-        if ($1 == "breaking") { if (!(owner in breaking)) breaking[owner] = $2; messages[++n] = $3; subjects[n] = $2 }
-        else if (!(owner in other)) other[owner] = $1
+        if ($1 == "breaking") { if (!(owner in breaking)) breaking[owner] = $3; messages[++n] = $4; subjects[n] = $3 }
+        else if (!(owner in other)) other[owner] = $1 " `" $3 "`"
+        if ($2 == "deprecated" && !(owner in deprecated)) deprecated[owner] = $3
         next
     }
     /^--- failure / { lint = $0; sub(/^--- failure /, "", lint); sub(/:.*/, "", lint); items = 0; next }
@@ -113,13 +129,24 @@ awk -F '\t' '
         } else if (match(item, /[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)+/)) {
             k = split(substr(item, RSTART, RLENGTH), seg, "::")
             for (i = 1; i <= k; i++) if (seg[i] ~ /^[A-Z]/) { owner = seg[i]; member = (i < k) ? seg[i + 1] : ""; break }
-        } else if (match(item, /(struct|enum|union|trait|type|fn|function|method|variant|field|const|constant) [A-Z][A-Za-z0-9_]*/)) {
-            owner = substr(item, RSTART, RLENGTH); sub(/^[a-z]+ /, "", owner)
+        } else if (match(item, /[A-Za-z]+ [A-Z][A-Za-z0-9_]*/)) {
+            owner = substr(item, RSTART, RLENGTH); sub(/^[A-Za-z]+ /, "", owner)
+        }
+        if ((owner == "Client" || owner == "MockServer") && member != "") {
+            m = member; sub(/_with_response$/, "", m); owner = camel(m); member = ""
+        } else if (owner ~ /.Mock$/) {
+            sub(/Mock$/, "", owner)
         }
         cover = ""
-        if (owner in breaking) cover = breaking[owner]
-        else if (member != "") {
-            for (j = 1; j <= n; j++) if (index(messages[j], "`" owner "::" member "`")) { cover = subjects[j]; break }
+        if (lint ~ /deprecated/) {
+            if (owner in deprecated) cover = "non-breaking: `" deprecated[owner] "` deprecated"
+        } else if (owner in breaking) {
+            cover = "breaking: `" breaking[owner] "`"
+        } else {
+            for (j = 1; j <= n && cover == ""; j++) {
+                if (index(messages[j], "`" owner "`") || (member != "" && index(messages[j], "`" owner "::" member "`")))
+                    cover = "breaking: `" subjects[j] "`"
+            }
         }
         print lint "\t" item "\t" cover "\t" ((owner in other) ? other[owner] : "")
     }
@@ -147,7 +174,7 @@ verdict=0
         echo "| --- | --- | --- |"
         awk -F '\t' '{
             item = $2; gsub(/\|/, "\\|", item)
-            if ($3 != "") cover = "breaking: `" $3 "`"
+            if ($3 != "") cover = $3
             else if ($4 != "") cover = "**not breaking** (" $4 ")"
             else cover = "**not reported**"
             print "| `" $1 "` | " item " | " cover " |"
