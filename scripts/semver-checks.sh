@@ -95,8 +95,8 @@ awk '
 # copies' file paths), and the diff's change that covers it:
 # - the Rust item it belongs to: a type (`ApiError::new` belongs to
 #   `ApiError`, so `ApiError.error` turning required covers it), or for a
-#   method of `Client` or `MockServer` (`get_x`, `get_x_with_response`) and
-#   a mock builder (`GetXMock`), the operation `GetX`;
+#   method of `Client` or `MockServer` (`get_x`, `get_x_with_response`,
+#   `get_x_pages`) and a mock builder (`GetXMock`), the operation `GetX`;
 # - a breaking change to that item, or one whose message names it in
 #   backquotes (`Rust type `A` renamed to `B``, under the new name);
 # - for a deprecation lint (a minor change to cargo-semver-checks, not a
@@ -133,7 +133,7 @@ awk -F '\t' '
             owner = substr(item, RSTART, RLENGTH); sub(/^[A-Za-z]+ /, "", owner)
         }
         if ((owner == "Client" || owner == "MockServer") && member != "") {
-            m = member; sub(/_with_response$/, "", m); owner = camel(m); member = ""
+            m = member; sub(/_(with_response|pages)$/, "", m); owner = camel(m); member = ""
         } else if (owner ~ /.Mock$/) {
             sub(/Mock$/, "", owner)
         }
