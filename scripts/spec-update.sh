@@ -16,9 +16,9 @@
 #             (scripts/semver-checks.sh): `auto` (default) when installed,
 #             `require` fails (exit 4) when it is not, `skip` never
 #
-# Exit status: 0 when the tree is updated, the tests pass and semver-checks
-# finds no breaking change the diff calls non-breaking; 3 when it does (the
-# diff's bump is too low); 1 when tests fail; 4 when --semver-checks require
+# Exit status: 0 when the tree is updated, the tests pass and every item
+# semver-checks finds broken is among the diff's breaking changes; 3 when one
+# is not (the diff's report misses it and its bump may be too low); 1 when tests fail; 4 when --semver-checks require
 # finds no cargo-semver-checks; 2 for bad usage; and the atlasgen error code
 # when extraction or generation fails. The tree and the report are written
 # whenever extraction and generation succeed.
@@ -141,7 +141,7 @@ fi
 step "report: $report"
 case "$semver_status" in
     0) ;;
-    3) echo "cargo-semver-checks finds a breaking change that atlasgen diff calls non-breaking" >&2; exit 3 ;;
+    3) echo "cargo-semver-checks finds breaking changes that atlasgen diff does not call breaking" >&2; exit 3 ;;
     4) echo "cargo-semver-checks is not installed (--semver-checks require); .ci/install-semver-checks.sh installs it" >&2; exit 4 ;;
     *) echo "cargo-semver-checks could not check the crates" >&2; exit 1 ;;
 esac

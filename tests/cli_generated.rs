@@ -51,13 +51,19 @@ fn code(o: &Output) -> i32 {
     o.status.code().expect("the CLI exits with a status")
 }
 
+/// The operation's command, in kebab case: named after its operationId.
+fn command() -> String {
+    support::kebab(&support::operation_id())
+}
+
 /// The operation's arguments, in kebab case, against `base`.
 fn get_job(base: &str, group: &str) -> Vec<String> {
+    let command = command();
     [
         "--base-url",
         base,
         "legacy-backup",
-        "get-group-cluster-restore-job",
+        &command,
         "--group-id",
         group,
         "--cluster-name",
@@ -102,16 +108,13 @@ fn help_at_every_level_comes_from_the_spec() {
     let group = cli(&["legacy-backup", "--help"], &[]);
     assert_eq!(code(&group), 0);
     let text = stdout(&group);
-    assert!(text.contains("get-group-cluster-restore-job"), "{text}");
+    assert!(text.contains(&command()), "{text}");
     assert!(
         text.contains("[deprecated] Return One Legacy Backup Restore Job"),
         "{text}"
     );
 
-    let op = cli(
-        &["legacy-backup", "get-group-cluster-restore-job", "--help"],
-        &[],
-    );
+    let op = cli(&["legacy-backup", &command(), "--help"], &[]);
     assert_eq!(code(&op), 0);
     let text = stdout(&op);
     for expected in [
@@ -123,15 +126,12 @@ fn help_at_every_level_comes_from_the_spec() {
         "Required.",
         "Default: false.",
         "--envelope",
-        "Operation ID: getGroupClusterRestoreJob.",
+        format!("Operation ID: {}.", support::operation_id()).as_str(),
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     // Required flags are in the usage line; the short help marks them and defaults.
-    let short = stdout(&cli(
-        &["legacy-backup", "get-group-cluster-restore-job", "-h"],
-        &[],
-    ));
+    let short = stdout(&cli(&["legacy-backup", &command(), "-h"], &[]));
     assert!(
         short.contains("--group-id <GROUP_ID> --cluster-name <CLUSTER_NAME> --job-id <JOB_ID>"),
         "{short}"
@@ -164,7 +164,7 @@ fn invalid_input_exits_2_with_the_generated_types_message_and_sends_nothing() {
             "--base-url",
             &base,
             "legacy-backup",
-            "get-group-cluster-restore-job",
+            &command(),
             "--group-id",
             GROUP,
         ],
@@ -233,7 +233,7 @@ fn against_prism_the_kebab_and_camel_case_forms_fetch_the_documented_job() {
             "--base-url",
             &prism.url(),
             "legacyBackup",
-            "getGroupClusterRestoreJob",
+            &support::operation_id(),
             "--groupId",
             GROUP,
             "--clusterName",

@@ -94,7 +94,7 @@ async fn documented_200_response_is_decoded_into_the_restore_job() {
 
 #[tokio::test]
 async fn each_documented_error_status_is_decoded_into_a_typed_api_error() {
-    for status in support::DOCUMENTED_ERROR_STATUSES {
+    for status in support::documented_error_statuses() {
         let server = start_server().await;
         let example = support::documented_example(&status.to_string());
         route()

@@ -142,7 +142,7 @@ async fn prefer_code_404_and_500_decode_into_the_typed_api_error() {
     let Some(prism) = start_prism(&[]) else {
         return;
     };
-    for status in support::DOCUMENTED_ERROR_STATUSES {
+    for status in support::documented_error_statuses() {
         // The Prefer header goes through the client's own header seam.
         let client = builder(&prism)
             .with_header("Prefer", format!("code={status}"))

@@ -185,7 +185,7 @@ fn documented_404_body_is_a_typed_api_error_that_is_not_retryable() {
 
 #[test]
 fn each_documented_error_status_with_its_example_is_a_typed_api_error() {
-    for status in support::DOCUMENTED_ERROR_STATUSES {
+    for status in support::documented_error_statuses() {
         let body = support::documented_example_bytes(&status.to_string());
         let error = operation()
             .parse_response(response(status, "application/json", body))

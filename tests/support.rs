@@ -88,11 +88,11 @@ pub fn wire<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or_else(|error| panic!("a generated value encodes: {error}"))
 }
 
-/// The values the spec lists for an enum of the operation's 200 response,
-/// reached by property names from the response body (`["delivery",
-/// "statusName"]`; `"[]"` steps into array items), in the spec's order.
-/// Walked from the operation, not from schema names, which upstream renames.
-pub fn response_enum(steps: &[&str]) -> Vec<String> {
+/// The schema reached by property names from the operation's 200 response
+/// body (`["delivery"]`; `"[]"` steps into array items), `$ref`s followed.
+/// Walked from the operation, not from schema names, which upstream renames
+/// (`BackupRestoreJob` is `ApiRestoreJobView` in the 2023 spec).
+pub fn response_schema(steps: &[&str]) -> serde_json::Value {
     let spec = spec();
     let resolve = |node: &serde_json::Value| resolve_ref(&spec, node);
     let op = &spec["paths"]
@@ -112,7 +112,14 @@ pub fn response_enum(steps: &[&str]) -> Vec<String> {
             name => resolve(&node["properties"][name]),
         };
     }
-    node["enum"]
+    node
+}
+
+/// The values the spec lists for an enum of the operation's 200 response,
+/// reached by property names from the response body (`["delivery",
+/// "statusName"]`), in the spec's order.
+pub fn response_enum(steps: &[&str]) -> Vec<String> {
+    response_schema(steps)["enum"]
         .as_array()
         .unwrap_or_else(|| panic!("no enum at {steps:?} of the 200 response in spec/openapi.yaml"))
         .iter()
@@ -132,8 +139,51 @@ pub fn resolve_ref(spec: &serde_json::Value, node: &serde_json::Value) -> serde_
     node
 }
 
-/// The error statuses the operation documents, each with an `ApiError` example.
-pub const DOCUMENTED_ERROR_STATUSES: [u16; 5] = [400, 401, 403, 404, 500];
+/// The error statuses (4xx and 5xx) the operation documents in
+/// `spec/openapi.yaml`, ascending. Read from the spec because snapshots
+/// differ: the hand-written fragment and the 2025-06-30 spec document 400,
+/// 401, 403, 404 and 500; the 2023 and 2025-03 specs only 400, 404 and 500.
+pub fn documented_error_statuses() -> Vec<u16> {
+    let spec = spec();
+    let op = &spec["paths"]
+        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
+    let mut statuses: Vec<u16> = op["responses"]
+        .as_object()
+        .map(|responses| responses.keys().filter_map(|k| k.parse().ok()).collect())
+        .unwrap_or_default();
+    statuses.retain(|s| *s >= 400);
+    statuses.sort_unstable();
+    assert!(
+        !statuses.is_empty(),
+        "spec/openapi.yaml documents no error status for the operation"
+    );
+    statuses
+}
+
+/// The operation's `operationId` in `spec/openapi.yaml`. The generated
+/// command line names its command after it (kebab case, with the spec's
+/// form as an alias), and upstream renames it (`returnOneLegacyBackupRestoreJob`
+/// in the 2023 spec), so tests read it rather than name it.
+pub fn operation_id() -> String {
+    spec()["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]
+        ["get"]["operationId"]
+        .as_str()
+        .expect("the operation has an operationId")
+        .to_owned()
+}
+
+/// `getGroupClusterRestoreJob` as the command line spells it:
+/// `get-group-cluster-restore-job`.
+pub fn kebab(camel: &str) -> String {
+    let mut out = String::new();
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
 
 /// `spec/openapi.yaml` as JSON; panics (naming the cause) if it cannot be read.
 pub fn spec() -> serde_json::Value {

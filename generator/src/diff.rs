@@ -13,11 +13,13 @@
 //!   takes the required fields); `new`'s arguments in another order; a
 //!   closed enum's values renumbered (inserted before the last, removed or
 //!   moved: its implicit discriminants change); a pattern that rejects
-//!   values callers could build before; a removed status or media type.
+//!   values callers could build before; a removed status or media type;
+//!   with tag features (the whole-API crate), a removed Cargo feature, or
+//!   an item no longer compiled by a feature that compiled it.
 //! - non-breaking: additions (operations, types, optional fields, enum
 //!   values at the end of a closed enum or anywhere in an open one,
-//!   statuses, media types), deprecations, patterns that only widen or only
-//!   apply to responses, `Debug` redaction. This rests on the generated
+//!   statuses, media types, Cargo features), deprecations, patterns that
+//!   only widen or only apply to responses, `Debug` redaction. This rests on the generated
 //!   API: structs, enums and unions are `#[non_exhaustive]`, so values are
 //!   built with `new` and matches need a `_` arm.
 //!
@@ -116,9 +118,13 @@ pub fn diff_apis(old: &Api, new: &Api) -> Vec<Change> {
 
 /// The generator config a diff lowers with: the extract config's selection,
 /// and the names, secrets and version of the generator config it names.
+/// Without one, the whole spec as `atlasgen crate` generates it: every
+/// operation, one Cargo feature per tag.
 pub fn generator_config(config: Option<&ExtractConfig>) -> Result<Config, Failure> {
     let Some(c) = config else {
-        return Ok(Config::default());
+        let mut whole = Config::default();
+        whole.output.tag_features = true;
+        return Ok(whole);
     };
     let mut gen = match &c.generator_config {
         Some(path) => Config::load(path)?,
@@ -153,8 +159,38 @@ pub fn lower_file(
         }
         None => (crate::load::load_file(path)?, Vec::new()),
     };
-    let selected = crate::resolve::select(&spec, &gen.select)?;
-    let lowered = crate::lower::lower(&spec, gen, &selected, false);
+    let mut notes = notes;
+    let mut selected = crate::resolve::select(&spec, &gen.select)?;
+    let mut lowered = crate::lower::lower(&spec, gen, &selected, false);
+    if gen.output.skip_invalid && lowered.diagnostics.iter().any(Diagnostic::is_error) {
+        // As `generate --skip-invalid` does: operations with errors of their
+        // own are left out (and named in the notes), the rest lowered again.
+        let name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.clone());
+        let before = selected.len();
+        selected.retain(|sel| {
+            let alone = crate::lower::lower(&spec, gen, std::slice::from_ref(sel), false);
+            let fine = !alone.diagnostics.iter().any(Diagnostic::is_error);
+            if !fine {
+                let id = sel
+                    .operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or("no operationId");
+                notes.push(format!(
+                    "`{name}`: {} {} (`{id}`) left out for errors of its own (--skip-invalid)",
+                    sel.method.to_uppercase(),
+                    sel.path
+                ));
+            }
+            fine
+        });
+        if !selected.is_empty() && selected.len() < before {
+            lowered = crate::lower::lower(&spec, gen, &selected, false);
+        }
+    }
     if lowered.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure {
             diagnostics: lowered.diagnostics,
@@ -169,7 +205,20 @@ pub fn diff_files(
     new: &Path,
     config: Option<&ExtractConfig>,
 ) -> Result<Report, Failure> {
-    let gen = generator_config(config)?;
+    diff_files_skipping(old, new, config, false)
+}
+
+/// The diff of two spec files; with `skip_invalid`, of the crates
+/// `--skip-invalid` generates from them (operations with errors of their
+/// own left out).
+pub fn diff_files_skipping(
+    old: &Path,
+    new: &Path,
+    config: Option<&ExtractConfig>,
+    skip_invalid: bool,
+) -> Result<Report, Failure> {
+    let mut gen = generator_config(config)?;
+    gen.output.skip_invalid |= skip_invalid;
     let (old_api, mut notes) = lower_file(old, config, &gen)?;
     let (new_api, new_notes) = lower_file(new, config, &gen)?;
     notes.extend(new_notes);
@@ -328,8 +377,8 @@ impl Report {
 const CLASSIFICATION: &str = "
 <details><summary>How changes are classified</summary>
 
-- **Breaking**: code using the crate stops compiling or starts failing: removed or renamed operations, types, fields, variants or parameters; a changed type or format; a field or parameter turning required or optional; a new required parameter or field (`new` takes the required fields, of responses too); `new`'s arguments in another order; a closed enum's values renumbered (a value inserted before the last, removed or moved changes the implicit discriminants `as isize` reads); a pattern that now rejects values callers could build; a removed status or media type.
-- **Non-breaking**: additions (operations, types, optional fields, enum values at the end of a closed enum or anywhere in an open one, statuses, media types), deprecations, widened patterns or patterns only checked on responses, `Debug` redaction. Structs, enums and unions are `#[non_exhaustive]`: values are built with `new`, matches need a `_` arm, and open enums keep unknown values as `Unknown`.
+- **Breaking**: code using the crate stops compiling or starts failing: removed or renamed operations, types, fields, variants or parameters; a changed type or format; a field or parameter turning required or optional; a new required parameter or field (`new` takes the required fields, of responses too); `new`'s arguments in another order; a closed enum's values renumbered (a value inserted before the last, removed or moved changes the implicit discriminants `as isize` reads); a pattern that now rejects values callers could build; a removed status or media type; with tag features, a removed Cargo feature or an item a feature no longer compiles (it moved to another tag's feature: builds that enable only the old one lose it).
+- **Non-breaking**: additions (operations, types, optional fields, enum values at the end of a closed enum or anywhere in an open one, statuses, media types, Cargo features, more features compiling an item), deprecations, widened patterns or patterns only checked on responses, `Debug` redaction. Structs, enums and unions are `#[non_exhaustive]`: values are built with `new`, matches need a `_` arm, and open enums keep unknown values as `Unknown`.
 - **Documentation**: descriptions and documented constraints only.
 - **Renamed upstream, Rust names stable**: the published spec renamed a schema or an operationId; the pinned Rust name did not move.
 - **Semver**: while the major version is 0, breaking → minor, anything else → patch; from 1.0, breaking → major, non-breaking → minor, documentation → patch.

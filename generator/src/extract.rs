@@ -1062,6 +1062,28 @@ pub fn has_pointer(doc: &Value, pointer: &str) -> bool {
     ptr_get(doc, pointer).is_some()
 }
 
+/// Whether `pointer` names a property of a schema by the schema's pinned Rust
+/// name (`x-rust-name`), as a `secrets` key may: `#/components/schemas/<Rust
+/// name>/properties/<property>`.
+fn names_by_rust_name(doc: &Value, pointer: &str) -> bool {
+    let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
+        return false;
+    };
+    let Some((rust, property)) = rest.split_once("/properties/") else {
+        return false;
+    };
+    let schemas = ptr_get(doc, "#/components/schemas");
+    schemas.and_then(Value::as_object).is_some_and(|m| {
+        m.values().any(|schema| {
+            schema.get(RUST_NAME).and_then(Value::as_str) == Some(rust)
+                && schema
+                    .get("properties")
+                    .and_then(|p| p.get(property))
+                    .is_some()
+        })
+    })
+}
+
 /// Keys of the generator config (`[names]` pointers, `secrets`) that name
 /// nothing in the extracted spec: pins an upstream rename left behind.
 pub fn stale_config_keys(doc: &Value, config: &crate::Config, file: &str) -> Vec<Diagnostic> {
@@ -1073,7 +1095,10 @@ pub fn stale_config_keys(doc: &Value, config: &crate::Config, file: &str) -> Vec
     let secrets = config.secrets.iter().map(|k| ("secrets", k));
     names
         .chain(secrets)
-        .filter(|(_, k)| !has_pointer(doc, k))
+        .filter(|(what, k)| {
+            let by_rust_name = *what == "secrets" && names_by_rust_name(doc, k);
+            !(has_pointer(doc, k) || by_rust_name)
+        })
         .map(|(what, k)| {
             Diagnostic::warning(
                 Code::Config,
@@ -1089,6 +1114,26 @@ pub fn stale_config_keys(doc: &Value, config: &crate::Config, file: &str) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_named_by_the_pinned_rust_name_survives_an_upstream_schema_rename() {
+        let doc = serde_json::json!({"components": {"schemas": {
+            "ApiRestoreJobDeliveryView": {
+                "x-rust-name": "BackupRestoreJobDelivery",
+                "properties": {"url": {"type": "string"}}
+            }
+        }}});
+        let config = crate::Config {
+            secrets: vec![
+                "#/components/schemas/BackupRestoreJobDelivery/properties/url".to_owned(),
+                "#/components/schemas/BackupRestoreJobDelivery/properties/gone".to_owned(),
+            ],
+            ..crate::Config::default()
+        };
+        let stale = stale_config_keys(&doc, &config, "atlasgen.toml");
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert!(stale[0].message.contains("properties/gone"), "{stale:?}");
+    }
 
     #[test]
     fn positions_parse_into_an_anchor_and_steps() {

@@ -134,6 +134,10 @@ struct DiffArgs {
     /// The name of NEW in the report [default: its file name]
     #[arg(long, value_name = "L")]
     new_label: Option<String>,
+    /// Leave out operations with errors of their own, as `generate
+    /// --skip-invalid` does (each is named in the report's notes)
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Args)]
@@ -492,7 +496,8 @@ fn diff_cmd(args: DiffArgs) -> Result<u8, Failure> {
         Some(p) => Some(ExtractConfig::load(&p)?),
         None => None,
     };
-    let mut report = diff::diff_files(&args.old, &args.new, config.as_ref())?;
+    let mut report =
+        diff::diff_files_skipping(&args.old, &args.new, config.as_ref(), args.skip_invalid)?;
     if let Some(l) = args.old_label {
         report.old_label = l;
     }

@@ -303,6 +303,77 @@ fn a_new_required_parameter_is_breaking() {
     );
 }
 
+/// The change of `kind` to `subject`; panics with the report when absent.
+fn change<'r>(r: &'r Report, kind: &str, subject: &str) -> &'r Change {
+    r.changes
+        .iter()
+        .find(|c| c.kind == kind && c.subject == subject)
+        .unwrap_or_else(|| panic!("no {kind} of {subject}:\n{}", r.to_markdown()))
+}
+
+#[test]
+fn an_item_another_tag_feature_compiles_now_is_breaking_for_builds_of_the_old_feature() {
+    // Without an extract config the whole spec is diffed as `atlasgen crate`
+    // generates it: one Cargo feature per tag (`untagged` without one).
+    let r = diff_against_base("tag-added.yaml");
+    // GetThing and what only it reaches (Problem, ThingId) leave `untagged`:
+    // a build with `features = ["untagged"]` loses them.
+    for subject in ["GetThing", "Problem", "ThingId"] {
+        let c = change(&r, "features-lost", subject);
+        assert_eq!(c.impact, Impact::Breaking, "{}", c.message);
+        assert!(
+            c.message
+                .contains("compiled by the feature `reads` (was `untagged`)")
+                && c.message.contains("a build enabling only `untagged`"),
+            "{}",
+            c.message
+        );
+    }
+    // Thing is reached from both operations: every build that had it keeps it.
+    let c = change(&r, "features-added", "Thing");
+    assert_eq!(c.impact, Impact::NonBreaking, "{}", c.message);
+    assert_eq!(
+        change(&r, "feature-added", "feature reads").impact,
+        Impact::NonBreaking
+    );
+    // CreateThing and NewThing stay where they were.
+    assert!(
+        !r.changes
+            .iter()
+            .any(|c| c.kind.starts_with("feature") && c.subject.contains("New")),
+        "{}",
+        r.to_markdown()
+    );
+    assert_eq!(r.bump(), Bump::Minor, "{}", r.to_markdown());
+}
+
+#[test]
+fn a_cargo_feature_that_disappears_is_breaking() {
+    let r = diff::diff_files(&data("tag-added.yaml"), &data("base.yaml"), None)
+        .unwrap_or_else(|f| panic!("{f}"));
+    let c = change(&r, "feature-removed", "feature reads");
+    assert_eq!(c.impact, Impact::Breaking, "{}", c.message);
+    assert_eq!(
+        change(&r, "features-lost", "GetThing").impact,
+        Impact::Breaking
+    );
+    assert_eq!(r.bump(), Bump::Minor);
+}
+
+#[test]
+fn features_are_not_compared_for_a_crate_without_tag_features() {
+    // The extract config's generator config turns tag features off: the
+    // fragment crate has none, so a tag moving changes nothing for it.
+    let config = load_config(&data("extract.toml"));
+    let r = diff::diff_files(&data("base.yaml"), &data("tag-added.yaml"), Some(&config))
+        .unwrap_or_else(|f| panic!("{f}"));
+    assert!(
+        !r.changes.iter().any(|c| c.kind.starts_with("feature")),
+        "{}",
+        r.to_markdown()
+    );
+}
+
 #[test]
 fn without_a_pin_an_upstream_rename_renames_the_rust_api() {
     let r = diff_against_base("schema-renamed.yaml");

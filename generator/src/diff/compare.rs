@@ -29,6 +29,8 @@ struct Cmp<'a> {
     /// Validated strings that callers construct (not only decoded).
     request_strings: BTreeSet<String>,
     paired: BTreeSet<(String, String)>,
+    /// Both crates compile items per tag feature: compare which features do.
+    tag_features: bool,
     seen_old: BTreeSet<String>,
     seen_new: BTreeSet<String>,
     changes: Vec<Change>,
@@ -45,6 +47,7 @@ pub(super) fn compare(old: &Api, new: &Api) -> Vec<Change> {
         new_strings: new.strings.iter().map(|s| (s.name.as_str(), s)).collect(),
         request_strings,
         paired: BTreeSet::new(),
+        tag_features: old.tag_features && new.tag_features,
         seen_old: BTreeSet::new(),
         seen_new: BTreeSet::new(),
         changes: Vec::new(),
@@ -112,6 +115,7 @@ impl<'a> Cmp<'a> {
             );
         }
         self.deprecation(&subject, o.deprecated, n.deprecated);
+        self.features(&subject, &o.features, &n.features);
         if o.doc != n.doc {
             self.push(
                 Impact::Documentation,
@@ -151,6 +155,51 @@ impl<'a> Cmp<'a> {
             n.error_type.as_ref(),
             "the error body type (`Error::Api`)",
         );
+    }
+
+    /// Which Cargo features compile an item (any one of them does; `full`
+    /// enables every tag feature). A build that enables only some features
+    /// loses the item when a feature that compiled it no longer does; one
+    /// that enables `full` keeps every item that still exists.
+    fn features(&mut self, subject: &str, old: &[String], new: &[String]) {
+        if !self.tag_features || old == new {
+            return;
+        }
+        let list = |f: &[String]| {
+            f.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let lost: Vec<String> = old
+            .iter()
+            .filter(|f| !new.contains(f) && f.as_str() != crate::lower::features::FULL)
+            .cloned()
+            .collect();
+        let now = format!(
+            "compiled by the feature{} {} (was {})",
+            if new.len() == 1 { "" } else { "s" },
+            list(new),
+            list(old)
+        );
+        if lost.is_empty() {
+            self.push(
+                Impact::NonBreaking,
+                "features-added",
+                subject,
+                format!("{now}: every build that compiled it still does"),
+            );
+        } else {
+            self.push(
+                Impact::Breaking,
+                "features-lost",
+                subject,
+                format!(
+                    "{now}: a build enabling only {} no longer compiles it",
+                    list(&lost)
+                ),
+            );
+        }
     }
 
     fn deprecation(&mut self, subject: &str, old: bool, new: bool) {
@@ -476,6 +525,7 @@ impl<'a> Cmp<'a> {
             );
         }
         self.deprecation(b, ot.deprecated, nt.deprecated);
+        self.features(b, &ot.features, &nt.features);
         if ot.doc != nt.doc {
             self.push(
                 Impact::Documentation,
@@ -819,6 +869,7 @@ impl<'a> Cmp<'a> {
                 format!("validated string `{a}` renamed to `{b}`"),
             );
         }
+        self.features(b, &os.features, &ns.features);
         if os.pattern == ns.pattern {
             return;
         }
@@ -965,6 +1016,26 @@ impl<'a> Cmp<'a> {
                 n,
                 "security scheme removed".to_owned(),
             );
+        }
+        if old.tag_features && new.tag_features {
+            for f in old.features.iter().filter(|f| !new.features.contains(f)) {
+                self.push(
+                    Impact::Breaking,
+                    "feature-removed",
+                    &format!("feature {f}"),
+                    format!(
+                        "Cargo feature `{f}` removed: a build that enables it no longer resolves"
+                    ),
+                );
+            }
+            for f in new.features.iter().filter(|f| !old.features.contains(f)) {
+                self.push(
+                    Impact::NonBreaking,
+                    "feature-added",
+                    &format!("feature {f}"),
+                    format!("new Cargo feature `{f}` (part of `full`)"),
+                );
+            }
         }
         if old.default_server != new.default_server {
             self.push(

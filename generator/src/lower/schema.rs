@@ -478,7 +478,13 @@ impl<'a> Ctx<'a> {
             let role = self.role_for(owner, wire);
             let hint = format!("{owner}{}", type_name(wire));
             let ty = self.boxed_ref(prop.schema, at, &hint, dir, Some(role));
-            let secret = password || is_secret_name(wire) || self.secrets.iter().any(|p| p == at);
+            // A secret is named by its pointer, or by the pinned Rust name of
+            // its type (`#/components/schemas/<Rust name>/properties/<wire>`),
+            // which survives upstream renaming the schema.
+            let by_rust_name = format!("#/components/schemas/{owner}/properties/{wire}");
+            let secret = password
+                || is_secret_name(wire)
+                || self.secrets.iter().any(|p| p == at || *p == by_rust_name);
             fields.push(Field {
                 wire: wire.clone(),
                 // Named below, once every field is known.
