@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{read_toml, Selection};
 use crate::diag::{Code, Diagnostic, Failure, Location};
-use crate::extensions::{pin_rust_name, suggest};
+use crate::extensions::{pin_rust_name, suggest, RUST_NAME};
 use crate::naming::{type_name, value_name};
 use crate::position::{pointer_token, unescape_pointer_token};
 
