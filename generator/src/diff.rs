@@ -48,16 +48,22 @@ pub mod patterns;
 
 pub use compare::render;
 
+/// What a change means to code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Impact {
+    /// Code that compiled against the old crate may not compile, or may
+    /// behave differently, against the new one.
     Breaking,
+    /// New API only: existing code compiles and behaves as before.
     NonBreaking,
+    /// Doc comments only.
     Documentation,
     /// Upstream changed, the Rust API did not (a pin absorbed a rename).
     Unchanged,
 }
 
 impl Impact {
+    /// The word the reports use (`breaking`, `non-breaking`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Impact::Breaking => "breaking",
@@ -68,25 +74,35 @@ impl Impact {
     }
 }
 
+/// One difference between the old and the new generated API.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
+    /// How it affects users of the crate.
     pub impact: Impact,
     /// Stable identifier of the kind of change (`field-removed`).
     pub kind: &'static str,
     /// The Rust item: `BackupRestoreJob.delivery`, `GetGroupClusterRestoreJob response 401`.
     pub subject: String,
+    /// What changed, in a sentence for the report.
     pub message: String,
 }
 
+/// The semver bump a set of changes calls for (a 0.x crate shifts each one
+/// place down: breaking is a minor bump there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bump {
+    /// Nothing a user can see changed.
     None,
+    /// Documentation only, or non-breaking changes of a 0.x crate.
     Patch,
+    /// New API, or breaking changes of a 0.x crate.
     Minor,
+    /// Breaking changes of a 1.0 or later crate.
     Major,
 }
 
 impl Bump {
+    /// The word the reports use (`none`, `patch`, `minor`, `major`).
     pub fn as_str(self) -> &'static str {
         match self {
             Bump::None => "none",
@@ -97,9 +113,12 @@ impl Bump {
     }
 }
 
+/// The API change from one spec to another, as `atlasgen diff` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
+    /// What the old side is called in the report (a file name or a date).
     pub old_label: String,
+    /// What the new side is called in the report.
     pub new_label: String,
     /// The generated crate's current version, when a config names it.
     pub version: Option<String>,
@@ -244,6 +263,7 @@ fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
 }
 
 impl Report {
+    /// How many changes have `impact`.
     pub fn count(&self, impact: Impact) -> usize {
         self.changes.iter().filter(|c| c.impact == impact).count()
     }
@@ -256,6 +276,7 @@ impl Report {
             .is_none_or(|(major, _, _)| major == 0)
     }
 
+    /// The bump the changes call for, given the crate's current version.
     pub fn bump(&self) -> Bump {
         let zero = self.major_is_zero();
         if self.count(Impact::Breaking) > 0 {
@@ -288,6 +309,7 @@ impl Report {
         })
     }
 
+    /// The report as JSON, for scripts (`atlasgen diff --format json`).
     pub fn to_json(&self) -> String {
         let changes: Vec<serde_json::Value> = self
             .changes
@@ -310,6 +332,7 @@ impl Report {
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
 
+    /// The report as Markdown, for a pull request body.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "## API change for Rust users: `{}` → `{}`\n\n",

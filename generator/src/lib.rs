@@ -21,8 +21,6 @@
 pub mod config;
 pub mod coverage;
 pub mod diag;
-// Its items are not yet documented one by one.
-#[allow(missing_docs)]
 pub mod diff;
 mod emit;
 mod examples;

@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use crate::pattern::{compile, Dfa};
 
+/// A string that shows how two patterns differ, if there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Witness {
     /// A shortest string showing the difference.
@@ -20,6 +21,7 @@ pub enum Witness {
     Unknown,
 }
 
+/// How a pattern change moves the set of accepted strings, both ways.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// Accepted by the old pattern, rejected by the new.
@@ -28,6 +30,8 @@ pub struct Verdict {
     pub newly_accepted: Witness,
 }
 
+/// Compares two ECMA-262 patterns on their automata: which strings the new
+/// one rejects that the old accepted, and the other way round.
 pub fn compare(old: &str, new: &str) -> Verdict {
     let unknown = Verdict {
         newly_rejected: Witness::Unknown,
