@@ -71,7 +71,13 @@ step "generate from $(basename "$spec")"
 flags=(--runtime-path ../runtime)
 [ "$examples" = 1 ] && flags+=(--example-tests)
 # The workspace's own (debug) build of the generator: the test run built it already.
-timed cargo run -q -p atlasgen --manifest-path "$root/Cargo.toml" -- crate "$spec" "$out" "${flags[@]}" 2> "$out.warnings"
+# Run from the workspace folder with OUT_DIR relative, so the regenerate command in
+# the headers (which go into the package) names no path of this machine.
+(cd "$ws" && timed cargo run -q -p atlasgen --manifest-path "$root/Cargo.toml" -- crate "$spec" "$(basename "$out")" "${flags[@]}" 2> "$out.warnings")
+if grep -rlF "$root" "$out/Cargo.toml" "$out/src" "$out/atlasgen.toml"; then
+    echo "the files above name the checkout's own path; the package would carry it" >&2
+    exit 1
+fi
 grep -c '^warning' "$out.warnings" | sed 's/^/   warnings: /'
 cat "$out"/src/*.rs | wc -l | sed 's/^/   lines of generated Rust: /'
 
