@@ -260,18 +260,9 @@ fn restore_job() -> BoxedStrategy<Value> {
 /// `errorCode`, and string `parameters`), and the property holds for any.
 fn api_error() -> BoxedStrategy<Value> {
     let spec = support::spec();
-    let op = &spec["paths"]
-        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
-    let response = support::resolve_ref(&spec, &op["responses"]["404"]);
-    let schema = response["content"]
-        .as_object()
-        .and_then(|c| c.values().next())
-        .map(|m| m["schema"].clone())
-        .unwrap_or_default();
+    let schema = support::status_schema("404", &[]);
     assert!(
-        support::resolve_ref(&spec, &schema)
-            .get("properties")
-            .is_some(),
+        schema.get("properties").is_some(),
         "the 404 response of spec/openapi.yaml has no object schema"
     );
     from_schema(&spec, &schema)

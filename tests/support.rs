@@ -58,9 +58,7 @@ pub fn spec_example(status: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(workspace_root().join("spec").join("openapi.yaml"))
         .unwrap_or_default();
     let spec: serde_json::Value = atlasgen_yaml_to_json(&text);
-    let op = &spec["paths"]
-        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
-    let response = &op["responses"][status];
+    let response = &spec["paths"][OPERATION_PATH]["get"]["responses"][status];
     let response = match response.get("$ref").and_then(|r| r.as_str()) {
         Some(r) => {
             let name = r.rsplit('/').next().unwrap_or_default();
@@ -93,17 +91,19 @@ pub fn wire<T: serde::Serialize>(value: &T) -> serde_json::Value {
 /// Walked from the operation, not from schema names, which upstream renames
 /// (`BackupRestoreJob` is `ApiRestoreJobView` in the 2023 spec).
 pub fn response_schema(steps: &[&str]) -> serde_json::Value {
+    status_schema("200", steps)
+}
+
+/// The schema of the operation's `status` response body (its first media
+/// type) in `spec/openapi.yaml`, `$ref`s resolved, then followed by property
+/// names (`"[]"` for an array's items); `Null` where there is none.
+pub fn status_schema(status: &str, steps: &[&str]) -> serde_json::Value {
     let spec = spec();
     let resolve = |node: &serde_json::Value| resolve_ref(&spec, node);
-    let op = &spec["paths"]
-        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
-    let content = op["responses"]["200"]["content"]
+    let response = resolve(&operation()["responses"][status]);
+    let mut node = response["content"]
         .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let mut node = content
-        .values()
-        .next()
+        .and_then(|content| content.values().next())
         .map(|m| resolve(&m["schema"]))
         .unwrap_or_default();
     for step in steps {
@@ -113,6 +113,15 @@ pub fn response_schema(steps: &[&str]) -> serde_json::Value {
         };
     }
     node
+}
+
+/// The path of the operation every workspace test is about.
+pub const OPERATION_PATH: &str =
+    "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}";
+
+/// The operation's object in `spec/openapi.yaml` (parameters, responses, ...).
+pub fn operation() -> serde_json::Value {
+    spec()["paths"][OPERATION_PATH]["get"].clone()
 }
 
 /// The values the spec lists for an enum of the operation's 200 response,
@@ -144,10 +153,7 @@ pub fn resolve_ref(spec: &serde_json::Value, node: &serde_json::Value) -> serde_
 /// differ: the hand-written fragment and the 2025-06-30 spec document 400,
 /// 401, 403, 404 and 500; the 2023 and 2025-03 specs only 400, 404 and 500.
 pub fn documented_error_statuses() -> Vec<u16> {
-    let spec = spec();
-    let op = &spec["paths"]
-        ["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]["get"];
-    let mut statuses: Vec<u16> = op["responses"]
+    let mut statuses: Vec<u16> = operation()["responses"]
         .as_object()
         .map(|responses| responses.keys().filter_map(|k| k.parse().ok()).collect())
         .unwrap_or_default();
@@ -165,8 +171,7 @@ pub fn documented_error_statuses() -> Vec<u16> {
 /// form as an alias), and upstream renames it (`returnOneLegacyBackupRestoreJob`
 /// in the 2023 spec), so tests read it rather than name it.
 pub fn operation_id() -> String {
-    spec()["paths"]["/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/restoreJobs/{jobId}"]
-        ["get"]["operationId"]
+    operation()["operationId"]
         .as_str()
         .expect("the operation has an operationId")
         .to_owned()

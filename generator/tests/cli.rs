@@ -454,74 +454,60 @@ fn a_config_placing_itself_outside_its_crate_is_a_config_error() {
     );
 }
 
-fn partly_invalid_spec() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// `atlasgen crate` of a spec with errors in two of its three operations,
+/// into `tmp/out`, with `extra` flags.
+fn crate_of_partly_invalid(tmp: &TempDir, extra: &[&str]) -> Run {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("data")
         .join("bad")
         .join("partly_invalid.yaml")
         .display()
-        .to_string()
+        .to_string();
+    let mut args = vec!["crate", &spec, "out", "--runtime-path", "../runtime"];
+    args.extend_from_slice(extra);
+    atlasgen_in(&tmp.0, &args)
+}
+
+fn assert_mentions(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "no `{w}` in:\n{text}");
+    }
 }
 
 #[test]
 fn a_spec_with_errors_in_some_operations_is_refused_listing_every_error() {
     let tmp = TempDir::new("refused");
-    let run = atlasgen_in(
-        &tmp.0,
+    let run = crate_of_partly_invalid(&tmp, &[]);
+    assert_eq!(run.code, 14, "{}", run.stderr);
+    assert_mentions(
+        &run.stderr,
         &[
-            "crate",
-            &partly_invalid_spec(),
-            "out",
-            "--runtime-path",
-            "../runtime",
+            "`$ref: #/components/schemas/Reprot` points to nothing",
+            "partly_invalid.yaml:37:17",
+            "invalid ECMA-262 pattern `^(a`",
+            "partly_invalid.yaml:48:17",
+            "generation failed with 2 errors",
         ],
     );
-    assert_eq!(run.code, 14, "{}", run.stderr);
-    for wanted in [
-        "`$ref: #/components/schemas/Reprot` points to nothing",
-        "partly_invalid.yaml:37:17",
-        "invalid ECMA-262 pattern `^(a`",
-        "partly_invalid.yaml:48:17",
-        "generation failed with 2 errors",
-    ] {
-        assert!(
-            run.stderr.contains(wanted),
-            "no `{wanted}` in:\n{}",
-            run.stderr
-        );
-    }
     assert!(!tmp.0.join("out").exists(), "a refused spec wrote a crate");
 }
 
 #[test]
 fn skip_invalid_generates_the_rest_lists_each_skipped_operation_and_exits_3() {
     let tmp = TempDir::new("skip-invalid");
-    let run = atlasgen_in(
-        &tmp.0,
+    let run = crate_of_partly_invalid(&tmp, &["--skip-invalid"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_mentions(
+        &run.stderr,
         &[
-            "crate",
-            &partly_invalid_spec(),
-            "out",
-            "--runtime-path",
-            "../runtime",
-            "--skip-invalid",
+            "skipped GET /reports/{reportId} (getReport):",
+            "partly_invalid.yaml:37:17",
+            "skipped GET /audits (listAudits):",
+            "partly_invalid.yaml:48:17",
+            "2 operations skipped for errors of their own; the rest is generated",
         ],
     );
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    for wanted in [
-        "skipped GET /reports/{reportId} (getReport):",
-        "partly_invalid.yaml:37:17",
-        "skipped GET /audits (listAudits):",
-        "partly_invalid.yaml:48:17",
-        "2 operations skipped for errors of their own; the rest is generated",
-    ] {
-        assert!(
-            run.stderr.contains(wanted),
-            "no `{wanted}` in:\n{}",
-            run.stderr
-        );
-    }
     let client = std::fs::read_to_string(tmp.0.join("out").join("src").join("client.rs"))
         .unwrap_or_else(|e| panic!("no client.rs: {e}"));
     assert!(
