@@ -412,7 +412,8 @@ async fn digest_authorization_headers_are_sensitive_and_no_debug_output_shows_th
 fn cli_get_job(apache: &Apache, private_key: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
         .args(["--base-url", &apache.process.url()])
-        .args(["legacy-backup", "get-group-cluster-restore-job"])
+        // The command is the operationId in kebab case, which upstream renames.
+        .args(["legacy-backup", &support::kebab(&support::operation_id())])
         .args([
             "--group-id",
             GROUP,

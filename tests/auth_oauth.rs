@@ -329,7 +329,9 @@ fn the_generated_cli_gets_a_token_beside_the_base_url_with_the_service_account_f
     // given server, where Atlas (and this server) serve it.
     let output = Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
         .args(["--base-url", &server.process.url()])
-        .args(["legacyBackup", "getGroupClusterRestoreJob"])
+        // The spec's own camelCase forms, as the Atlas docs write the command
+        // (the operationId read from the spec: upstream renames it).
+        .args(["legacyBackup", &support::operation_id()])
         .args(["--groupId", GROUP, "--clusterName", CLUSTER, "--jobId", JOB])
         .env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
         .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
@@ -353,7 +355,7 @@ fn the_generated_cli_gets_a_token_beside_the_base_url_with_the_service_account_f
     // A wrong secret: the token endpoint refuses, which is a transport (auth) error: 3.
     let refused = Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
         .args(["--base-url", &server.process.url()])
-        .args(["legacy-backup", "get-group-cluster-restore-job"])
+        .args(["legacy-backup", &support::kebab(&support::operation_id())])
         .args([
             "--group-id",
             GROUP,

@@ -96,15 +96,7 @@ pub(super) fn example(api: &Api, settings: &Settings<'_>) -> Example {
         // On the whole file: the `use` names the operation too.
         code.push_str("#![allow(deprecated)] // The API marks this operation deprecated.\n\n");
     }
-    let one_use = format!("use {krate}::{{{}}};", imports.join(", "));
-    if one_use.len() <= MAX_WIDTH {
-        code.push_str(&one_use);
-        code.push('\n');
-    } else {
-        for name in &imports {
-            code.push_str(&format!("use {krate}::{name};\n"));
-        }
-    }
+    code.push_str(&use_lines(&krate, &imports));
     code.push_str("\n#[tokio::main]\n");
     code.push_str("async fn main() -> Result<(), Box<dyn std::error::Error>> {\n");
     for line in body {
@@ -238,9 +230,40 @@ pub(super) fn readme_md(api: &Api, settings: &Settings<'_>, example: &Example) -
     out
 }
 
+/// The example's imports from the crate: one `use` when it fits the line,
+/// braces only around two names or more (as rustfmt writes them).
+fn use_lines(krate: &str, imports: &[String]) -> String {
+    let one_use = match imports {
+        [name] => format!("use {krate}::{name};"),
+        _ => format!("use {krate}::{{{}}};", imports.join(", ")),
+    };
+    if one_use.len() <= MAX_WIDTH {
+        one_use + "\n"
+    } else {
+        imports
+            .iter()
+            .map(|name| format!("use {krate}::{name};\n"))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{call, fit_let};
+    use super::{call, fit_let, use_lines};
+
+    #[test]
+    fn one_name_is_imported_without_braces_and_several_with_them_as_rustfmt_writes() {
+        assert_eq!(
+            use_lines("api", &["Client".to_owned()]),
+            "use api::Client;\n"
+        );
+        assert_eq!(
+            use_lines("api", &["Client".to_owned(), "GroupId".to_owned()]),
+            "use api::{Client, GroupId};\n"
+        );
+        let long: Vec<String> = (0..12).map(|i| format!("SomeLongTypeName{i}")).collect();
+        assert_eq!(use_lines("api", &long).lines().count(), 12);
+    }
 
     #[test]
     fn a_short_call_stays_on_one_line_and_a_long_one_takes_a_line_per_argument() {
