@@ -47,7 +47,13 @@ trap 'rm -rf "$work"' EXIT
 standalone() {
     cp -r "$1" "$2"
     rm -rf "$2/target"
-    sed -i "s#^atlas-runtime = { path = \"[^\"]*\"#atlas-runtime = { path = \"$root/runtime\"#" "$2/Cargo.toml"
+    # The path wherever it stands in the dependency's table (a published
+    # crate's manifest puts the version first).
+    sed -i "/^atlas-runtime = {/ s#path = \"[^\"]*\"#path = \"$root/runtime\"#" "$2/Cargo.toml"
+    grep -q "^atlas-runtime = {.*path = \"$root/runtime\"" "$2/Cargo.toml" || {
+        echo "$1/Cargo.toml: no atlas-runtime dependency by path to point at this checkout's runtime" >&2
+        exit 1
+    }
     grep -q '^\[workspace\]' "$2/Cargo.toml" || printf '\n[workspace]\n' >> "$2/Cargo.toml"
     cp "$root/Cargo.lock" "$2/Cargo.lock"
 }
