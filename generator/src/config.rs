@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Code, Diagnostic, Location};
+use crate::diag::{cannot_read, Code, Diagnostic, Location};
 use crate::position::line_col;
 
 // Serialized by `to_toml` (the config a crate records of itself), so the
@@ -328,13 +328,7 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<(T, String), Diagnostic> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            Location::new(&file, ""),
-            format!("cannot read the {what}: {e}"),
-        )
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| cannot_read(&file, what, e))?;
     let value = toml::from_str(&text).map_err(|e| {
         let mut loc = Location::new(&file, "");
         if let Some(span) = e.span() {

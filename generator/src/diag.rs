@@ -353,6 +353,16 @@ fn printable(c: char) -> char {
 /// where its lines start.
 type Source = (Option<String>, Option<PointerIndex>, Option<LineTable>);
 
+/// The error for a file that cannot be read: `cannot read the {what}: {error}`,
+/// located at the file.
+pub(crate) fn cannot_read(file: &str, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        Code::Io,
+        Location::new(file, ""),
+        format!("cannot read the {what}: {e}"),
+    )
+}
+
 /// Renders diagnostics with excerpts, reading each file once through `load`.
 pub fn render_all<'d>(
     diagnostics: impl IntoIterator<Item = &'d Diagnostic>,

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::config::{read_toml, Selection};
-use crate::diag::{Code, Diagnostic, Failure, Location};
+use crate::diag::{cannot_read, Code, Diagnostic, Failure, Location};
 use crate::extensions::{pin_rust_name, suggest, RUST_NAME};
 use crate::naming::{type_name, value_name};
 use crate::position::{pointer_token, unescape_pointer_token};
@@ -157,13 +157,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads a spec (YAML or JSON) as an untyped document.
 pub fn read_document(path: &Path) -> Result<(Value, Vec<u8>), Diagnostic> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            Location::new(&file, ""),
-            format!("cannot read the spec: {e}"),
-        )
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(&file, "spec", e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         Diagnostic::error(
             Code::Syntax,

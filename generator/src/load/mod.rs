@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use openapiv3::OpenAPI;
 
-use crate::diag::{Code, Diagnostic, Location};
+use crate::diag::{cannot_read, Code, Diagnostic, Location};
 use crate::position::{
     indent_column, line_col, lines_with_offsets, pointer_token, LineTable, PointerIndex,
 };
@@ -63,13 +63,7 @@ impl Spec {
 /// Reads and parses a spec file.
 pub fn load_file(path: &Path) -> Result<Spec, Diagnostic> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            Code::Io,
-            Location::new(&file, ""),
-            format!("cannot read the spec: {e}"),
-        )
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(&file, "spec", e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             Code::Syntax,
