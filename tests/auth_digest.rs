@@ -26,7 +26,7 @@ use atlas_runtime::client::{Client, RequestHook};
 use atlas_runtime::http::{self, header, StatusCode};
 use atlas_runtime::TransportError;
 use atlasgen_tests as support;
-use harness::{free_port, require, ServerProcess, TempDir};
+use harness::{require, Ready, ServerProcess, TempDir};
 use md5::{Digest as _, Md5};
 use serde_json::json;
 
@@ -83,61 +83,61 @@ impl Apache {
             format!("{PUBLIC_KEY}:{REALM}:{ha1}\n").as_bytes(),
         );
         std::fs::create_dir_all(root.join("empty")).expect("a document root");
+        let process = ServerProcess::start("apache2", Ready::Accepts, |port| {
+            let dir_path = root.display().to_string();
+            let mut conf = String::new();
+            let _ = writeln!(conf, "ServerRoot \"{dir_path}\"");
+            let _ = writeln!(conf, "Listen 127.0.0.1:{port}");
+            for (module, file) in [
+                ("mpm_event_module", "mod_mpm_event.so"),
+                ("authn_core_module", "mod_authn_core.so"),
+                ("authn_file_module", "mod_authn_file.so"),
+                ("auth_digest_module", "mod_auth_digest.so"),
+                ("authz_core_module", "mod_authz_core.so"),
+                ("authz_user_module", "mod_authz_user.so"),
+                ("alias_module", "mod_alias.so"),
+                ("mime_module", "mod_mime.so"),
+            ] {
+                let _ = writeln!(conf, "LoadModule {module} {APACHE_MODULES}/{file}");
+            }
+            // As root (CI), Apache's workers must run as someone: Debian's unprivileged user.
+            conf.push_str("User nobody\nGroup nogroup\nServerName 127.0.0.1\n");
+            let _ = writeln!(conf, "PidFile \"{dir_path}/httpd.pid\"");
+            let _ = writeln!(conf, "ErrorLog \"{dir_path}/error.log\"");
+            conf.push_str("LogFormat \"%>s %m %U\" short\n");
+            let _ = writeln!(conf, "CustomLog \"{dir_path}/access.log\" short");
+            let _ = writeln!(conf, "DocumentRoot \"{dir_path}/empty\"");
+            conf.push_str("TypesConfig /dev/null\nAddType application/json .json\n");
+            for (job, file) in [
+                (JOB, "job.json"),
+                (ENVELOPED_JOB, "enveloped.json"),
+                (ENVELOPED_MISSING_JOB, "enveloped-404.json"),
+            ] {
+                let _ = writeln!(conf, "Alias \"{}\" \"{dir_path}/{file}\"", job_path(job));
+            }
+            let _ = writeln!(
+                conf,
+                "<Location \"/api\">\n  AuthType Digest\n  AuthName \"{REALM}\"\n  \
+                 AuthDigestProvider file\n  AuthUserFile \"{dir_path}/digest.passwd\"\n  \
+                 AuthDigestNonceLifetime {nonce_lifetime}\n  Require valid-user\n</Location>"
+            );
+            let _ = writeln!(
+                conf,
+                "<Directory \"{dir_path}\">\n  Require all granted\n</Directory>"
+            );
+            write("httpd.conf", conf.as_bytes());
+            make_world_readable(root);
 
-        let port = free_port();
-        let dir_path = root.display().to_string();
-        let mut conf = String::new();
-        let _ = writeln!(conf, "ServerRoot \"{dir_path}\"");
-        let _ = writeln!(conf, "Listen 127.0.0.1:{port}");
-        for (module, file) in [
-            ("mpm_event_module", "mod_mpm_event.so"),
-            ("authn_core_module", "mod_authn_core.so"),
-            ("authn_file_module", "mod_authn_file.so"),
-            ("auth_digest_module", "mod_auth_digest.so"),
-            ("authz_core_module", "mod_authz_core.so"),
-            ("authz_user_module", "mod_authz_user.so"),
-            ("alias_module", "mod_alias.so"),
-            ("mime_module", "mod_mime.so"),
-        ] {
-            let _ = writeln!(conf, "LoadModule {module} {APACHE_MODULES}/{file}");
-        }
-        // As root (CI), Apache's workers must run as someone: Debian's unprivileged user.
-        conf.push_str("User nobody\nGroup nogroup\nServerName 127.0.0.1\n");
-        let _ = writeln!(conf, "PidFile \"{dir_path}/httpd.pid\"");
-        let _ = writeln!(conf, "ErrorLog \"{dir_path}/error.log\"");
-        conf.push_str("LogFormat \"%>s %m %U\" short\n");
-        let _ = writeln!(conf, "CustomLog \"{dir_path}/access.log\" short");
-        let _ = writeln!(conf, "DocumentRoot \"{dir_path}/empty\"");
-        conf.push_str("TypesConfig /dev/null\nAddType application/json .json\n");
-        for (job, file) in [
-            (JOB, "job.json"),
-            (ENVELOPED_JOB, "enveloped.json"),
-            (ENVELOPED_MISSING_JOB, "enveloped-404.json"),
-        ] {
-            let _ = writeln!(conf, "Alias \"{}\" \"{dir_path}/{file}\"", job_path(job));
-        }
-        let _ = writeln!(
-            conf,
-            "<Location \"/api\">\n  AuthType Digest\n  AuthName \"{REALM}\"\n  \
-             AuthDigestProvider file\n  AuthUserFile \"{dir_path}/digest.passwd\"\n  \
-             AuthDigestNonceLifetime {nonce_lifetime}\n  Require valid-user\n</Location>"
-        );
-        let _ = writeln!(
-            conf,
-            "<Directory \"{dir_path}\">\n  Require all granted\n</Directory>"
-        );
-        write("httpd.conf", conf.as_bytes());
-        make_world_readable(root);
-
-        let mut command = Command::new(binary);
-        // -X: one process in the foreground, so the id we hold is the whole server.
-        command
-            .arg("-f")
-            .arg(root.join("httpd.conf"))
-            .arg("-X")
-            .env_clear()
-            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        let process = ServerProcess::start("apache2", command, port);
+            let mut command = Command::new(&binary);
+            // -X: one process in the foreground, so the id we hold is the whole server.
+            command
+                .arg("-f")
+                .arg(root.join("httpd.conf"))
+                .arg("-X")
+                .env_clear()
+                .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            command
+        });
         Some(Apache { process, dir })
     }
 

@@ -23,7 +23,7 @@ use atlas_runtime::client::Client;
 use atlas_runtime::http::StatusCode;
 use atlas_runtime::TransportErrorKind;
 use atlasgen_tests as support;
-use harness::{free_port, require, ServerProcess, TempDir};
+use harness::{free_port, require, Ready, ServerProcess, TempDir};
 use serde_json::{json, Value};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -49,6 +49,11 @@ impl OAuthServer {
     /// Starts it with tokens living `ttl` seconds, serving the documented job; `None`
     /// (skipped) where node or the npm packages are missing outside CI.
     fn start(ttl: u32) -> Option<OAuthServer> {
+        Self::start_on(ttl, std::iter::repeat_with(free_port))
+    }
+
+    /// [`OAuthServer::start`] on the given ports, in turn.
+    fn start_on(ttl: u32, ports: impl IntoIterator<Item = u16>) -> Option<OAuthServer> {
         let node = harness::find_node()?;
         require(
             harness::npm_bin("oauth2-mock-server"),
@@ -57,21 +62,27 @@ impl OAuthServer {
         let dir = TempDir::new("oauth");
         let fixture = dir.path().join("job.json");
         std::fs::write(&fixture, support::documented_example_bytes("200")).unwrap();
-        let port = free_port();
-        let mut command = Command::new(node);
-        command
-            .arg(
-                harness::workspace_root()
-                    .join("tests")
-                    .join("servers")
-                    .join("oauth-server.mjs"),
-            )
-            .args(["--port", &port.to_string()])
-            .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
-            .args(["--ttl", &ttl.to_string()])
-            .arg("--fixture")
-            .arg(&fixture);
-        let process = ServerProcess::start("oauth2-mock-server", command, port);
+        let process = ServerProcess::start_on(
+            "oauth2-mock-server",
+            Ready::Prints("listening "),
+            ports,
+            |port| {
+                let mut command = Command::new(&node);
+                command
+                    .arg(
+                        harness::workspace_root()
+                            .join("tests")
+                            .join("servers")
+                            .join("oauth-server.mjs"),
+                    )
+                    .args(["--port", &port.to_string()])
+                    .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+                    .args(["--ttl", &ttl.to_string()])
+                    .arg("--fixture")
+                    .arg(&fixture);
+                command
+            },
+        );
         Some(OAuthServer { process, _dir: dir })
     }
 
@@ -91,7 +102,7 @@ impl OAuthServer {
 
     /// What the server saw: token requests and API requests.
     fn stats(&self) -> Value {
-        let output = raw_http(self.process.port(), "GET", "/_test/stats");
+        let output = raw_http(&self.process, "GET", "/_test/stats");
         let body = output.split("\r\n\r\n").nth(1).unwrap_or_default();
         serde_json::from_str(body).unwrap_or_else(|error| panic!("stats: {error}: {output}"))
     }
@@ -114,15 +125,16 @@ impl OAuthServer {
     }
 
     fn control(&self, path: &str) {
-        let output = raw_http(self.process.port(), "POST", path);
+        let output = raw_http(&self.process, "POST", path);
         assert!(output.starts_with("HTTP/1.1 204"), "{output}");
     }
 }
 
 /// One HTTP/1.0 exchange with the test server's control endpoints, over a plain socket.
-fn raw_http(port: u16, method: &str, path: &str) -> String {
+fn raw_http(server: &ServerProcess, method: &str, path: &str) -> String {
     use std::io::Read as _;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the server");
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port()))
+        .unwrap_or_else(|error| server.fail(&format!("{method} {path}: {error}")));
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
@@ -233,6 +245,20 @@ async fn a_401_to_a_kept_token_renews_it_once_and_retries_once() {
     assert_eq!(job, documented_job());
     assert_eq!(server.token_requests().len(), 2);
     assert_eq!(server.api_statuses(), [200, 401, 200]);
+}
+
+#[tokio::test]
+async fn a_server_whose_port_is_taken_starts_on_another_and_is_never_mistaken_for_the_taker() {
+    // Something else listens on the first port offered: it accepts connections, so only
+    // the server's own "listening" line tells the harness the port is not the server's.
+    let taker = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to take");
+    let taken = taker.local_addr().expect("its address").port();
+    let Some(server) = OAuthServer::start_on(3600, [taken, free_port()]) else {
+        return;
+    };
+    assert_ne!(server.process.port(), taken);
+    let job = fetch(&server.service_account()).await.expect("the job");
+    assert_eq!(job, documented_job());
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 
 use atlas_admin::BackupRestoreJob;
 use atlasgen_tests as support;
-use harness::{free_port, require, ServerProcess};
+use harness::{free_port, require, Ready, ServerProcess};
 use serde_json::Value;
 
 const CLI: &str = env!("CARGO_BIN_EXE_atlas-admin-cli");
@@ -85,13 +85,14 @@ fn start_prism() -> Option<ServerProcess> {
         harness::npm_bin("prism"),
         "Prism (npm @stoplight/prism-cli)",
     )?;
-    let port = free_port();
-    let mut command = Command::new(prism);
-    command
-        .arg("mock")
-        .arg(harness::workspace_root().join("spec").join("openapi.yaml"))
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-v", "warn"]);
-    Some(ServerProcess::start("prism", command, port))
+    Some(ServerProcess::start("prism", Ready::Accepts, |port| {
+        let mut command = Command::new(&prism);
+        command
+            .arg("mock")
+            .arg(harness::workspace_root().join("spec").join("openapi.yaml"))
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-v", "warn"]);
+        command
+    }))
 }
 
 #[test]

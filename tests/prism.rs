@@ -31,7 +31,7 @@ use atlas_runtime::client::{BearerToken, Client, ClientBuilder, RequestHook};
 use atlas_runtime::http;
 use atlas_runtime::TransportError;
 use atlasgen_tests as support;
-use harness::{free_port, require, ServerProcess};
+use harness::{require, Ready, ServerProcess};
 use serde_json::Value;
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -46,14 +46,15 @@ fn start_prism(extra: &[&str]) -> Option<ServerProcess> {
         harness::npm_bin("prism"),
         "Prism (npm @stoplight/prism-cli)",
     )?;
-    let port = free_port();
-    let mut command = Command::new(prism);
-    command
-        .arg("mock")
-        .arg(harness::workspace_root().join("spec").join("openapi.yaml"))
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-v", "warn"])
-        .args(extra);
-    Some(ServerProcess::start("prism", command, port))
+    Some(ServerProcess::start("prism", Ready::Accepts, |port| {
+        let mut command = Command::new(&prism);
+        command
+            .arg("mock")
+            .arg(harness::workspace_root().join("spec").join("openapi.yaml"))
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-v", "warn"])
+            .args(extra);
+        command
+    }))
 }
 
 fn builder(prism: &ServerProcess) -> ClientBuilder {
@@ -238,24 +239,25 @@ async fn the_example_fetches_a_job_from_prism_with_a_service_account_from_the_en
     {
         return;
     }
-    let port = free_port();
-    let mut command = Command::new(node);
-    command
-        .arg(
-            harness::workspace_root()
-                .join("tests")
-                .join("servers")
-                .join("oauth-server.mjs"),
-        )
-        .args(["--port", &port.to_string()])
-        .args([
-            "--client-id",
-            "example-id",
-            "--client-secret",
-            "example-secret",
-        ])
-        .args(["--upstream", &prism.url()]);
-    let front = ServerProcess::start("oauth2-mock-server", command, port);
+    let front = ServerProcess::start("oauth2-mock-server", Ready::Prints("listening "), |port| {
+        let mut command = Command::new(&node);
+        command
+            .arg(
+                harness::workspace_root()
+                    .join("tests")
+                    .join("servers")
+                    .join("oauth-server.mjs"),
+            )
+            .args(["--port", &port.to_string()])
+            .args([
+                "--client-id",
+                "example-id",
+                "--client-secret",
+                "example-secret",
+            ])
+            .args(["--upstream", &prism.url()]);
+        command
+    });
 
     let env = |name: &str| match name {
         "MONGODB_ATLAS_CLIENT_ID" => Some("example-id".to_owned()),

@@ -99,6 +99,14 @@ impl Drop for TempDir {
     }
 }
 
+/// Whether 127.0.0.1:`port` accepts a connection. A connection whose two ends are the same
+/// address is the kernel connecting the probe to itself (possible when nothing listens
+/// yet and the port is in the ephemeral range), not a server.
+fn accepts(address: std::net::SocketAddr) -> bool {
+    std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200))
+        .is_ok_and(|stream| stream.local_addr().ok() != stream.peer_addr().ok())
+}
+
 /// A running server process, killed (by its id) and reaped when dropped.
 pub struct ServerProcess {
     name: String,
@@ -108,11 +116,50 @@ pub struct ServerProcess {
     _dir: TempDir,
 }
 
+/// How a started server shows it is ready.
+#[derive(Clone, Copy)]
+pub enum Ready {
+    /// Its port accepts a connection (from something other than the probe itself).
+    Accepts,
+    /// Its output has a line starting with this text, and its port accepts a connection:
+    /// the line proves the listener is this process's, not another's that took the port.
+    Prints(&'static str),
+}
+
+/// How many ports a server is tried on before the test gives up: another test's server
+/// may take a port between the moment it is found free and the moment this one binds it.
+const START_ATTEMPTS: usize = 3;
+
 impl ServerProcess {
-    /// Starts `command` (its output going to a log file) and waits until 127.0.0.1:`port`
-    /// accepts connections; panics with the log if it exits or does not within
-    /// [`START_TIMEOUT`].
-    pub fn start(name: &str, mut command: Command, port: u16) -> Self {
+    /// Starts the server `command` makes for a free port (its output going to a log file)
+    /// and waits until it is `ready`. A server that exits before then is tried again on
+    /// another port; panics with its log after [`START_ATTEMPTS`] exits, or when one does
+    /// not start within [`START_TIMEOUT`].
+    pub fn start(name: &str, ready: Ready, command: impl FnMut(u16) -> Command) -> Self {
+        Self::start_on(name, ready, std::iter::repeat_with(free_port), command)
+    }
+
+    /// [`ServerProcess::start`] on the given ports, in turn.
+    pub fn start_on(
+        name: &str,
+        ready: Ready,
+        ports: impl IntoIterator<Item = u16>,
+        mut command: impl FnMut(u16) -> Command,
+    ) -> Self {
+        let mut last_log = String::new();
+        for port in ports.into_iter().take(START_ATTEMPTS) {
+            let mut server = Self::spawn(name, command(port), port);
+            match server.wait_until_ready(ready) {
+                Ok(()) => return server,
+                Err(log) => last_log = log,
+            }
+        }
+        panic!(
+            "{name} exited before it was ready, {START_ATTEMPTS} times; the last log:\n{last_log}"
+        )
+    }
+
+    fn spawn(name: &str, mut command: Command, port: u16) -> Self {
         let dir = TempDir::new(&format!("{name}-log"));
         let log = dir.path().join("output.log");
         let out = File::create(&log).expect("a log file");
@@ -123,36 +170,45 @@ impl ServerProcess {
             .stderr(Stdio::from(err))
             .spawn()
             .unwrap_or_else(|error| panic!("{name} could not be started: {error}"));
-        let mut server = ServerProcess {
+        ServerProcess {
             name: name.to_owned(),
             child,
             port,
             log,
             _dir: dir,
-        };
-        server.wait_until_listening();
-        server
+        }
     }
 
-    fn wait_until_listening(&mut self) {
+    /// `Err(log)` when the process exits first; panics when it is not ready in time.
+    fn wait_until_ready(&mut self, ready: Ready) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "{} exited ({status}) before listening:\n{}",
-                    self.name,
-                    self.output()
-                );
+                return Err(format!("({status})\n{}", self.output()));
             }
-            if std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                return;
+            let printed = match ready {
+                Ready::Accepts => true,
+                Ready::Prints(text) => self.output().lines().any(|line| line.starts_with(text)),
+            };
+            if printed && accepts(address) {
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!(
-            "{} did not listen on {address} within {START_TIMEOUT:?}:\n{}",
+            "{} was not ready on {address} within {START_TIMEOUT:?}:\n{}",
             self.name,
+            self.output()
+        );
+    }
+
+    /// Panics with what the server printed: for a test whose exchange with it failed.
+    pub fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}; what {} (port {}) printed:\n{}",
+            self.name,
+            self.port,
             self.output()
         );
     }
