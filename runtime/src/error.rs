@@ -461,8 +461,10 @@ pub enum TransportErrorKind {
         /// The largest body accepted, in bytes.
         limit: u64,
     },
-    /// The credentials were refused where they are exchanged (an OAuth token endpoint), or
-    /// the exchange gave nothing usable. A `401` from the API itself is a response, not this.
+    /// The credentials were refused where they are exchanged (an OAuth token endpoint), the
+    /// exchange gave nothing usable, or they hold characters a header cannot carry (a
+    /// bearer token or Digest key with a line break...). A `401` from the API itself is a
+    /// response, not this.
     Auth,
     /// The client was configured wrongly: an invalid base URL, header or user agent,
     /// credentials the API declares no scheme for... (No credentials in the environment is

@@ -37,8 +37,9 @@ impl Authenticate for BearerToken {
                 Ok(())
             }
             // The message leaves the token out: it is a secret.
+            // An unusable credential, as Digest and OAuth class theirs.
             Err(_) => Err(TransportError::new(
-                TransportErrorKind::Other,
+                TransportErrorKind::Auth,
                 "the bearer token holds characters not allowed in a header",
                 None,
             )),
@@ -77,6 +78,8 @@ mod tests {
             .await
             .unwrap_err();
         assert!(!error.to_string().contains("s3cret"));
+        assert_eq!(error.kind(), TransportErrorKind::Auth);
+        assert!(!error.is_retryable());
         assert!(request.headers().get(AUTHORIZATION).is_none());
     }
 }
