@@ -413,7 +413,7 @@ fn cli_get_job(apache: &Apache, private_key: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
         .args(["--base-url", &apache.process.url()])
         // The command is the operationId in kebab case, which upstream renames.
-        .args(["legacy-backup", &support::kebab(&support::operation_id())])
+        .args(["legacy-backup", &support::command_name()])
         .args([
             "--group-id",
             GROUP,

@@ -381,7 +381,7 @@ fn the_generated_cli_gets_a_token_beside_the_base_url_with_the_service_account_f
     // A wrong secret: the token endpoint refuses, which is a transport (auth) error: 3.
     let refused = Command::new(env!("CARGO_BIN_EXE_atlas-admin-cli"))
         .args(["--base-url", &server.process.url()])
-        .args(["legacy-backup", &support::kebab(&support::operation_id())])
+        .args(["legacy-backup", &support::command_name()])
         .args([
             "--group-id",
             GROUP,

@@ -51,9 +51,9 @@ fn code(o: &Output) -> i32 {
     o.status.code().expect("the CLI exits with a status")
 }
 
-/// The operation's command, in kebab case: named after its operationId.
+/// The operation's command, in kebab case: named after its pinned name or operationId.
 fn command() -> String {
-    support::kebab(&support::operation_id())
+    support::command_name()
 }
 
 /// The operation's arguments, in kebab case, against `base`.

@@ -177,6 +177,17 @@ pub fn operation_id() -> String {
         .to_owned()
 }
 
+/// The generated command line's name for the operation: its pinned name (`x-rust-name`,
+/// which extract writes when upstream renames the operationId) or else its operationId,
+/// in kebab case. The operationId, as written and in kebab case, is an alias.
+pub fn command_name() -> String {
+    let operation = operation();
+    let named = operation["x-rust-name"]
+        .as_str()
+        .map_or_else(operation_id, str::to_owned);
+    kebab(&named)
+}
+
 /// `getGroupClusterRestoreJob` as the command line spells it:
 /// `get-group-cluster-restore-job`.
 pub fn kebab(camel: &str) -> String {

@@ -66,7 +66,8 @@ pub struct CliGroup {
 pub struct CliCommand {
     /// `get-group-cluster-restore-job`
     pub name: String,
-    /// The operationId, when it differs (`getGroupClusterRestoreJob`).
+    /// The operationId (`getGroupClusterRestoreJob`), and its kebab case when a pinned
+    /// name named the command: each where it differs from the name.
     pub aliases: Vec<String>,
     /// The operation it sends (`Operation::fn_name`): the default representation.
     pub op: String,
@@ -337,6 +338,9 @@ pub enum SecurityScheme {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
     pub operation_id: String,
+    /// The name given to the operation instead of its operationId's (`x-rust-name`, or
+    /// the name pinned when upstream renamed it); its command-line name follows it too.
+    pub pinned_name: Option<String>,
     /// `get_group_cluster_restore_job`
     pub fn_name: String,
     /// `get_group_cluster_restore_job_with_response`: the client method that

@@ -3,7 +3,9 @@
 //! tags (its default representation; JSON versions whose schemas differ are
 //! `--api-version` choices of it), one flag per parameter. Names are kebab
 //! case through `naming::command_name`; the spec's own forms (`legacyBackup`,
-//! `getGroupClusterRestoreJob`, `groupId`) are aliases.
+//! `getGroupClusterRestoreJob`, `groupId`) are aliases. An operation whose Rust
+//! name is pinned (`x-rust-name`, `[names]`) takes its command name from the pin,
+//! so an upstream operationId rename moves neither; the new operationId is an alias.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,7 +115,15 @@ fn dedup_aliases(entries: Vec<(String, &mut Vec<String>)>) {
 }
 
 fn command(api: &Api, op: &Operation, scope: &mut Scope) -> CliCommand {
-    let name = scope.claim(&command_name(&op.operation_id), &op.operation_id);
+    // A pinned name keeps the command's name when upstream renames the operationId, as it
+    // keeps the Rust names; the operationId (as the documentation spells it, and in kebab
+    // case) is an alias.
+    let id_name = command_name(&op.operation_id);
+    let wanted = op
+        .pinned_name
+        .as_deref()
+        .map_or_else(|| id_name.clone(), command_name);
+    let name = scope.claim(&wanted, &op.operation_id);
     let mut flag_scope = Scope::new();
     for r in RESERVED_FLAGS {
         flag_scope.reserve(r);
@@ -145,8 +155,11 @@ fn command(api: &Api, op: &Operation, scope: &mut Scope) -> CliCommand {
             .collect();
         flags[i].aliases.retain(|a| !taken.contains(a));
     }
+    let mut aliases = alias_of(&op.operation_id, &name);
+    aliases.extend(alias_of(&id_name, &name));
+    aliases.dedup();
     CliCommand {
-        aliases: alias_of(&op.operation_id, &name),
+        aliases,
         name,
         op: op.fn_name.clone(),
         flags,

@@ -31,11 +31,16 @@ impl<'a> Ctx<'a> {
             );
             return Vec::new();
         }
-        let pinned = extensions::rust_name(&op.extensions).map(value_name);
+        let extension = extensions::rust_name(&op.extensions);
         let fn_name = fn_scope.claim(
-            &pinned.unwrap_or_else(|| self.pinned_or(&pointer, || value_name(&operation_id))),
+            &extension
+                .map(value_name)
+                .unwrap_or_else(|| self.pinned_or(&pointer, || value_name(&operation_id))),
             &operation_id,
         );
+        let pinned = extension
+            .map(str::to_owned)
+            .or_else(|| self.names.get(&pointer).cloned());
         // A model keeps its schema's name; an operation named like one
         // (`addUserToTeam` beside the schema `AddUserToTeam`) takes `...Request`.
         let base = type_name(&fn_name);
@@ -107,6 +112,7 @@ impl<'a> Ctx<'a> {
             }
             out.push(Operation {
                 operation_id: operation_id.clone(),
+                pinned_name: pinned.clone(),
                 fn_name,
                 // Claimed once every operation has its own name.
                 with_response_fn: String::new(),

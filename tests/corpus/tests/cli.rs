@@ -295,3 +295,35 @@ async fn bodies_come_from_a_file_and_are_validated_by_the_request_type() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_pinned_operation_keeps_its_command_name_and_answers_to_its_operation_id_too() {
+    // `listEntryRevisions` is pinned as `getEntryHistory`, as extract pins an operation
+    // upstream renamed: scripts keep working, and the documentation's spelling works too.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/entries/e1/history"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"self": "e1"}])))
+        .expect(3)
+        .mount(&server)
+        .await;
+    for command in [
+        "get-entry-history",
+        "listEntryRevisions",
+        "list-entry-revisions",
+    ] {
+        let ran = run!(
+            corpus_names,
+            "--base-url",
+            server.uri(),
+            "untagged",
+            command,
+            "--entry-id",
+            "e1"
+        );
+        assert_eq!(ran.code, 0, "{command}: {}", ran.err);
+        assert_eq!(ran.json(), json!([{"self": "e1"}]), "{command}");
+    }
+    let help = run!(corpus_names, "untagged", "--help");
+    assert!(help.out.contains("get-entry-history"), "{}", help.out);
+}

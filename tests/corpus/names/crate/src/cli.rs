@@ -46,6 +46,9 @@ pub fn dispatch(
             Some(("untagged", m)) => {
                 match m.subcommand() {
                     Some(("get-entry", m)) => run_get_entry(client, m).await,
+                    Some(("get-entry-history", m)) => {
+                        run_get_entry_history(client, m).await
+                    }
                     _ => Err(Failure::Invalid("no such command".to_owned())),
                 }
             }
@@ -78,6 +81,15 @@ fn group_untagged() -> Command {
     let mut group = rt::group("untagged", &[], "Operations tagged untagged.".into());
     {
         group = group.subcommand(command_get_entry("get-entry", &["getEntry"]));
+    }
+    {
+        group = group
+            .subcommand(
+                command_get_entry_history(
+                    "get-entry-history",
+                    &["listEntryRevisions", "list-entry-revisions"],
+                ),
+            );
     }
     group
 }
@@ -132,4 +144,41 @@ async fn run_get_entry(
 ) -> Result<Success, Failure> {
     let request = build_get_entry(m)?;
     rt::respond(client.get_entry(&request).await)
+}
+
+fn command_get_entry_history(name: &'static str, aliases: &[&'static str]) -> Command {
+    rt::operation(
+            name,
+            aliases,
+            "listEntryRevisions".into(),
+            "listEntryRevisions\n\nGET /entries/{entryId}/history\n\nOperation ID: listEntryRevisions."
+                .into(),
+        )
+        .arg(
+            rt::param(
+                "entry-id",
+                "entry-id",
+                &["entryId"],
+                "ENTRY_ID",
+                "[required]".into(),
+                "Required.".into(),
+                true,
+                Takes::One,
+                rt::from_str::<String>(),
+            ),
+        )
+}
+
+#[allow(unused_variables)]
+fn build_get_entry_history(m: &ArgMatches) -> Result<GetEntryHistory, Failure> {
+    let request = GetEntryHistory::new(rt::required::<String>(m, "entry-id")?);
+    Ok(request)
+}
+
+async fn run_get_entry_history(
+    client: &crate::Client,
+    m: &ArgMatches,
+) -> Result<Success, Failure> {
+    let request = build_get_entry_history(m)?;
+    rt::respond(client.get_entry_history(&request).await)
 }

@@ -77,4 +77,30 @@ impl Client {
                 move |response| request.parse_response(response),
             )
     }
+    /// listEntryRevisions
+    ///
+    /// Sends [`GetEntryHistory`]: `GET /entries/{entryId}/history`.
+    pub fn get_entry_history<'a>(
+        &'a self,
+        request: &'a GetEntryHistory,
+    ) -> impl std::future::Future<Output = Result<Vec<Entry>, Error<()>>> + Send + 'a {
+        self.inner
+            .call(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
+    /// As [`Client::get_entry_history`], with the response's status and headers beside the value (rate-limit headers, a `Location`, a request id to quote); an error keeps them already.
+    pub fn get_entry_history_with_response<'a>(
+        &'a self,
+        request: &'a GetEntryHistory,
+    ) -> impl std::future::Future<
+        Output = Result<ResponseValue<Vec<Entry>>, Error<()>>,
+    > + Send + 'a {
+        self.inner
+            .call_with_metadata(
+                request.to_request(self.inner.base_url()),
+                move |response| request.parse_response(response),
+            )
+    }
 }

@@ -6,6 +6,7 @@
 //! # Operations
 //!
 //! - [`GetEntry`]: `GET /entries/{entryId}`
+//! - [`GetEntryHistory`]: `GET /entries/{entryId}/history`
 //!
 //! Each operation is a request value: build it from validated parameters, turn it into an `http::Request` with `to_request`, send it with any HTTP client, and decode the answer with `parse_response`. [`Client`] does all three on reqwest.
 //!

@@ -76,6 +76,19 @@ impl MockServer {
             ),
         }
     }
+    /// Mocks [`GetEntryHistory`](crate::operations::GetEntryHistory) (`GET /entries/{entryId}/history`): set what to match, then answer with a `respond_*` method.
+    pub fn get_entry_history(&self) -> GetEntryHistoryMock<'_> {
+        GetEntryHistoryMock {
+            expect: atlas_runtime::mock::Expect::new(
+                &self.server,
+                "listEntryRevisions",
+                "GET",
+                &["/entries/", "/history"],
+                1usize,
+                &["application/json"],
+            ),
+        }
+    }
 }
 
 /// The mock of [`GetEntry`](crate::operations::GetEntry) (`GET /entries/{entryId}`), from [`MockServer::get_entry`].
@@ -119,6 +132,53 @@ impl GetEntryMock<'_> {
     }
     /// Mounts this mock: answers `200` with `value` as `application/json`; the client returns it.
     pub async fn respond_ok(self, value: impl std::borrow::Borrow<Entry>) {
+        self.expect.respond_json(200, "application/json", value.borrow()).await
+    }
+    /// Mounts this mock with any answer: an undocumented status, a
+    /// delay, headers.
+    pub async fn respond_with(
+        self,
+        template: atlas_runtime::mock::wiremock::ResponseTemplate,
+    ) {
+        self.expect.respond_with(template).await
+    }
+}
+
+/// The mock of [`GetEntryHistory`](crate::operations::GetEntryHistory) (`GET /entries/{entryId}/history`), from [`MockServer::get_entry_history`].
+#[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
+#[derive(Debug)]
+pub struct GetEntryHistoryMock<'a> {
+    expect: atlas_runtime::mock::Expect<'a>,
+}
+
+impl GetEntryHistoryMock<'_> {
+    /// Only requests whose `entryId` is `value`.
+    pub fn entry_id(mut self, value: &str) -> Self {
+        self.expect.path_param(0usize, value);
+        self
+    }
+    /// Expects exactly (or within a range of) this many matching
+    /// requests, checked when the server is verified or dropped.
+    pub fn expect(
+        mut self,
+        times: impl Into<atlas_runtime::mock::wiremock::Times>,
+    ) -> Self {
+        self.expect.expect(times);
+        self
+    }
+    /// Answers at most `n` requests; later ones go to the mocks
+    /// mounted after this one (a sequence of answers).
+    pub fn up_to_n_times(mut self, n: u64) -> Self {
+        self.expect.up_to_n_times(n);
+        self
+    }
+    /// Names this mock in failure reports.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.expect.named(name);
+        self
+    }
+    /// Mounts this mock: answers `200` with `value` as `application/json`; the client returns it.
+    pub async fn respond_ok(self, value: impl std::borrow::Borrow<Vec<Entry>>) {
         self.expect.respond_json(200, "application/json", value.borrow()).await
     }
     /// Mounts this mock with any answer: an undocumented status, a

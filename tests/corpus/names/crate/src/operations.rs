@@ -80,3 +80,64 @@ impl GetEntry {
         }
     }
 }
+
+/// `GET /entries/{entryId}/history`
+///
+/// Speaks `application/json`.
+///
+/// Operation ID: `listEntryRevisions`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetEntryHistory {
+    pub entry_id: String,
+}
+
+impl GetEntryHistory {
+    /// The HTTP method.
+    pub const METHOD: http::Method = http::Method::GET;
+    /// The path template, as the spec writes it.
+    pub const PATH: &'static str = "/entries/{entryId}/history";
+    /// The `Accept` header: the media types of every documented response.
+    pub const ACCEPT: &'static str = "application/json";
+    /// A request with the required parameters; optional ones start unset.
+    pub fn new(entry_id: String) -> Self {
+        Self { entry_id }
+    }
+    /// Builds the HTTP request against `base_url`.
+    pub fn to_request(
+        &self,
+        base_url: &BaseUrl,
+    ) -> Result<http::Request<Vec<u8>>, ValidationError> {
+        let path = atlas_runtime::request::path(
+            &["/entries/", "/history"],
+            &[self.entry_id.as_str()],
+        );
+        let query = Query::new();
+        let headers = Vec::new();
+        let accept = Self::ACCEPT;
+        let body = None;
+        build_request(RequestParts {
+            method: Self::METHOD,
+            base_url,
+            path,
+            query,
+            accept,
+            user_agent: crate::USER_AGENT,
+            headers,
+            body,
+        })
+    }
+    /// Decodes the HTTP response to this request.
+    #[allow(unused_variables)]
+    pub fn parse_response(
+        &self,
+        response: http::Response<Bytes>,
+    ) -> Result<Vec<Entry>, Error<()>> {
+        let (parts, body) = response.into_parts();
+        let status = parts.status;
+        match status.as_u16() {
+            200 => decode_json(status, &parts.headers, body),
+            _ => unexpected_status(status, parts.headers, body),
+        }
+    }
+}
