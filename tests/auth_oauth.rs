@@ -23,7 +23,7 @@ use atlas_runtime::client::Client;
 use atlas_runtime::http::StatusCode;
 use atlas_runtime::TransportErrorKind;
 use atlasgen_tests as support;
-use harness::{free_port, require, Ready, ServerProcess, TempDir};
+use harness::{free_port, require, ServerProcess, TempDir, OAUTH_READY};
 use serde_json::{json, Value};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -62,27 +62,15 @@ impl OAuthServer {
         let dir = TempDir::new("oauth");
         let fixture = dir.path().join("job.json");
         std::fs::write(&fixture, support::documented_example_bytes("200")).unwrap();
-        let process = ServerProcess::start_on(
-            "oauth2-mock-server",
-            Ready::Prints("listening "),
-            ports,
-            |port| {
-                let mut command = Command::new(&node);
-                command
-                    .arg(
-                        harness::workspace_root()
-                            .join("tests")
-                            .join("servers")
-                            .join("oauth-server.mjs"),
-                    )
-                    .args(["--port", &port.to_string()])
-                    .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
-                    .args(["--ttl", &ttl.to_string()])
-                    .arg("--fixture")
-                    .arg(&fixture);
-                command
-            },
-        );
+        let process = ServerProcess::start_on("oauth2-mock-server", OAUTH_READY, ports, |port| {
+            let mut command = harness::oauth_server(&node, port);
+            command
+                .args(["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET])
+                .args(["--ttl", &ttl.to_string()])
+                .arg("--fixture")
+                .arg(&fixture);
+            command
+        });
         Some(OAuthServer { process, _dir: dir })
     }
 

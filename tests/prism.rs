@@ -239,22 +239,11 @@ async fn the_example_fetches_a_job_from_prism_with_a_service_account_from_the_en
     {
         return;
     }
-    let front = ServerProcess::start("oauth2-mock-server", Ready::Prints("listening "), |port| {
-        let mut command = Command::new(&node);
+    let front = ServerProcess::start("oauth2-mock-server", harness::OAUTH_READY, |port| {
+        let mut command = harness::oauth_server(&node, port);
         command
-            .arg(
-                harness::workspace_root()
-                    .join("tests")
-                    .join("servers")
-                    .join("oauth-server.mjs"),
-            )
-            .args(["--port", &port.to_string()])
-            .args([
-                "--client-id",
-                "example-id",
-                "--client-secret",
-                "example-secret",
-            ])
+            .args(["--client-id", "example-id"])
+            .args(["--client-secret", "example-secret"])
             .args(["--upstream", &prism.url()]);
         command
     });

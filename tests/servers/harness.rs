@@ -44,6 +44,25 @@ pub fn find_node() -> Option<PathBuf> {
     )
 }
 
+/// `tests/servers/oauth-server.mjs` on `port`, the token endpoint in front of an API; the
+/// caller adds the clients and what the API answers. It says it is ready by printing
+/// [`OAUTH_READY`].
+pub fn oauth_server(node: &Path, port: u16) -> Command {
+    let mut command = Command::new(node);
+    command
+        .arg(
+            workspace_root()
+                .join("tests")
+                .join("servers")
+                .join("oauth-server.mjs"),
+        )
+        .args(["--port", &port.to_string()]);
+    command
+}
+
+/// How `tests/servers/oauth-server.mjs` shows it listens.
+pub const OAUTH_READY: Ready = Ready::Prints("listening ");
+
 /// Whether this run is CI's, where every server must be there.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true")
