@@ -31,16 +31,17 @@ impl<'a> Ctx<'a> {
             );
             return Vec::new();
         }
+        // The spec's own pin is a name to make into Rust; a `[names]` pin is one already.
         let extension = extensions::rust_name(&op.extensions);
+        let table = self.names.get(&pointer);
         let fn_name = fn_scope.claim(
             &extension
                 .map(value_name)
-                .unwrap_or_else(|| self.pinned_or(&pointer, || value_name(&operation_id))),
+                .or_else(|| table.cloned())
+                .unwrap_or_else(|| value_name(&operation_id)),
             &operation_id,
         );
-        let pinned = extension
-            .map(str::to_owned)
-            .or_else(|| self.names.get(&pointer).cloned());
+        let pinned = extension.or(table.map(String::as_str)).map(str::to_owned);
         // A model keeps its schema's name; an operation named like one
         // (`addUserToTeam` beside the schema `AddUserToTeam`) takes `...Request`.
         let base = type_name(&fn_name);
