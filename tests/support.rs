@@ -184,8 +184,9 @@ pub fn command_name() -> String {
     let operation = operation();
     let named = operation["x-rust-name"]
         .as_str()
-        .map_or_else(operation_id, str::to_owned);
-    kebab(&named)
+        .or_else(|| operation["operationId"].as_str())
+        .expect("the operation has an operationId");
+    kebab(named)
 }
 
 /// `getGroupClusterRestoreJob` as the command line spells it:
